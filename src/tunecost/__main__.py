@@ -1,0 +1,3 @@
+from tunecost.cli import main
+
+main()

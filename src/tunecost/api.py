@@ -1,0 +1,75 @@
+"""The Python API that the CLI mirrors: names in, estimates out.
+
+``estimate_training`` and ``estimate_serving`` take model and GPU ids (as the commands
+do), resolve them against the tables and call the pure models in ``tunecost.compute``.
+Plain numbers are in canonical units (tokens, seconds, requests/month, USD/GPU-hour).
+"""
+
+from __future__ import annotations
+
+from tunecost.architectures import Architecture, generic_architecture, get_model
+from tunecost.compute import serving as _serving
+from tunecost.compute import training as _training
+from tunecost.errors import InputError
+from tunecost.hardware import get_gpu
+
+
+def _architecture(model: str | Architecture | None, params: float | None,
+                  active_params: float | None) -> Architecture:
+    if isinstance(model, Architecture):
+        return model
+    if model:
+        return get_model(model)
+    if not params:
+        raise InputError("give a model id or a parameter count", "--model")
+    if active_params and active_params > params:
+        raise InputError("active parameters cannot exceed total parameters", "--active-params")
+    return generic_architecture(params, active_params)
+
+
+def estimate_training(*, model=None, params=None, active_params=None, tokens=None,
+                      examples=None, tokens_per_example=None, epochs=1.0, method="full",
+                      gpu="h100-sxm", gpus=None, max_gpus=4096, mfu=None, runs=1,
+                      seq_len=None, lora_rank=16, recompute=None,
+                      usd_per_gpu_hour=None, price_source=None):
+    """Estimate a training or fine-tuning campaign; see ``tunecost train --help``.
+
+    Give ``tokens`` (per run, epochs included) or ``examples`` x ``tokens_per_example``
+    x ``epochs``. Returns a :class:`tunecost.compute.training.TrainingEstimate`.
+    """
+    arch = _architecture(model, params, active_params)
+    if tokens is None:
+        if not (examples and tokens_per_example):
+            raise InputError("give tokens, or examples and tokens_per_example", "--tokens")
+        tokens = _training.finetune_tokens(examples, tokens_per_example, epochs)
+        if seq_len is None:
+            seq_len = int(round(tokens_per_example))
+    if tokens <= 0:
+        raise InputError("must be greater than zero", "--tokens")
+    if mfu is not None and not 0 < mfu <= 1:
+        raise InputError(f"must be in (0, 1], got {mfu}", "--mfu")
+    return _training.estimate_training(
+        arch, get_gpu(gpu), method=method, tokens=tokens, runs=runs, gpus=gpus, mfu=mfu,
+        seq_len=seq_len, recompute=recompute, lora_rank=lora_rank, max_gpus=max_gpus,
+        usd_per_gpu_hour=usd_per_gpu_hour, price_source=price_source)
+
+
+def estimate_serving(*, model, gpu, input_tokens, output_tokens, precision="bf16", gpus=None,
+                     requests_per_month=None, peak_factor=3.0, min_replicas=1, tpot_slo=None,
+                     ttft_slo=None, usd_per_gpu_hour=None, price_source=None):
+    """Estimate serving throughput, replicas and cost; see ``tunecost serve --help``.
+
+    Returns a :class:`tunecost.compute.serving.ServingEstimate`.
+    """
+    for name, value in (("--input-tokens", input_tokens), ("--output-tokens", output_tokens)):
+        if value is None or value <= 0:
+            raise InputError("must be greater than zero", name)
+    if requests_per_month is not None and requests_per_month < 0:
+        raise InputError("must not be negative", "--traffic")
+    arch = model if isinstance(model, Architecture) else get_model(model)
+    return _serving.estimate_serving(
+        arch, get_gpu(gpu), input_tokens=input_tokens, output_tokens=output_tokens,
+        precision=precision, gpus=gpus, tpot_slo=tpot_slo, ttft_slo=ttft_slo,
+        requests_per_month=requests_per_month, peak_factor=peak_factor,
+        min_replicas=min_replicas, usd_per_gpu_hour=usd_per_gpu_hour,
+        price_source=price_source)

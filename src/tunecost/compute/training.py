@@ -1,0 +1,317 @@
+"""GPU-hours, memory and GPU count to train or fine-tune a transformer.
+
+Pure functions in canonical units (FLOP, tokens, bytes, hours, USD) that work on floats
+and numpy arrays, and one orchestrator, :func:`estimate_training`, that chains them.
+
+References
+----------
+.. [1] Kaplan et al., "Scaling Laws for Neural Language Models", arXiv:2001.08361
+   (2020), sec. 2.1: C = 6 N D training FLOPs (2ND forward, 4ND backward).
+.. [2] Korthikanti et al., "Reducing Activation Recomputation in Large Transformer
+   Models", arXiv:2205.05198 (2022), sec. 4: activations per layer
+   s b h (34 + 5 a s / h) bytes in 16-bit; full recomputation keeps 2 s b h.
+.. [3] Rajbhandari et al., "ZeRO: Memory Optimizations Toward Training Trillion
+   Parameter Models", arXiv:1910.02054 (2019), sec. 3.1: mixed-precision Adam holds
+   16 bytes per parameter (2 weights + 2 gradients + 12 optimizer state).
+.. [4] Hu et al., "LoRA: Low-Rank Adaptation of Large Language Models",
+   arXiv:2106.09685 (2021), sec. 4.2: no gradients or optimizer state for frozen
+   weights.
+.. [5] Dettmers et al., "QLoRA: Efficient Finetuning of Quantized LLMs",
+   arXiv:2305.14314 (2023), sec. 3: NF4 weights with double quantisation,
+   4 + 0.127 bits per parameter; gradient checkpointing in all runs.
+.. [6] Dao et al., "FlashAttention", arXiv:2205.14135 (2022): the s x s attention
+   matrix is not stored, removing the 5 a s^2 b term of [2].
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+from tunecost.architectures import Architecture
+from tunecost.errors import InputError
+from tunecost.hardware import GPU
+
+METHODS = ("pretrain", "full", "lora", "qlora")
+
+FLOPS_PER_PARAM_TOKEN = {"pretrain": 6.0, "full": 6.0, "lora": 4.0, "qlora": 4.0}
+"""Training FLOPs per active parameter per token. 6 = 2 forward + 4 backward [1];
+LoRA and QLoRA skip the weight-gradient half of the backward pass for the frozen base
+(2 N D) but still back-propagate through it, leaving 4 N D [4]."""
+
+RECOMPUTE_FLOPS_PER_PARAM_TOKEN = 2.0
+"""Full activation recomputation repeats the forward pass: +2 N D [2]."""
+
+BYTES_PER_PARAM = {"pretrain": 16.0, "full": 16.0, "lora": 2.0, "qlora": (4 + 0.127) / 8}
+"""Model-state bytes per base parameter: mixed-precision Adam 16 [3]; LoRA keeps the
+frozen base in bf16, 2 [4]; QLoRA keeps it in NF4 with double quantisation,
+4.127 bits [5]."""
+
+ADAPTER_BYTES_PER_PARAM = 16.0
+"""LoRA adapters train with mixed-precision Adam like any weight [3]."""
+
+ACTIVATION_BYTES_PER_SBH = 34.0
+"""Per layer, per token, per unit of hidden size, 16-bit, no recomputation and
+FlashAttention (no s^2 term) [2][6]."""
+
+CHECKPOINT_BYTES_PER_SBH = 2.0
+"""With full recomputation each layer keeps only its 16-bit input [2]."""
+
+LOGIT_BYTES_PER_TOKEN_VOCAB = 4.0
+"""The output logits are kept in fp32 for the loss (as Hugging Face Transformers' and
+Megatron-LM's cross-entropy do), 4 bytes per token per vocabulary entry."""
+
+USABLE_MEMORY_FRACTION = 0.9
+"""Share of a GPU's memory a run can plan to use; the rest goes to the CUDA context,
+allocator fragmentation and communication buffers. The same margin as vLLM's default
+``gpu_memory_utilization=0.9`` (vLLM engine arguments documentation)."""
+
+DEFAULT_RECOMPUTE = {"pretrain": False, "full": True, "lora": True, "qlora": True}
+"""Gradient checkpointing: on by default for fine-tuning, where single-node memory is
+the limit (QLoRA uses it in every run [5]; Hugging Face TRL and torchtune recipes
+enable it for fine-tuning); off for pretraining at scale, where Megatron-style
+selective recomputation costs little [2]."""
+
+TENSOR_PARALLEL_MAX = 8
+"""Tensor and sequence parallelism stays inside one node of 8 NVLink-connected GPUs
+(Megatron-LM practice; Narayanan et al., arXiv:2104.04473, sec. 3.3), splitting
+activations 8 ways at most [2]."""
+
+DEFAULT_LORA_RANK = 16
+
+
+@dataclass(frozen=True)
+class MFUDefault:
+    """A default model FLOPs utilisation and the published figure behind it."""
+
+    value: float
+    source: str
+
+
+# Pretraining MFU on GPUs with 16-bit tensor cores at cluster scale.
+_PRETRAIN_MFU = MFUDefault(
+    0.40,
+    "Llama 3 (Dubey et al. 2024, table 4): 38-43% BF16 MFU on 8-16K H100; "
+    "OPT-175B (Zhang et al. 2022): 147 TFLOP/s per A100 = 47% of 312",
+)
+
+DEFAULT_MFU: dict[str, MFUDefault] = {
+    "pretrain": _PRETRAIN_MFU,
+    "full": _PRETRAIN_MFU,
+    "lora": _PRETRAIN_MFU,
+    "qlora": _PRETRAIN_MFU,
+}
+
+
+def finetune_tokens(examples, tokens_per_example, epochs=1.0):
+    """Training tokens seen in a fine-tuning run.
+
+    ``D = examples x tokens_per_example x epochs`` [tokens]. Providers bill training
+    tokens the same way (dataset tokens times epochs).
+    """
+    return examples * tokens_per_example * epochs
+
+
+def training_flops(params_active, tokens, method="full", recompute=False):
+    """Training compute in FLOP.
+
+    ``C = k N D`` with ``k`` = 6 for pretraining and full fine-tuning [1], 4 for LoRA
+    and QLoRA [4], plus 2 when activations are recomputed [2]. ``N`` is the number of
+    parameters that act on each token (the active parameters of a mixture of experts).
+
+    Parameters
+    ----------
+    params_active : float or array  [parameters]
+    tokens : float or array  [tokens]
+    method : {"pretrain", "full", "lora", "qlora"}
+    recompute : bool
+
+    Returns
+    -------
+    float or array  [FLOP]
+    """
+    k = FLOPS_PER_PARAM_TOKEN[method] + (RECOMPUTE_FLOPS_PER_PARAM_TOKEN if recompute else 0.0)
+    return k * params_active * tokens
+
+
+def gpu_hours(flops, peak_flops_per_gpu, mfu):
+    """GPU-hours to execute ``flops`` at ``mfu`` of a GPU's dense peak.
+
+    ``H = C / (peak x MFU x 3600)`` [GPU-hours]. MFU counts the model's FLOPs, not the
+    recomputation [1]; pass the FLOPs without recompute for a true MFU.
+    """
+    return flops / (peak_flops_per_gpu * mfu * 3600.0)
+
+
+def lora_adapter_params(arch: Architecture, rank: int = DEFAULT_LORA_RANK) -> float:
+    """Trainable LoRA parameters: ``r (d_in + d_out)`` per adapted matrix [4].
+
+    Adapters on q, k, v, o and the MLP projections of every layer; for a mixture of
+    experts only the attention and the always-active part are counted (adapters on
+    every expert are rare).
+    """
+    h = arch.hidden_size
+    q = (arch.attention_heads or h // 128) * arch.head_size
+    kv = (arch.kv_heads or arch.attention_heads or h // 128) * arch.head_size
+    inter = arch.intermediate_size or 4 * h
+    attn = (h + q) + 2 * (h + kv) + (q + h)
+    mlp = 0 if arch.is_moe else 3 * (h + inter)
+    return float(rank * arch.layers * (attn + mlp))
+
+
+def activation_bytes(arch: Architecture, seq_len, micro_batch=1, recompute=False):
+    """Activation memory of one micro-batch on one GPU [bytes].
+
+    Without recomputation: ``L s b h 34`` [2][6]. With full recomputation:
+    ``L s b h 2`` for the checkpoints plus one layer's full activations ``s b h 34``.
+    Plus the fp32 logits, ``4 s b V``.
+    """
+    sbh = seq_len * micro_batch * arch.hidden_size
+    if recompute:
+        layers = arch.layers * CHECKPOINT_BYTES_PER_SBH * sbh + ACTIVATION_BYTES_PER_SBH * sbh
+    else:
+        layers = arch.layers * ACTIVATION_BYTES_PER_SBH * sbh
+    logits = LOGIT_BYTES_PER_TOKEN_VOCAB * seq_len * micro_batch * (arch.vocab_size or 32000)
+    return layers + logits
+
+
+def memory_per_gpu(arch: Architecture, method, gpus, seq_len, *, micro_batch=1,
+                   recompute=False, lora_rank=DEFAULT_LORA_RANK):
+    """Peak training memory per GPU [bytes].
+
+    ``M = b_m N / g + 16 A + activations / t``: model state ``b_m`` bytes per base
+    parameter (16 full, 2 LoRA, 0.516 QLoRA) sharded over ``g`` GPUs (ZeRO-3 / FSDP
+    [3]); LoRA adapters ``A`` with their Adam state; activations of one micro-batch
+    split over ``t = min(g, 8)`` GPUs by tensor and sequence parallelism inside one
+    NVLink node [2].
+    """
+    state = BYTES_PER_PARAM[method] * arch.params_total / gpus
+    adapters = 0.0
+    if method in ("lora", "qlora"):
+        adapters = ADAPTER_BYTES_PER_PARAM * lora_adapter_params(arch, lora_rank)
+    tp = min(gpus, TENSOR_PARALLEL_MAX)
+    return state + adapters + activation_bytes(arch, seq_len, micro_batch, recompute) / tp
+
+
+def min_gpus_to_fit(arch: Architecture, method, gpu_memory_bytes, seq_len, *, micro_batch=1,
+                    recompute=False, lora_rank=DEFAULT_LORA_RANK,
+                    usable=USABLE_MEMORY_FRACTION):
+    """Fewest GPUs whose memory holds the run, or ``math.inf`` if none can.
+
+    Tries 1 to 8 GPUs, then solves ``b_m N / g + fixed <= usable x memory`` for the
+    smallest whole ``g`` with activations split 8 ways.
+    """
+    budget = usable * gpu_memory_bytes
+    kw = {"micro_batch": micro_batch, "recompute": recompute, "lora_rank": lora_rank}
+    for g in range(1, TENSOR_PARALLEL_MAX + 1):
+        if memory_per_gpu(arch, method, g, seq_len, **kw) <= budget:
+            return g
+    state = BYTES_PER_PARAM[method] * arch.params_total
+    fixed = memory_per_gpu(arch, method, math.inf, seq_len, **kw)  # activations / 8
+    room = budget - fixed
+    if room <= 0:
+        return math.inf
+    return max(TENSOR_PARALLEL_MAX + 1, math.ceil(state / room - 1e-9))
+
+
+@dataclass
+class TrainingEstimate:
+    """Result of :func:`estimate_training`; every figure in canonical units."""
+
+    model: str
+    method: str
+    gpu: str
+    tokens: float
+    flops: float
+    flops_per_run: float
+    runs: int
+    mfu: float
+    mfu_source: str
+    recompute: bool
+    gpu_hours: float
+    gpus: int
+    min_gpus: int
+    wall_clock_hours: float
+    memory_per_gpu_gb: float
+    gpu_memory_gb: float
+    usd_per_gpu_hour: float | None = None
+    cost_usd: float | None = None
+    price_source: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def estimate_training(arch: Architecture, gpu: GPU, *, method="full", tokens, runs=1,
+                      gpus=None, mfu=None, seq_len=None, micro_batch=1, recompute=None,
+                      lora_rank=DEFAULT_LORA_RANK, precision="bf16", max_gpus=4096,
+                      usd_per_gpu_hour=None, price_source=None) -> TrainingEstimate:
+    """GPU-hours, GPUs, wall-clock time, memory and cost of a training campaign.
+
+    Parameters
+    ----------
+    arch : Architecture
+        The model (``params_active`` is used for FLOPs, ``params_total`` for memory).
+    gpu : GPU
+    method : {"pretrain", "full", "lora", "qlora"}
+    tokens : float
+        Tokens seen in one run, epochs included. [tokens]
+    runs : int
+        Runs in the campaign (hyper-parameter search repeats the whole run).
+    gpus : int, optional
+        GPUs used; default the fewest that fit.
+    mfu : float, optional
+        Model FLOPs utilisation in (0, 1]; default per method, see ``DEFAULT_MFU``.
+    seq_len : int, optional
+        Tokens per sequence for activation memory. [tokens]
+    usd_per_gpu_hour : float, optional
+        Rental price for a cost line. [USD/GPU-hour]
+
+    Returns
+    -------
+    TrainingEstimate
+    """
+    if method not in METHODS:
+        raise InputError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}", "--method")
+    if recompute is None:
+        recompute = DEFAULT_RECOMPUTE[method]
+    if seq_len is None:
+        seq_len = min(arch.max_context or 4096, 4096)
+    if mfu is None:
+        mfu_source = DEFAULT_MFU[method].source
+        mfu = DEFAULT_MFU[method].value
+    else:
+        mfu_source = "user"
+    peak = gpu.peak_flops(precision)
+    need = min_gpus_to_fit(arch, method, gpu.memory_bytes, seq_len, micro_batch=micro_batch,
+                           recompute=recompute, lora_rank=lora_rank)
+    if need > max_gpus:
+        raise InputError(
+            f"{arch.id} ({method}) does not fit on {max_gpus} x {gpu.id} "
+            f"(activations alone need more than one GPU's memory at seq_len {seq_len})"
+            if need == math.inf else
+            f"{arch.id} ({method}) needs {need} x {gpu.id}, more than --max-gpus {max_gpus}; "
+            "raise --max-gpus, use a larger GPU or a lighter method (lora, qlora)",
+            "--gpus",
+        )
+    if gpus is None:
+        gpus = need
+    elif gpus < need:
+        raise InputError(
+            f"{arch.id} ({method}) needs at least {need} x {gpu.id} to fit in memory; "
+            f"got --gpus {gpus}",
+            "--gpus",
+        )
+    model_flops = training_flops(arch.params_active, tokens, method, recompute=False)
+    hours = gpu_hours(model_flops, peak, mfu) * runs
+    mem = memory_per_gpu(arch, method, gpus, seq_len, micro_batch=micro_batch,
+                         recompute=recompute, lora_rank=lora_rank)
+    cost = hours * usd_per_gpu_hour if usd_per_gpu_hour is not None else None
+    return TrainingEstimate(
+        model=arch.id, method=method, gpu=gpu.id, tokens=float(tokens),
+        flops=model_flops * runs, flops_per_run=model_flops, runs=runs, mfu=mfu,
+        mfu_source=mfu_source, recompute=recompute, gpu_hours=hours, gpus=int(gpus),
+        min_gpus=int(need), wall_clock_hours=hours / gpus,
+        memory_per_gpu_gb=mem / 1e9, gpu_memory_gb=gpu.memory_bytes / 1e9,
+        usd_per_gpu_hour=usd_per_gpu_hour, cost_usd=cost, price_source=price_source,
+    )

@@ -1,0 +1,182 @@
+"""Finding, reading and validating the CSV tables in the price book.
+
+The tables ship inside the wheel (``tunecost/pricing``); an editable install falls back
+to the checkout's ``pricing/`` folder; ``--pricing-dir`` or the ``TUNECOST_PRICING_DIR``
+environment variable wins over both. Tables are read by header name with the standard
+library's ``csv`` (no pandas, so ``train`` and ``serve`` start fast), converted and
+checked against a schema, and cached once per process.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from tunecost.errors import PriceBookError
+
+ENV_VAR = "TUNECOST_PRICING_DIR"
+
+_override: Path | None = None
+
+
+def set_pricing_dir(path: str | Path | None) -> None:
+    """Use ``path`` as the price book for the rest of the process (``--pricing-dir``)."""
+    global _override
+    _override = Path(path) if path is not None else None
+    load_table.cache_clear()
+
+
+def pricing_dir() -> Path:
+    """The folder the tables are read from: override, then package data, then checkout."""
+    candidates: list[tuple[str, Path]] = []
+    if _override is not None:
+        candidates.append(("--pricing-dir", _override))
+    elif os.environ.get(ENV_VAR):
+        candidates.append((ENV_VAR, Path(os.environ[ENV_VAR])))
+    else:
+        here = Path(__file__).resolve().parent
+        candidates.append(("package data", here / "pricing"))
+        candidates.append(("checkout", here.parent.parent / "pricing"))
+    for origin, path in candidates:
+        if path.is_dir():
+            return path
+        if origin in ("--pricing-dir", ENV_VAR):
+            raise PriceBookError(f"{origin}: {str(path)!r} is not a folder of price tables")
+    raise PriceBookError(
+        "the price book is missing: no tunecost/pricing in the package and no pricing/ "
+        f"in the checkout; set {ENV_VAR} to a folder of price tables"
+    )
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its name, type and whether a value is required.
+
+    ``kind`` is ``str``, ``float`` (non-negative, finite), ``int`` (positive),
+    ``count`` (whole, >= 0),
+    ``date`` (ISO ``YYYY-MM-DD``) or ``choice`` (one of ``choices``).
+    """
+
+    name: str
+    kind: str = "str"
+    required: bool = True
+    choices: tuple[str, ...] = ()
+
+
+def _convert(col: Column, raw: str) -> Any:
+    """Convert one cell; raise ValueError with a short reason."""
+    if col.kind == "str":
+        return raw
+    if col.kind == "float":
+        value = float(raw)
+        if not math.isfinite(value):
+            raise ValueError(f"{raw!r} is not a finite number")
+        if value < 0:
+            raise ValueError(f"{raw!r} is negative")
+        return value
+    if col.kind == "int":
+        value = float(raw)
+        if value != int(value) or value <= 0:
+            raise ValueError(f"{raw!r} is not a positive whole number")
+        return int(value)
+    if col.kind == "count":
+        value = float(raw)
+        if value != int(value) or value < 0:
+            raise ValueError(f"{raw!r} is not a whole number >= 0")
+        return int(value)
+    if col.kind == "date":
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            raise ValueError(f"{raw!r} is not a date (YYYY-MM-DD)") from None
+    if col.kind == "choice":
+        if raw not in col.choices:
+            raise ValueError(f"{raw!r} is not one of {', '.join(col.choices)}")
+        return raw
+    raise AssertionError(f"unknown column kind {col.kind}")
+
+
+def read_rows(path: Path, schema: list[Column]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Read ``path`` by header name; return converted rows and a list of problems.
+
+    Each problem names the file, the row (as a spreadsheet would number it, the header
+    being row 1) and the column. Unknown extra columns are kept as text.
+    """
+    problems: list[str] = []
+    rows: list[dict[str, Any]] = []
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [f"{name}: not UTF-8 text"]
+    except OSError as exc:
+        return [], [f"{name}: cannot be read ({exc.strerror})"]
+    reader = csv.DictReader(text.splitlines())
+    header = reader.fieldnames or []
+    missing = [c.name for c in schema if c.name not in header]
+    if missing:
+        return [], [f"{name}: missing column(s) {', '.join(missing)}"]
+    for line_no, raw in enumerate(reader, start=2):
+        row: dict[str, Any] = {}
+        ok = True
+        if None in raw:
+            problems.append(f"{name}, row {line_no}: more cells than columns")
+            continue
+        for col in schema:
+            cell = (raw.get(col.name) or "").strip()
+            if not cell:
+                if col.required:
+                    problems.append(f"{name}, row {line_no}, column {col.name}: empty")
+                    ok = False
+                row[col.name] = None
+                continue
+            try:
+                row[col.name] = _convert(col, cell)
+            except ValueError as exc:
+                problems.append(f"{name}, row {line_no}, column {col.name}: {exc}")
+                ok = False
+        for key, value in raw.items():
+            if key not in row:
+                row[key] = (value or "").strip()
+        row["_row"] = line_no
+        if ok:
+            rows.append(row)
+    return rows, problems
+
+
+@lru_cache(maxsize=None)
+def load_table(name: str) -> tuple[dict[str, Any], ...]:
+    """Rows of the bundled table ``name`` (e.g. ``gpus.csv``), checked, read once.
+
+    Raises
+    ------
+    PriceBookError
+        If the file is missing or any row breaks the schema (first problems listed).
+    """
+    from tunecost.schemas import SCHEMAS
+
+    path = pricing_dir() / name
+    if not path.is_file():
+        raise PriceBookError(f"price table {name} is missing from {path.parent}")
+    rows, problems = read_rows(path, SCHEMAS[name])
+    if problems:
+        more = f" (and {len(problems) - 3} more; run `tunecost pricing validate`)" if len(problems) > 3 else ""
+        raise PriceBookError("; ".join(problems[:3]) + more)
+    return tuple(rows)
+
+
+def iter_tables(directory: Path) -> Iterator[tuple[str, Path]]:
+    """The known tables present in ``directory``, by name."""
+    from tunecost.schemas import SCHEMAS
+
+    for name in SCHEMAS:
+        path = directory / name
+        if path.exists():
+            yield name, path

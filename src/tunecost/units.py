@@ -1,0 +1,162 @@
+"""The package's one unit registry and the parsing of user-supplied quantities.
+
+Units live at the boundary only: text such as ``"300k requests/month"``,
+``"2.49 USD/hour"`` or ``"5 %/month"`` is parsed here, its dimension checked, and it is
+converted once to a plain float in the canonical unit the models use. Nothing inside
+the models carries a pint Quantity.
+
+Canonical units: USD, hour, token, request, FLOP, byte, and the *billing month* of
+730 hours (8,760 h / 12; cloud providers bill a month as 730 h, e.g. AWS EC2 pricing
+"730 hours in a month"), with ``year = 12 month``.
+
+``USD``, ``token``, ``request`` and ``FLOP`` are base dimensions of their own so that a
+token never converts to a bit or a plain number, and ``"5 USD"`` is refused where a
+token count is expected. ``GPU_hour`` and ``engineer_hour`` are names for an hour, so
+``"2.49 USD/hour"`` and ``"2.49 USD/GPU_hour"`` mean the same price.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from tunecost.errors import UnitError
+
+if TYPE_CHECKING:  # pint is imported only when a quantity is parsed.
+    import pint
+
+HOURS_PER_MONTH = 730.0
+"""Billing month in hours: 8,760 h / 12 (AWS and Azure price pages use 730 h/month)."""
+
+HOURS_PER_YEAR = 12 * HOURS_PER_MONTH
+
+_DEFINITIONS = """
+USD = [currency] = usd = dollar
+token = [token] = tok = tokens
+request = [request] = req = requests
+FLOP = [compute] = flop = FLOPs = flops
+month = 730 * hour = mo = months
+year = 12 * month = yr = years
+GPU_hour = hour = gpu_hour = GPU_h
+engineer_hour = hour = engineer_h
+"""
+
+# Count suffixes written straight after a number: 7B, 2T, 300k, 1.5M.
+_SUFFIX = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "bn": 1e9, "G": 1e9, "T": 1e12}
+_SUFFIX_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?|\.\d+)(bn|[kKMBGT])(?![A-Za-z0-9_])")
+_HOUR_NAMES_RE = re.compile(r"(?i)\b(gpu|engineer)[-_ ]?(hours?|h)\b")
+# "USD/1M tokens" means USD per million tokens, not (USD/1e6) x tokens.
+_PER_COUNT_RE = re.compile(r"/\s*(\d+(?:\.\d*)?(?:e\d+)?)\s+([A-Za-z_]+)")
+
+
+@lru_cache(maxsize=1)
+def ureg() -> pint.UnitRegistry:
+    """The package's unit registry, built on first use (building it takes ~0.2 s)."""
+    import pint
+
+    reg = pint.UnitRegistry(on_redefinition="ignore")
+    for line in _DEFINITIONS.strip().splitlines():
+        reg.define(line)
+    pint.set_application_registry(reg)
+    return reg
+
+
+def _normalise(text: str) -> str:
+    text = text.strip().replace("\u00a0", " ")
+    text = _HOUR_NAMES_RE.sub(lambda m: f"{m.group(1).lower()}_hour", text)
+    text = text.replace("gpu_hour", "GPU_hour")
+    text = _SUFFIX_RE.sub(lambda m: repr(float(m.group(1)) * _SUFFIX[m.group(2)]), text)
+    text = _PER_COUNT_RE.sub(lambda m: f"/({m.group(1)} {m.group(2)})", text)
+    return text
+
+
+def parse_quantity(
+    text: str | float | int,
+    unit: str,
+    *,
+    field: str,
+    example: str | None = None,
+    bare: bool = False,
+    positive: bool = False,
+    allow_negative: bool = False,
+    maximum: float | None = None,
+) -> float:
+    """Parse ``text`` and return its magnitude in ``unit``.
+
+    Parameters
+    ----------
+    text
+        What the user wrote, e.g. ``"300k requests/month"``; a number passes through
+        when ``bare`` is true.
+    unit
+        The canonical unit to convert to, e.g. ``"request/month"``.
+    field
+        Option or scenario field name, used in error messages.
+    example
+        An example of a correct value for the error message.
+    bare
+        Accept a number with no unit as already being in ``unit``.
+    positive
+        Refuse zero as well as negative values.
+    allow_negative
+        Accept negative values (price trends such as ``-25 %/year``).
+    maximum
+        Refuse values above this (in ``unit``).
+
+    Raises
+    ------
+    UnitError
+        With one line naming ``field``, what was given and what was expected.
+    """
+    example = example or f"a value in {unit}"
+    if isinstance(text, bool):
+        raise UnitError(f"expected {example}, got {text!r}", field)
+    if isinstance(text, int | float):
+        value = float(text)
+        if not bare:
+            raise UnitError(f"{text!r} has no unit; write it with one, e.g. {example!r}", field)
+    else:
+        raw = str(text)
+        if not raw.strip():
+            raise UnitError(f"is empty; expected e.g. {example!r}", field)
+        if "$" in raw:
+            raise UnitError(
+                f"{raw!r}: write amounts with USD rather than '$', e.g. {example!r}", field
+            )
+        reg = ureg()
+        try:
+            q = reg.parse_expression(_normalise(raw))
+        except Exception as exc:  # pint raises many types (incl. AssertionError) on bad text
+            raise UnitError(f"cannot read {raw!r} ({exc}); expected e.g. {example!r}", field) from None
+        if not isinstance(q, reg.Quantity):  # a bare number
+            q = reg.Quantity(float(q), "dimensionless")
+        if q.unitless and unit != "dimensionless":
+            if not bare:
+                raise UnitError(f"{raw!r} has no unit; write it with one, e.g. {example!r}", field)
+            value = float(q.magnitude)
+        else:
+            try:
+                value = float(q.to(unit).magnitude)
+            except Exception:
+                got = f"{q.units:~}" or "a plain number"
+                raise UnitError(
+                    f"{raw!r} is in {got}, which does not convert to {unit}; expected e.g. {example!r}",
+                    field,
+                ) from None
+    if math.isnan(value) or math.isinf(value):
+        raise UnitError(f"must be a finite number, got {text!r}", field)
+    if value < 0 and not allow_negative:
+        raise UnitError(f"must not be negative, got {text!r}", field)
+    if positive and value <= 0:
+        raise UnitError(f"must be greater than zero, got {text!r}", field)
+    if maximum is not None and value > maximum:
+        raise UnitError(f"{text!r} is above the largest accepted value {maximum:g} {unit}", field)
+    return value
+
+
+def parse_count(text: str | float | int, *, field: str, unit: str = "dimensionless",
+                example: str = "7B", positive: bool = True) -> float:
+    """Parse a count such as ``7B``, ``2T tokens`` or ``300k``; bare numbers allowed."""
+    return parse_quantity(text, unit, field=field, example=example, bare=True, positive=positive)

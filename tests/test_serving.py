@@ -1,0 +1,98 @@
+"""Hand-checked worked examples for tunecost.compute.serving."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tunecost.architectures import Architecture
+from tunecost.compute import serving as sv
+from tunecost.hardware import GPU
+
+TOY = Architecture(id="toy", params_total=1e9, params_active=1e9, layers=10, hidden_size=1000,
+                   intermediate_size=4000, attention_heads=10, kv_heads=10, head_dim=100,
+                   vocab_size=1000, max_context=100_000)
+CHIP = GPU(id="chip", name="Chip", memory_bytes=10e9, hbm_bytes_per_s=1e12,
+           interconnect_bytes_per_s=100e9, tflops={"bf16": 100.0, "fp8": 200.0},
+           source_url="", retrieved="")
+IDEAL = {"mem_eff": 1.0, "compute_eff": 1.0}
+
+
+def test_kv_bytes_per_sequence():
+    # 10 layers x 2 x 10 heads x 100 dims x 2 bytes = 40,000 bytes per token
+    assert sv.kv_bytes_per_sequence(TOY, 100) == pytest.approx(4e6)
+    assert sv.kv_bytes_per_sequence(TOY, 100, "fp8") == pytest.approx(2e6)
+
+
+def test_decode_memory_bound_at_batch_1():
+    # weights 2e9 B + KV 4e6 B over 1e12 B/s = 2.004 ms; math 2.004e9 FLOP / 1e14 = 20 us
+    t = sv.decode_step_seconds(TOY, CHIP, 1, 100, **IDEAL)
+    assert t == pytest.approx(2.004e-3)
+
+
+def test_decode_at_batch_100():
+    # memory 2e9 + 100 x 4e6 = 2.4e9 B -> 2.4 ms; math 100 x (2e9 + 4e6) = 2.004e11 -> 2.004 ms
+    t = sv.decode_step_seconds(TOY, CHIP, 100, 100, **IDEAL)
+    assert t == pytest.approx(2.4e-3)
+
+
+def test_prefill_worked_example():
+    # 2 x 1e9 x 100 + attention 2 x 1000 x 100 x (10 x 100) = 2.002e11 FLOP -> 2.002 ms
+    assert sv.prefill_seconds(TOY, CHIP, 100, **IDEAL) == pytest.approx(2.002e-3)
+
+
+def test_allreduce_ring():
+    # 2 (2-1)/2 x 1e6 B / (100e9 / 2) = 20 us, no latency
+    assert sv.allreduce_seconds(1e6, 2, 100e9, efficiency=1.0, latency=0.0) == pytest.approx(2e-5)
+    assert sv.allreduce_seconds(1e6, 1, 100e9) == 0
+
+
+def test_weight_bytes():
+    assert sv.weight_bytes(1e9, "bf16") == 2e9
+    assert sv.weight_bytes(1e9, "fp8") == 1e9
+    assert sv.weight_bytes(1e9, "fp4") == pytest.approx(0.5625e9)
+
+
+def test_moe_weights_read_grow_with_batch():
+    moe = Architecture(id="moe", params_total=47e9, params_active=13e9, layers=32,
+                       hidden_size=4096, num_experts=8, experts_per_token=2, attention_heads=32,
+                       kv_heads=8, head_dim=128)
+    shared, expert = moe.expert_split()
+    # total = shared + 8 e, active = shared + 2 e -> e = 34e9 / 6, shared = 13e9 - 2e
+    assert expert == pytest.approx(34e9 / 6)
+    assert shared == pytest.approx(13e9 - 2 * 34e9 / 6)
+    reads = sv.weights_read_per_step(moe, np.array([1, 4, 1000]), "bf16")
+    # batch 1 reads shared + 2 experts = active params
+    assert reads[0] == pytest.approx(2 * 13e9)
+    assert reads[1] > reads[0]
+    assert reads[2] == pytest.approx(2 * 47e9, rel=1e-6)
+
+
+def test_replicas_for_peak():
+    assert sv.replicas_for_peak(0.0, 100.0, min_replicas=0) == 0
+    assert sv.replicas_for_peak(0.0, 100.0, min_replicas=1) == 1
+    assert sv.replicas_for_peak(1.0, 100.0, min_replicas=0) == 1  # never zero with traffic
+    assert sv.replicas_for_peak(250.0, 100.0) == 3
+
+
+def test_estimate_end_to_end_toy():
+    est = sv.estimate_serving(TOY, CHIP, input_tokens=100, output_tokens=100,
+                              requests_per_month=1e6, usd_per_gpu_hour=2.0)
+    assert est.gpus_per_replica == 1
+    assert est.max_batch >= 1
+    assert est.max_output_tokens_per_s >= est.slo_output_tokens_per_s
+    assert est.monthly_cost_usd == pytest.approx(est.replicas * 730 * 2.0)
+
+
+@given(st.floats(1e3, 1e9), st.floats(1e3, 1e9))
+def test_more_traffic_never_fewer_replicas(a, b):
+    lo, hi = sorted((a, b))
+    r = lambda q: sv.estimate_serving(TOY, CHIP, input_tokens=100, output_tokens=100,  # noqa: E731
+                                      requests_per_month=q).replicas
+    assert r(hi) >= r(lo)
+
+
+def test_throughput_rises_with_batch():
+    b = np.arange(1, 50)
+    t = sv.decode_step_seconds(TOY, CHIP, b, 200)
+    assert np.all(np.diff(b / t) > 0)
