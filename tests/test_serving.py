@@ -9,12 +9,29 @@ from tunecost.architectures import Architecture
 from tunecost.compute import serving as sv
 from tunecost.hardware import GPU
 
-TOY = Architecture(id="toy", params_total=1e9, params_active=1e9, layers=10, hidden_size=1000,
-                   intermediate_size=4000, attention_heads=10, kv_heads=10, head_dim=100,
-                   vocab_size=1000, max_context=100_000)
-CHIP = GPU(id="chip", name="Chip", memory_bytes=10e9, hbm_bytes_per_s=1e12,
-           interconnect_bytes_per_s=100e9, tflops={"bf16": 100.0, "fp8": 200.0},
-           source_url="", retrieved="")
+TOY = Architecture(
+    id="toy",
+    params_total=1e9,
+    params_active=1e9,
+    layers=10,
+    hidden_size=1000,
+    intermediate_size=4000,
+    attention_heads=10,
+    kv_heads=10,
+    head_dim=100,
+    vocab_size=1000,
+    max_context=100_000,
+)
+CHIP = GPU(
+    id="chip",
+    name="Chip",
+    memory_bytes=10e9,
+    hbm_bytes_per_s=1e12,
+    interconnect_bytes_per_s=100e9,
+    tflops={"bf16": 100.0, "fp8": 200.0},
+    source_url="",
+    retrieved="",
+)
 IDEAL = {"mem_eff": 1.0, "compute_eff": 1.0}
 
 
@@ -43,7 +60,8 @@ def test_prefill_worked_example():
 
 def test_allreduce_ring():
     # 2 (2-1)/2 x 1e6 B / (100e9 / 2) = 20 us, no latency
-    assert sv.allreduce_seconds(1e6, 2, 100e9, efficiency=1.0, latency=0.0) == pytest.approx(2e-5)
+    # 2 (2-1)/2 x 1e6 B / (100e9 / 2) = 20 us, plus NCCL latency 6.6 + 0.6 x 2 = 7.8 us
+    assert sv.allreduce_seconds(1e6, 2, 100e9, efficiency=1.0) == pytest.approx(2.78e-5)
     assert sv.allreduce_seconds(1e6, 1, 100e9) == 0
 
 
@@ -54,9 +72,18 @@ def test_weight_bytes():
 
 
 def test_moe_weights_read_grow_with_batch():
-    moe = Architecture(id="moe", params_total=47e9, params_active=13e9, layers=32,
-                       hidden_size=4096, num_experts=8, experts_per_token=2, attention_heads=32,
-                       kv_heads=8, head_dim=128)
+    moe = Architecture(
+        id="moe",
+        params_total=47e9,
+        params_active=13e9,
+        layers=32,
+        hidden_size=4096,
+        num_experts=8,
+        experts_per_token=2,
+        attention_heads=32,
+        kv_heads=8,
+        head_dim=128,
+    )
     shared, expert = moe.expert_split()
     # total = shared + 8 e, active = shared + 2 e -> e = 34e9 / 6, shared = 13e9 - 2e
     assert expert == pytest.approx(34e9 / 6)
@@ -76,8 +103,9 @@ def test_replicas_for_peak():
 
 
 def test_estimate_end_to_end_toy():
-    est = sv.estimate_serving(TOY, CHIP, input_tokens=100, output_tokens=100,
-                              requests_per_month=1e6, usd_per_gpu_hour=2.0)
+    est = sv.estimate_serving(
+        TOY, CHIP, input_tokens=100, output_tokens=100, requests_per_month=1e6, usd_per_gpu_hour=2.0
+    )
     assert est.gpus_per_replica == 1
     assert est.max_batch >= 1
     assert est.max_output_tokens_per_s >= est.slo_output_tokens_per_s
@@ -87,8 +115,15 @@ def test_estimate_end_to_end_toy():
 @given(st.floats(1e3, 1e9), st.floats(1e3, 1e9))
 def test_more_traffic_never_fewer_replicas(a, b):
     lo, hi = sorted((a, b))
-    r = lambda q: sv.estimate_serving(TOY, CHIP, input_tokens=100, output_tokens=100,  # noqa: E731
-                                      requests_per_month=q).replicas
+    r = lambda q: (
+        sv.estimate_serving(
+            TOY,
+            CHIP,
+            input_tokens=100,
+            output_tokens=100,  # noqa: E731
+            requests_per_month=q,
+        ).replicas
+    )
     assert r(hi) >= r(lo)
 
 

@@ -11,9 +11,19 @@ from tunecost.architectures import Architecture, generic_architecture
 from tunecost.compute import training as tr
 
 # A toy model small enough to check on paper.
-TOY = Architecture(id="toy", params_total=1e9, params_active=1e9, layers=2, hidden_size=1024,
-                   intermediate_size=4096, attention_heads=8, kv_heads=2, head_dim=128,
-                   vocab_size=1000, max_context=4096)
+TOY = Architecture(
+    id="toy",
+    params_total=1e9,
+    params_active=1e9,
+    layers=2,
+    hidden_size=1024,
+    intermediate_size=4096,
+    attention_heads=8,
+    kv_heads=2,
+    head_dim=128,
+    vocab_size=1000,
+    max_context=4096,
+)
 
 
 def test_flops_6nd_pretrain():

@@ -14,8 +14,9 @@ from tunecost.errors import InputError
 from tunecost.hardware import get_gpu
 
 
-def _architecture(model: str | Architecture | None, params: float | None,
-                  active_params: float | None) -> Architecture:
+def _architecture(
+    model: str | Architecture | None, params: float | None, active_params: float | None
+) -> Architecture:
     if isinstance(model, Architecture):
         return model
     if model:
@@ -27,11 +28,27 @@ def _architecture(model: str | Architecture | None, params: float | None,
     return generic_architecture(params, active_params)
 
 
-def estimate_training(*, model=None, params=None, active_params=None, tokens=None,
-                      examples=None, tokens_per_example=None, epochs=1.0, method="full",
-                      gpu="h100-sxm", gpus=None, max_gpus=4096, mfu=None, runs=1,
-                      seq_len=None, lora_rank=16, recompute=None,
-                      usd_per_gpu_hour=None, price_source=None):
+def estimate_training(
+    *,
+    model=None,
+    params=None,
+    active_params=None,
+    tokens=None,
+    examples=None,
+    tokens_per_example=None,
+    epochs=1.0,
+    method="full",
+    gpu="h100-sxm",
+    gpus=None,
+    max_gpus=4096,
+    mfu=None,
+    runs=1,
+    seq_len=None,
+    lora_rank=16,
+    recompute=None,
+    usd_per_gpu_hour=None,
+    price_source=None,
+):
     """Estimate a training or fine-tuning campaign; see ``tunecost train --help``.
 
     Give ``tokens`` (per run, epochs included) or ``examples`` x ``tokens_per_example``
@@ -49,14 +66,39 @@ def estimate_training(*, model=None, params=None, active_params=None, tokens=Non
     if mfu is not None and not 0 < mfu <= 1:
         raise InputError(f"must be in (0, 1], got {mfu}", "--mfu")
     return _training.estimate_training(
-        arch, get_gpu(gpu), method=method, tokens=tokens, runs=runs, gpus=gpus, mfu=mfu,
-        seq_len=seq_len, recompute=recompute, lora_rank=lora_rank, max_gpus=max_gpus,
-        usd_per_gpu_hour=usd_per_gpu_hour, price_source=price_source)
+        arch,
+        get_gpu(gpu),
+        method=method,
+        tokens=tokens,
+        runs=runs,
+        gpus=gpus,
+        mfu=mfu,
+        seq_len=seq_len,
+        recompute=recompute,
+        lora_rank=lora_rank,
+        max_gpus=max_gpus,
+        usd_per_gpu_hour=usd_per_gpu_hour,
+        price_source=price_source,
+    )
 
 
-def estimate_serving(*, model, gpu, input_tokens, output_tokens, precision="bf16", gpus=None,
-                     requests_per_month=None, peak_factor=3.0, min_replicas=1, tpot_slo=None,
-                     ttft_slo=None, usd_per_gpu_hour=None, price_source=None):
+def estimate_serving(
+    *,
+    model,
+    gpu,
+    input_tokens,
+    output_tokens,
+    precision="bf16",
+    gpus=None,
+    requests_per_month=None,
+    peak_factor=3.0,
+    min_replicas=1,
+    tpot_slo=None,
+    ttft_slo=None,
+    usd_per_gpu_hour=None,
+    price_source=None,
+    kv_precision=None,
+):
     """Estimate serving throughput, replicas and cost; see ``tunecost serve --help``.
 
     Returns a :class:`tunecost.compute.serving.ServingEstimate`.
@@ -68,8 +110,18 @@ def estimate_serving(*, model, gpu, input_tokens, output_tokens, precision="bf16
         raise InputError("must not be negative", "--traffic")
     arch = model if isinstance(model, Architecture) else get_model(model)
     return _serving.estimate_serving(
-        arch, get_gpu(gpu), input_tokens=input_tokens, output_tokens=output_tokens,
-        precision=precision, gpus=gpus, tpot_slo=tpot_slo, ttft_slo=ttft_slo,
-        requests_per_month=requests_per_month, peak_factor=peak_factor,
-        min_replicas=min_replicas, usd_per_gpu_hour=usd_per_gpu_hour,
-        price_source=price_source)
+        arch,
+        get_gpu(gpu),
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        precision=precision,
+        gpus=gpus,
+        tpot_slo=tpot_slo,
+        ttft_slo=ttft_slo,
+        requests_per_month=requests_per_month,
+        peak_factor=peak_factor,
+        min_replicas=min_replicas,
+        usd_per_gpu_hour=usd_per_gpu_hour,
+        price_source=price_source,
+        kv_precision=kv_precision,
+    )

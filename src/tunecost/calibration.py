@@ -62,9 +62,14 @@ def compare_training(path: str | Path) -> list[Comparison]:
                 out.append(Comparison(row["case"], float(row["gpu_hours"]), None, "no model id"))
                 continue
             gpus = int(row["gpu_count"]) if row["gpu_count"] else None
-            est = estimate_training(model=model, tokens=float(row["tokens"]),
-                                    method=METHODS[row["method"]], gpu=row["gpu"],
-                                    gpus=gpus, max_gpus=1_000_000)
+            est = estimate_training(
+                model=model,
+                tokens=float(row["tokens"]),
+                method=METHODS[row["method"]],
+                gpu=row["gpu"],
+                gpus=gpus,
+                max_gpus=1_000_000,
+            )
             out.append(Comparison(row["case"], float(row["gpu_hours"]), est.gpu_hours))
     return out
 
@@ -91,10 +96,14 @@ def compare_serving(path: str | Path) -> list[Comparison]:
                 out.append(Comparison(row["case"], published, None, "no model id"))
                 continue
             try:
-                est = estimate_serving(model=model, gpu=row["gpu"], gpus=int(row["gpu_count"]),
-                                       precision=_precision(row["precision"]),
-                                       input_tokens=float(row["input_len"]),
-                                       output_tokens=float(row["output_len"]))
+                est = estimate_serving(
+                    model=model,
+                    gpu=row["gpu"],
+                    gpus=int(row["gpu_count"]),
+                    precision=_precision(row["precision"]),
+                    input_tokens=float(row["input_len"]),
+                    output_tokens=float(row["output_len"]),
+                )
             except InputError as exc:
                 out.append(Comparison(row["case"], published, None, str(exc)))
                 continue
@@ -113,12 +122,16 @@ def median_abs_error(rows: list[Comparison]) -> float:
 
 def markdown_table(rows: list[Comparison], unit: str) -> str:
     """The rows as a Markdown table: case, published, estimate, ratio, note."""
-    lines = [f"| case | published ({unit}) | estimate ({unit}) | ratio | note |",
-             "|---|---:|---:|---:|---|"]
+    lines = [
+        f"| case | published ({unit}) | estimate ({unit}) | ratio | note |",
+        "|---|---:|---:|---:|---|",
+    ]
     for r in rows:
         est = "-" if r.estimate is None else f"{r.estimate:,.0f}"
         ratio = "-" if r.ratio is None else f"{r.ratio:.2f}"
         lines.append(f"| {r.case} | {r.published:,.0f} | {est} | {ratio} | {r.note} |")
-    lines.append(f"\nMedian absolute error: {median_abs_error(rows):.1%} over "
-                 f"{sum(r.ratio is not None for r in rows)} rows.")
+    lines.append(
+        f"\nMedian absolute error: {median_abs_error(rows):.1%} over "
+        f"{sum(r.ratio is not None for r in rows)} rows."
+    )
     return "\n".join(lines)

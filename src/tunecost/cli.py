@@ -37,8 +37,16 @@ class Quantity(click.ParamType):
 
     name = "quantity"
 
-    def __init__(self, unit: str, example: str, *, bare: bool = False, positive: bool = False,
-                 maximum: float | None = None, metavar: str | None = None):
+    def __init__(
+        self,
+        unit: str,
+        example: str,
+        *,
+        bare: bool = False,
+        positive: bool = False,
+        maximum: float | None = None,
+        metavar: str | None = None,
+    ):
         self.unit, self.example, self.bare = unit, example, bare
         self.positive, self.maximum = positive, maximum
         self.metavar = metavar or "TEXT"
@@ -52,16 +60,24 @@ class Quantity(click.ParamType):
         if isinstance(value, float):
             return value
         try:
-            return parse_quantity(value, self.unit, field=f"--{param.name.replace('_', '-')}",
-                                  example=self.example, bare=self.bare,
-                                  positive=self.positive, maximum=self.maximum)
+            return parse_quantity(
+                value,
+                self.unit,
+                field=f"--{param.name.replace('_', '-')}",
+                example=self.example,
+                bare=self.bare,
+                positive=self.positive,
+                maximum=self.maximum,
+            )
         except UnitError as exc:
             self.fail(str(exc).split(": ", 1)[-1], param, ctx)
 
 
 COUNT = functools.partial(Quantity, "dimensionless", bare=True, positive=True, metavar="COUNT")
 TOKENS = Quantity("token", "2T tokens", bare=True, positive=True, metavar="TOKENS")
-FRACTION = Quantity("dimensionless", "0.4", bare=True, positive=True, maximum=1.0, metavar="FRACTION")
+FRACTION = Quantity(
+    "dimensionless", "0.4", bare=True, positive=True, maximum=1.0, metavar="FRACTION"
+)
 USD_PER_GPU_HOUR = Quantity("USD/hour", "2.49 USD/hour", bare=True, metavar="USD/GPU-HOUR")
 DURATION = Quantity("s", "50 ms", positive=True, metavar="TIME")
 TRAFFIC = Quantity("request/month", "300k requests/month", metavar="RATE")
@@ -69,11 +85,20 @@ TRAFFIC = Quantity("request/month", "300k requests/month", metavar="RATE")
 
 def output_options(fn):
     """``--format`` and ``--output`` for every command that prints a result."""
-    fn = click.option("-o", "--output", type=click.Path(dir_okay=False),
-                      help="Write the result to this file instead of the terminal.")(fn)
-    fn = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
-                      default="table", show_default=True,
-                      help="table for people (rounded); csv or json for machines (unrounded).")(fn)
+    fn = click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False),
+        help="Write the result to this file instead of the terminal.",
+    )(fn)
+    fn = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "csv", "json"]),
+        default="table",
+        show_default=True,
+        help="table for people (rounded); csv or json for machines (unrounded).",
+    )(fn)
     return fn
 
 
@@ -90,8 +115,11 @@ def emit(text: str, output: str | None) -> None:
 
 @click.group(cls=TunecostGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="tunecost")
-@click.option("--pricing-dir", type=click.Path(file_okay=False),
-              help="Read the price book from this folder (or set TUNECOST_PRICING_DIR).")
+@click.option(
+    "--pricing-dir",
+    type=click.Path(file_okay=False),
+    help="Read the price book from this folder (or set TUNECOST_PRICING_DIR).",
+)
 def cli(pricing_dir):
     """Estimate what each way of building an LLM feature costs: training GPU-hours,
     serving GPUs, and (soon) the monthly cost of each path over time.
@@ -110,46 +138,102 @@ def cli(pricing_dir):
 
 
 TRAIN_FIELDS = (
-    ("model", "model", ""), ("method", "method", ""), ("gpu", "GPU", ""),
-    ("tokens", "tokens per run", "tokens"), ("runs", "runs", ""),
-    ("flops", "compute (all runs)", "FLOP"), ("mfu", "MFU", ""),
-    ("gpu_hours", "GPU-hours (all runs)", "GPU-h"), ("gpus", "GPUs", ""),
-    ("min_gpus", "fewest GPUs that fit", ""), ("wall_clock_hours", "wall-clock", "h"),
-    ("memory_per_gpu_gb", "memory per GPU", "GB"), ("gpu_memory_gb", "GPU memory", "GB"),
-    ("usd_per_gpu_hour", "price", "USD/GPU-h"), ("cost_usd", "cost", "USD"),
+    ("model", "model", ""),
+    ("method", "method", ""),
+    ("gpu", "GPU", ""),
+    ("tokens", "tokens per run", "tokens"),
+    ("runs", "runs", ""),
+    ("flops", "compute (all runs)", "FLOP"),
+    ("mfu", "MFU", ""),
+    ("gpu_hours", "GPU-hours (all runs)", "GPU-h"),
+    ("gpus", "GPUs", ""),
+    ("min_gpus", "fewest GPUs that fit", ""),
+    ("wall_clock_hours", "wall-clock", "h"),
+    ("memory_per_gpu_gb", "memory per GPU", "GB"),
+    ("gpu_memory_gb", "GPU memory", "GB"),
+    ("usd_per_gpu_hour", "price", "USD/GPU-h"),
+    ("cost_usd", "cost", "USD"),
 )
 
 
 @cli.command(context_settings=CONTEXT)
 @click.option("--model", help="Model id from the model table (e.g. llama-3.1-8b).")
-@click.option("--params", type=COUNT(example="7B"), help="Parameter count instead of --model, e.g. 7B.")
-@click.option("--active-params", type=COUNT(example="1.3B"),
-              help="Parameters active per token for a mixture of experts (with --params).")
+@click.option(
+    "--params", type=COUNT(example="7B"), help="Parameter count instead of --model, e.g. 7B."
+)
+@click.option(
+    "--active-params",
+    type=COUNT(example="1.3B"),
+    help="Parameters active per token for a mixture of experts (with --params).",
+)
 @click.option("--tokens", type=TOKENS, help="Tokens seen per run, epochs included, e.g. 2T.")
 @click.option("--examples", type=COUNT(example="5000"), help="Fine-tuning examples.")
 @click.option("--tokens-per-example", type=COUNT(example="700"), help="Mean tokens per example.")
-@click.option("--epochs", type=COUNT(example="3"), default="1", show_default=True,
-              help="Passes over the examples.")
-@click.option("--method", type=click.Choice(["pretrain", "full", "lora", "qlora"]),
-              default="full", show_default=True)
+@click.option(
+    "--epochs",
+    type=COUNT(example="3"),
+    default="1",
+    show_default=True,
+    help="Passes over the examples.",
+)
+@click.option(
+    "--method",
+    type=click.Choice(["pretrain", "full", "lora", "qlora"]),
+    default="full",
+    show_default=True,
+)
 @click.option("--gpu", required=True, help="GPU id or alias, e.g. h100, a100-80gb, l40s.")
 @click.option("--gpus", type=click.IntRange(min=1), help="GPUs to use (default: fewest that fit).")
-@click.option("--max-gpus", type=click.IntRange(min=1), default=4096, show_default=True,
-              help="Largest GPU count to consider when finding the fewest that fit.")
+@click.option(
+    "--max-gpus",
+    type=click.IntRange(min=1),
+    default=4096,
+    show_default=True,
+    help="Largest GPU count to consider when finding the fewest that fit.",
+)
 @click.option("--mfu", type=FRACTION, help="Model FLOPs utilisation in (0, 1], e.g. 0.4 or 40%.")
-@click.option("--runs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Runs in the campaign (a hyper-parameter search is several).")
-@click.option("--seq-len", type=click.IntRange(min=1),
-              help="Tokens per sequence for activation memory (default: --tokens-per-example, "
-                   "else the model's context up to 4096).")
+@click.option(
+    "--runs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Runs in the campaign (a hyper-parameter search is several).",
+)
+@click.option(
+    "--seq-len",
+    type=click.IntRange(min=1),
+    help="Tokens per sequence for activation memory (default: --tokens-per-example, "
+    "else the model's context up to 4096).",
+)
 @click.option("--lora-rank", type=click.IntRange(min=1), default=16, show_default=True)
-@click.option("--recompute/--no-recompute", default=None,
-              help="Activation recomputation (default: on for fine-tuning, off for pretraining).")
+@click.option(
+    "--recompute/--no-recompute",
+    default=None,
+    help="Activation recomputation (default: on for fine-tuning, off for pretraining).",
+)
 @click.option("--usd-per-gpu-hour", type=USD_PER_GPU_HOUR, help="GPU price for a cost line.")
 @output_options
-def train(model, params, active_params, tokens, examples, tokens_per_example, epochs, method,
-          gpu, gpus, max_gpus, mfu, runs, seq_len, lora_rank, recompute, usd_per_gpu_hour,
-          fmt, output):
+def train(
+    model,
+    params,
+    active_params,
+    tokens,
+    examples,
+    tokens_per_example,
+    epochs,
+    method,
+    gpu,
+    gpus,
+    max_gpus,
+    mfu,
+    runs,
+    seq_len,
+    lora_rank,
+    recompute,
+    usd_per_gpu_hour,
+    fmt,
+    output,
+):
     """Estimate FLOPs, GPU-hours, GPUs and memory to train or fine-tune a model.
 
     \b
@@ -166,33 +250,58 @@ def train(model, params, active_params, tokens, examples, tokens_per_example, ep
     if not model and not params:
         raise InputError("say which model to train: --model llama-3.1-8b or --params 7B", "--model")
     if tokens is not None and (examples or tokens_per_example):
-        raise InputError("give --tokens or --examples with --tokens-per-example, not both", "--tokens")
+        raise InputError(
+            "give --tokens or --examples with --tokens-per-example, not both", "--tokens"
+        )
     if tokens is None and not (examples and tokens_per_example):
-        raise InputError("say how much data: --tokens 2T, or --examples N --tokens-per-example N "
-                         "[--epochs N]", "--tokens")
-    est = estimate_training(model=model, params=params, active_params=active_params,
-                            tokens=tokens, examples=examples,
-                            tokens_per_example=tokens_per_example, epochs=epochs,
-                            method=method, gpu=gpu, gpus=gpus, max_gpus=max_gpus, mfu=mfu,
-                            runs=runs, seq_len=seq_len, lora_rank=lora_rank,
-                            recompute=recompute, usd_per_gpu_hour=usd_per_gpu_hour)
-    _print_record(est.to_dict(), TRAIN_FIELDS, fmt, output,
-                  notes=[f"MFU source: {est.mfu_source}"])
+        raise InputError(
+            "say how much data: --tokens 2T, or --examples N --tokens-per-example N [--epochs N]",
+            "--tokens",
+        )
+    est = estimate_training(
+        model=model,
+        params=params,
+        active_params=active_params,
+        tokens=tokens,
+        examples=examples,
+        tokens_per_example=tokens_per_example,
+        epochs=epochs,
+        method=method,
+        gpu=gpu,
+        gpus=gpus,
+        max_gpus=max_gpus,
+        mfu=mfu,
+        runs=runs,
+        seq_len=seq_len,
+        lora_rank=lora_rank,
+        recompute=recompute,
+        usd_per_gpu_hour=usd_per_gpu_hour,
+    )
+    _print_record(est.to_dict(), TRAIN_FIELDS, fmt, output, notes=[f"MFU source: {est.mfu_source}"])
 
 
 SERVE_FIELDS = (
-    ("model", "model", ""), ("gpu", "GPU", ""), ("precision", "precision", ""),
-    ("kv_precision", "KV-cache precision", ""), ("gpus_per_replica", "GPUs per replica", ""),
-    ("weights_gb", "weights", "GB"), ("kv_cache_gb", "KV cache", "GB"),
-    ("kv_cache_tokens", "KV cache", "tokens"), ("max_batch", "largest batch that fits", ""),
+    ("model", "model", ""),
+    ("gpu", "GPU", ""),
+    ("precision", "precision", ""),
+    ("kv_precision", "KV-cache precision", ""),
+    ("gpus_per_replica", "GPUs per replica", ""),
+    ("weights_gb", "weights", "GB"),
+    ("kv_cache_gb", "KV cache", "GB"),
+    ("kv_cache_tokens", "KV cache", "tokens"),
+    ("max_batch", "largest batch that fits", ""),
     ("max_output_tokens_per_s", "max throughput (offline)", "tokens/s"),
     ("slo_batch", "batch within SLOs", ""),
     ("slo_output_tokens_per_s", "throughput within SLOs", "tokens/s"),
-    ("tpot_s", "time per output token", "s"), ("ttft_s", "time to first token", "s"),
+    ("tpot_s", "time per output token", "s"),
+    ("ttft_s", "time to first token", "s"),
     ("requests_per_month", "traffic", "requests/month"),
-    ("peak_output_tokens_per_s", "peak load", "tokens/s"), ("replicas", "replicas", ""),
-    ("gpus_total", "GPUs in total", ""), ("utilization", "average utilisation", ""),
-    ("usd_per_gpu_hour", "price", "USD/GPU-h"), ("monthly_cost_usd", "monthly cost", "USD"),
+    ("peak_output_tokens_per_s", "peak load", "tokens/s"),
+    ("replicas", "replicas", ""),
+    ("gpus_total", "GPUs in total", ""),
+    ("utilization", "average utilisation", ""),
+    ("usd_per_gpu_hour", "price", "USD/GPU-h"),
+    ("monthly_cost_usd", "monthly cost", "USD"),
     ("usd_per_million_output_tokens", "cost per 1M output tokens", "USD"),
     ("usd_per_million_output_tokens_at_full_load", "at full load", "USD/1M tokens"),
 )
@@ -201,25 +310,71 @@ SERVE_FIELDS = (
 @cli.command(context_settings=CONTEXT)
 @click.option("--model", required=True, help="Model id from the model table.")
 @click.option("--gpu", required=True, help="GPU id or alias, e.g. h100, l40s.")
-@click.option("--gpus", type=click.IntRange(min=1, max=8),
-              help="Tensor-parallel GPUs per replica (default: fewest that fit).")
-@click.option("--precision", type=click.Choice(["bf16", "fp16", "fp8", "fp4", "int4"]),
-              default="bf16", show_default=True, help="Weight format.")
-@click.option("--input-tokens", type=COUNT(example="1800"), required=True,
-              help="Mean prompt tokens per request.")
-@click.option("--output-tokens", type=COUNT(example="250"), required=True,
-              help="Mean output tokens per request.")
+@click.option(
+    "--gpus",
+    type=click.IntRange(min=1, max=8),
+    help="Tensor-parallel GPUs per replica (default: fewest that fit).",
+)
+@click.option(
+    "--precision",
+    type=click.Choice(["bf16", "fp16", "fp8", "fp4", "int4"]),
+    default="bf16",
+    show_default=True,
+    help="Weight format.",
+)
+@click.option(
+    "--kv-precision",
+    type=click.Choice(["bf16", "fp16", "fp8"]),
+    help="KV-cache format (default: fp8 with fp8/fp4 weights, else bf16).",
+)
+@click.option(
+    "--input-tokens",
+    type=COUNT(example="1800"),
+    required=True,
+    help="Mean prompt tokens per request.",
+)
+@click.option(
+    "--output-tokens",
+    type=COUNT(example="250"),
+    required=True,
+    help="Mean output tokens per request.",
+)
 @click.option("--traffic", type=TRAFFIC, help='Requests per month, e.g. "300k requests/month".')
-@click.option("--peak-factor", type=Quantity("dimensionless", "3", bare=True, positive=True),
-              default="3", show_default=True, help="Peak-hour traffic over the monthly average.")
-@click.option("--min-replicas", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Replicas kept up with no traffic (0 = scale to zero).")
+@click.option(
+    "--peak-factor",
+    type=Quantity("dimensionless", "3", bare=True, positive=True),
+    default="3",
+    show_default=True,
+    help="Peak-hour traffic over the monthly average.",
+)
+@click.option(
+    "--min-replicas",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Replicas kept up with no traffic (0 = scale to zero).",
+)
 @click.option("--tpot-slo", type=DURATION, help='Time-per-output-token target, e.g. "50 ms".')
 @click.option("--ttft-slo", type=DURATION, help='Time-to-first-token target, e.g. "2 s".')
 @click.option("--usd-per-gpu-hour", type=USD_PER_GPU_HOUR, help="GPU price for cost lines.")
 @output_options
-def serve(model, gpu, gpus, precision, input_tokens, output_tokens, traffic, peak_factor,
-          min_replicas, tpot_slo, ttft_slo, usd_per_gpu_hour, fmt, output):
+def serve(
+    model,
+    gpu,
+    gpus,
+    precision,
+    kv_precision,
+    input_tokens,
+    output_tokens,
+    traffic,
+    peak_factor,
+    min_replicas,
+    tpot_slo,
+    ttft_slo,
+    usd_per_gpu_hour,
+    fmt,
+    output,
+):
     """Estimate throughput, batch, replicas and cost to serve a model on GPUs.
 
     \b
@@ -232,11 +387,21 @@ def serve(model, gpu, gpus, precision, input_tokens, output_tokens, traffic, pea
     """
     from tunecost.api import estimate_serving
 
-    est = estimate_serving(model=model, gpu=gpu, gpus=gpus, precision=precision,
-                           input_tokens=input_tokens, output_tokens=output_tokens,
-                           requests_per_month=traffic, peak_factor=peak_factor,
-                           min_replicas=min_replicas, tpot_slo=tpot_slo, ttft_slo=ttft_slo,
-                           usd_per_gpu_hour=usd_per_gpu_hour)
+    est = estimate_serving(
+        model=model,
+        gpu=gpu,
+        gpus=gpus,
+        precision=precision,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        requests_per_month=traffic,
+        peak_factor=peak_factor,
+        min_replicas=min_replicas,
+        tpot_slo=tpot_slo,
+        ttft_slo=ttft_slo,
+        usd_per_gpu_hour=usd_per_gpu_hour,
+        kv_precision=kv_precision,
+    )
     _print_record(est.to_dict(), SERVE_FIELDS, fmt, output)
 
 

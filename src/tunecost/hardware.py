@@ -46,9 +46,7 @@ class GPU:
             if self.tflops.get(key):
                 return self.tflops[key] * 1e12
         have = ", ".join(k for k in ("bf16", "fp16", "fp8", "fp4") if self.tflops.get(k))
-        raise InputError(
-            f"{self.id} has no {precision} tensor cores; choose one of: {have}", field
-        )
+        raise InputError(f"{self.id} has no {precision} tensor cores; choose one of: {have}", field)
 
 
 def _key(name: str) -> str:

@@ -54,7 +54,9 @@ def human(value, unit: str = "") -> str:
     return str(value)
 
 
-def render_record(record: dict, fields: Sequence[Field], fmt: str, notes: Sequence[str] = ()) -> str:
+def render_record(
+    record: dict, fields: Sequence[Field], fmt: str, notes: Sequence[str] = ()
+) -> str:
     """One result (a flat dict) as an aligned table, a one-row CSV or a JSON object."""
     if fmt == "json":
         return json.dumps(record, indent=2, default=str, allow_nan=False) + "\n"
@@ -64,8 +66,11 @@ def render_record(record: dict, fields: Sequence[Field], fmt: str, notes: Sequen
         writer.writeheader()
         writer.writerow({k: "" if v is None else v for k, v in record.items()})
         return buf.getvalue()
-    rows = [(f.label, human(record.get(f.key), f.unit), f.unit) for f in fields
-            if record.get(f.key) is not None]
+    rows = [
+        (f.label, human(record.get(f.key), f.unit), f.unit)
+        for f in fields
+        if record.get(f.key) is not None
+    ]
     width = max(len(r[0]) for r in rows)
     vwidth = max(len(r[1]) for r in rows)
     lines = [f"{label:<{width}}  {val:>{vwidth}}  {unit}".rstrip() for label, val, unit in rows]
@@ -79,8 +84,9 @@ def render_rows(rows: list[dict], columns: Sequence[str], fmt: str) -> str:
         return json.dumps(rows, indent=2, default=str, allow_nan=False) + "\n"
     if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore",
-                                lineterminator="\n")
+        writer = csv.DictWriter(
+            buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n"
+        )
         writer.writeheader()
         for r in rows:
             writer.writerow({k: "" if r.get(k) is None else r.get(k) for k in columns})
@@ -109,7 +115,9 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, field: str = "--out
     mode = "wb" if isinstance(data, bytes) else "w"
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
     try:
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as fh:
+        with os.fdopen(
+            fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})
+        ) as fh:
             fh.write(data)
         os.replace(tmp, p)
     except BaseException:

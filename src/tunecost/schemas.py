@@ -109,7 +109,7 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("cached_input_counting", "choice", required=False, choices=("subset", "additional")),
         Column("batch_discount_note", required=False),
         Column("pricing_url", required=False),
-        Column("retrieved", "date"),
+        Column("retrieved", "date", required=False),
         Column("notes", required=False),
     ],
 }

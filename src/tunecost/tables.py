@@ -15,7 +15,7 @@ import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -151,7 +151,7 @@ def read_rows(path: Path, schema: list[Column]) -> tuple[list[dict[str, Any]], l
     return rows, problems
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_table(name: str) -> tuple[dict[str, Any], ...]:
     """Rows of the bundled table ``name`` (e.g. ``gpus.csv``), checked, read once.
 
@@ -167,7 +167,11 @@ def load_table(name: str) -> tuple[dict[str, Any], ...]:
         raise PriceBookError(f"price table {name} is missing from {path.parent}")
     rows, problems = read_rows(path, SCHEMAS[name])
     if problems:
-        more = f" (and {len(problems) - 3} more; run `tunecost pricing validate`)" if len(problems) > 3 else ""
+        more = (
+            f" (and {len(problems) - 3} more; run `tunecost pricing validate`)"
+            if len(problems) > 3
+            else ""
+        )
         raise PriceBookError("; ".join(problems[:3]) + more)
     return tuple(rows)
 

@@ -129,7 +129,9 @@ def parse_quantity(
         try:
             q = reg.parse_expression(_normalise(raw))
         except Exception as exc:  # pint raises many types (incl. AssertionError) on bad text
-            raise UnitError(f"cannot read {raw!r} ({exc}); expected e.g. {example!r}", field) from None
+            raise UnitError(
+                f"cannot read {raw!r} ({exc}); expected e.g. {example!r}", field
+            ) from None
         if not isinstance(q, reg.Quantity):  # a bare number
             q = reg.Quantity(float(q), "dimensionless")
         if q.unitless and unit != "dimensionless":
@@ -156,7 +158,13 @@ def parse_quantity(
     return value
 
 
-def parse_count(text: str | float | int, *, field: str, unit: str = "dimensionless",
-                example: str = "7B", positive: bool = True) -> float:
+def parse_count(
+    text: str | float | int,
+    *,
+    field: str,
+    unit: str = "dimensionless",
+    example: str = "7B",
+    positive: bool = True,
+) -> float:
     """Parse a count such as ``7B``, ``2T tokens`` or ``300k``; bare numbers allowed."""
     return parse_quantity(text, unit, field=field, example=example, bare=True, positive=positive)

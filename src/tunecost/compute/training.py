@@ -67,10 +67,12 @@ allocator fragmentation and communication buffers. The same margin as vLLM's def
 ``gpu_memory_utilization=0.9`` (vLLM engine arguments documentation)."""
 
 DEFAULT_RECOMPUTE = {"pretrain": False, "full": True, "lora": True, "qlora": True}
-"""Gradient checkpointing: on by default for fine-tuning, where single-node memory is
-the limit (QLoRA uses it in every run [5]; Hugging Face TRL and torchtune recipes
-enable it for fine-tuning); off for pretraining at scale, where Megatron-style
-selective recomputation costs little [2]."""
+"""Activation (gradient) checkpointing: on by default for fine-tuning, where one node's
+memory is the limit (artidoro/qlora ``qlora.py``: ``gradient_checkpointing`` default
+True, "You want to use this"; Hugging Face TRL turns it on by default since v0.22.0;
+PEFT's ``prepare_model_for_kbit_training`` too); off for pretraining at scale, where
+selective recomputation costs little [2]. It changes memory, not the MFU-based time:
+the MFU defaults were measured on stacks that already made this choice."""
 
 TENSOR_PARALLEL_MAX = 8
 """Tensor and sequence parallelism stays inside one node of 8 NVLink-connected GPUs
@@ -82,25 +84,61 @@ DEFAULT_LORA_RANK = 16
 
 @dataclass(frozen=True)
 class MFUDefault:
-    """A default model FLOPs utilisation and the published figure behind it."""
+    """A default model FLOPs utilisation and the published figures behind it."""
 
     value: float
     source: str
 
 
-# Pretraining MFU on GPUs with 16-bit tensor cores at cluster scale.
-_PRETRAIN_MFU = MFUDefault(
+DENSE_MFU = MFUDefault(
     0.40,
-    "Llama 3 (Dubey et al. 2024, table 4): 38-43% BF16 MFU on 8-16K H100; "
-    "OPT-175B (Zhang et al. 2022): 147 TFLOP/s per A100 = 47% of 312",
+    "dense training at 0.40 MFU: Llama 3 405B 38-43% BF16 MFU on H100 (arXiv:2407.21783, "
+    "table 4); OPT-175B 147 TFLOP/s per A100, 47% (arXiv:2205.01068); Megatron-LM 163 "
+    "TFLOP/s per A100 incl. recompute, 39% on a 6ND basis (arXiv:2104.04473, table 1); "
+    "LoRA fine-tuning 41% (Llama 3 8B) and 43% (Qwen2.5 7B) on H100 (NVIDIA NeMo AutoModel "
+    "performance summary)",
+)
+MOE_MFU = MFUDefault(
+    0.23,
+    "mixture-of-experts training at 0.23 MFU: median of NVIDIA NeMo AutoModel's H100 BF16 "
+    "MoE results (DeepSeek V3, Qwen3-30B-A3B, GPT-OSS-120B, Kimi K2: 189-277 TFLOP/s of 989) "
+    "against 39% for dense Llama 3 70B on the same stack",
+)
+QLORA_SLOWDOWN = 1.6
+"""QLoRA runs slower than LoRA because it de-quantises the 4-bit base in every step:
+1.62x for a 7B model in LitGPT's published benchmark (1.05-2.5x in Qwen's README)."""
+
+VOLTA_TURING_MFU = MFUDefault(
+    0.30,
+    "V100/T4 at 0.30 MFU: Megatron-LM sustains 39 TFLOP/s per V100, 30% of peak (arXiv:1909.08053)",
 )
 
-DEFAULT_MFU: dict[str, MFUDefault] = {
-    "pretrain": _PRETRAIN_MFU,
-    "full": _PRETRAIN_MFU,
-    "lora": _PRETRAIN_MFU,
-    "qlora": _PRETRAIN_MFU,
-}
+MATMUL_EFFICIENCY_H100 = 0.803
+"""BF16 maximum achievable matmul FLOP/s of an H100 SXM over its peak (794.5 / 989),
+stas00/ml-engineering, compute/accelerator/README.md, MAMF table (2026-08)."""
+
+MATMUL_EFFICIENCY_AMD = {"mi300x": 0.514, "mi325x": 0.604}
+"""BF16 MAMF / peak for AMD GPUs, same table: MI300X 668.4/1300, MI325X 784.9/1300."""
+
+
+def default_mfu(method: str, gpu_id: str, moe: bool = False) -> MFUDefault:
+    """The default MFU for a method on a GPU, with its sources.
+
+    Dense 0.40 and mixture-of-experts 0.23 (H100 measurements, see the sources in
+    ``DENSE_MFU`` and ``MOE_MFU``); QLoRA divided by ``QLORA_SLOWDOWN``; Volta and Turing
+    GPUs 0.30; AMD GPUs scaled by their achievable-matmul efficiency relative to H100.
+    """
+    base = MOE_MFU if moe else DENSE_MFU
+    if gpu_id in ("v100", "v100-32gb", "t4"):
+        base = VOLTA_TURING_MFU
+    value, source = base.value, base.source
+    if gpu_id in MATMUL_EFFICIENCY_AMD:
+        value *= MATMUL_EFFICIENCY_AMD[gpu_id] / MATMUL_EFFICIENCY_H100
+        source += f"; scaled by {gpu_id} MAMF / H100 MAMF (stas00/ml-engineering)"
+    if method == "qlora":
+        value /= QLORA_SLOWDOWN
+        source += f"; QLoRA / {QLORA_SLOWDOWN} (LitGPT: QLoRA 1.62x slower than LoRA, 7B)"
+    return MFUDefault(value, source)
 
 
 def finetune_tokens(examples, tokens_per_example, epochs=1.0):
@@ -175,8 +213,16 @@ def activation_bytes(arch: Architecture, seq_len, micro_batch=1, recompute=False
     return layers + logits
 
 
-def memory_per_gpu(arch: Architecture, method, gpus, seq_len, *, micro_batch=1,
-                   recompute=False, lora_rank=DEFAULT_LORA_RANK):
+def memory_per_gpu(
+    arch: Architecture,
+    method,
+    gpus,
+    seq_len,
+    *,
+    micro_batch=1,
+    recompute=False,
+    lora_rank=DEFAULT_LORA_RANK,
+):
     """Peak training memory per GPU [bytes].
 
     ``M = b_m N / g + 16 A + activations / t``: model state ``b_m`` bytes per base
@@ -193,9 +239,17 @@ def memory_per_gpu(arch: Architecture, method, gpus, seq_len, *, micro_batch=1,
     return state + adapters + activation_bytes(arch, seq_len, micro_batch, recompute) / tp
 
 
-def min_gpus_to_fit(arch: Architecture, method, gpu_memory_bytes, seq_len, *, micro_batch=1,
-                    recompute=False, lora_rank=DEFAULT_LORA_RANK,
-                    usable=USABLE_MEMORY_FRACTION):
+def min_gpus_to_fit(
+    arch: Architecture,
+    method,
+    gpu_memory_bytes,
+    seq_len,
+    *,
+    micro_batch=1,
+    recompute=False,
+    lora_rank=DEFAULT_LORA_RANK,
+    usable=USABLE_MEMORY_FRACTION,
+):
     """Fewest GPUs whose memory holds the run, or ``math.inf`` if none can.
 
     Tries 1 to 8 GPUs, then solves ``b_m N / g + fixed <= usable x memory`` for the
@@ -242,10 +296,24 @@ class TrainingEstimate:
         return asdict(self)
 
 
-def estimate_training(arch: Architecture, gpu: GPU, *, method="full", tokens, runs=1,
-                      gpus=None, mfu=None, seq_len=None, micro_batch=1, recompute=None,
-                      lora_rank=DEFAULT_LORA_RANK, precision="bf16", max_gpus=4096,
-                      usd_per_gpu_hour=None, price_source=None) -> TrainingEstimate:
+def estimate_training(
+    arch: Architecture,
+    gpu: GPU,
+    *,
+    method="full",
+    tokens,
+    runs=1,
+    gpus=None,
+    mfu=None,
+    seq_len=None,
+    micro_batch=1,
+    recompute=None,
+    lora_rank=DEFAULT_LORA_RANK,
+    precision="bf16",
+    max_gpus=4096,
+    usd_per_gpu_hour=None,
+    price_source=None,
+) -> TrainingEstimate:
     """GPU-hours, GPUs, wall-clock time, memory and cost of a training campaign.
 
     Parameters
@@ -261,7 +329,8 @@ def estimate_training(arch: Architecture, gpu: GPU, *, method="full", tokens, ru
     gpus : int, optional
         GPUs used; default the fewest that fit.
     mfu : float, optional
-        Model FLOPs utilisation in (0, 1]; default per method, see ``DEFAULT_MFU``.
+        Model FLOPs utilisation in (0, 1]; default per method and GPU, see
+        :func:`default_mfu`.
     seq_len : int, optional
         Tokens per sequence for activation memory. [tokens]
     usd_per_gpu_hour : float, optional
@@ -272,25 +341,34 @@ def estimate_training(arch: Architecture, gpu: GPU, *, method="full", tokens, ru
     TrainingEstimate
     """
     if method not in METHODS:
-        raise InputError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}", "--method")
+        raise InputError(
+            f"unknown method {method!r}; choose one of {', '.join(METHODS)}", "--method"
+        )
     if recompute is None:
         recompute = DEFAULT_RECOMPUTE[method]
     if seq_len is None:
         seq_len = min(arch.max_context or 4096, 4096)
     if mfu is None:
-        mfu_source = DEFAULT_MFU[method].source
-        mfu = DEFAULT_MFU[method].value
+        d = default_mfu(method, gpu.id, arch.is_moe)
+        mfu, mfu_source = d.value, d.source
     else:
         mfu_source = "user"
     peak = gpu.peak_flops(precision)
-    need = min_gpus_to_fit(arch, method, gpu.memory_bytes, seq_len, micro_batch=micro_batch,
-                           recompute=recompute, lora_rank=lora_rank)
+    need = min_gpus_to_fit(
+        arch,
+        method,
+        gpu.memory_bytes,
+        seq_len,
+        micro_batch=micro_batch,
+        recompute=recompute,
+        lora_rank=lora_rank,
+    )
     if need > max_gpus:
         raise InputError(
             f"{arch.id} ({method}) does not fit on {max_gpus} x {gpu.id} "
             f"(activations alone need more than one GPU's memory at seq_len {seq_len})"
-            if need == math.inf else
-            f"{arch.id} ({method}) needs {need} x {gpu.id}, more than --max-gpus {max_gpus}; "
+            if need == math.inf
+            else f"{arch.id} ({method}) needs {need} x {gpu.id}, more than --max-gpus {max_gpus}; "
             "raise --max-gpus, use a larger GPU or a lighter method (lora, qlora)",
             "--gpus",
         )
@@ -304,14 +382,34 @@ def estimate_training(arch: Architecture, gpu: GPU, *, method="full", tokens, ru
         )
     model_flops = training_flops(arch.params_active, tokens, method, recompute=False)
     hours = gpu_hours(model_flops, peak, mfu) * runs
-    mem = memory_per_gpu(arch, method, gpus, seq_len, micro_batch=micro_batch,
-                         recompute=recompute, lora_rank=lora_rank)
+    mem = memory_per_gpu(
+        arch,
+        method,
+        gpus,
+        seq_len,
+        micro_batch=micro_batch,
+        recompute=recompute,
+        lora_rank=lora_rank,
+    )
     cost = hours * usd_per_gpu_hour if usd_per_gpu_hour is not None else None
     return TrainingEstimate(
-        model=arch.id, method=method, gpu=gpu.id, tokens=float(tokens),
-        flops=model_flops * runs, flops_per_run=model_flops, runs=runs, mfu=mfu,
-        mfu_source=mfu_source, recompute=recompute, gpu_hours=hours, gpus=int(gpus),
-        min_gpus=int(need), wall_clock_hours=hours / gpus,
-        memory_per_gpu_gb=mem / 1e9, gpu_memory_gb=gpu.memory_bytes / 1e9,
-        usd_per_gpu_hour=usd_per_gpu_hour, cost_usd=cost, price_source=price_source,
+        model=arch.id,
+        method=method,
+        gpu=gpu.id,
+        tokens=float(tokens),
+        flops=model_flops * runs,
+        flops_per_run=model_flops,
+        runs=runs,
+        mfu=mfu,
+        mfu_source=mfu_source,
+        recompute=recompute,
+        gpu_hours=hours,
+        gpus=int(gpus),
+        min_gpus=int(need),
+        wall_clock_hours=hours / gpus,
+        memory_per_gpu_gb=mem / 1e9,
+        gpu_memory_gb=gpu.memory_bytes / 1e9,
+        usd_per_gpu_hour=usd_per_gpu_hour,
+        cost_usd=cost,
+        price_source=price_source,
     )
