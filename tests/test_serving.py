@@ -115,15 +115,16 @@ def test_estimate_end_to_end_toy():
 @given(st.floats(1e3, 1e9), st.floats(1e3, 1e9))
 def test_more_traffic_never_fewer_replicas(a, b):
     lo, hi = sorted((a, b))
-    r = lambda q: (
-        sv.estimate_serving(
+
+    def r(q):
+        return sv.estimate_serving(
             TOY,
             CHIP,
             input_tokens=100,
-            output_tokens=100,  # noqa: E731
+            output_tokens=100,
             requests_per_month=q,
         ).replicas
-    )
+
     assert r(hi) >= r(lo)
 
 

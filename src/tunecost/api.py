@@ -60,7 +60,7 @@ def estimate_training(
             raise InputError("give tokens, or examples and tokens_per_example", "--tokens")
         tokens = _training.finetune_tokens(examples, tokens_per_example, epochs)
         if seq_len is None:
-            seq_len = int(round(tokens_per_example))
+            seq_len = round(tokens_per_example)
     if tokens <= 0:
         raise InputError("must be greater than zero", "--tokens")
     if mfu is not None and not 0 < mfu <= 1:

@@ -7,6 +7,7 @@ file in the same folder, then renamed into place, so a failure never leaves half
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -49,7 +50,7 @@ def human(value, unit: str = "") -> str:
             return "0"
         if a >= 1e15 or a < 1e-3:
             return f"{value:.3g}"
-        digits = max(0, 2 - int(math.floor(math.log10(a))))
+        digits = max(0, 2 - math.floor(math.log10(a)))
         return f"{value:,.{digits}f}"
     return str(value)
 
@@ -93,9 +94,9 @@ def render_rows(rows: list[dict], columns: Sequence[str], fmt: str) -> str:
         return buf.getvalue()
     cells = [[human(r.get(c)) for c in columns] for r in rows]
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
-    out = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
+    out = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=False)).rstrip()]
     for row in cells:
-        out.append("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+        out.append("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=False)).rstrip())
     return "\n".join(out) + "\n"
 
 
@@ -121,8 +122,6 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, field: str = "--out
             fh.write(data)
         os.replace(tmp, p)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise

@@ -144,7 +144,8 @@ def parse_quantity(
             except Exception:
                 got = f"{q.units:~}" or "a plain number"
                 raise UnitError(
-                    f"{raw!r} is in {got}, which does not convert to {unit}; expected e.g. {example!r}",
+                    f"{raw!r} is in {got}, which does not convert to {unit}; "
+                    f"expected e.g. {example!r}",
                     field,
                 ) from None
     if math.isnan(value) or math.isinf(value):
