@@ -83,6 +83,56 @@ DURATION = Quantity("s", "50 ms", positive=True, metavar="TIME")
 TRAFFIC = Quantity("request/month", "300k requests/month", metavar="RATE")
 
 
+def price_options(fn):
+    """GPU price: explicit, or from the price book (cheapest on-demand offer by default)."""
+    fn = click.option(
+        "--tier",
+        type=click.Choice(["on-demand", "spot", "reserved-1y"]),
+        default="on-demand",
+        show_default=True,
+        help="Which price of the offer to use.",
+    )(fn)
+    fn = click.option(
+        "--offer", help="Price from this instance in the book, e.g. p5.48xlarge or aws:p5.48xlarge."
+    )(fn)
+    fn = click.option(
+        "--provider",
+        help="Price from this provider's cheapest offer for the "
+        "GPU (default: cheapest of all providers).",
+    )(fn)
+    fn = click.option(
+        "--usd-per-gpu-hour", type=USD_PER_GPU_HOUR, help="GPU price; overrides the price book."
+    )(fn)
+    return fn
+
+
+def gpu_price(gpu: str, usd_per_gpu_hour, provider, offer, tier):
+    """(USD per GPU-hour, description) from the option or the price book, or (None, note)."""
+    import datetime as dt
+
+    from tunecost.hardware import get_gpu
+    from tunecost.pricebook import load
+
+    if usd_per_gpu_hour is not None:
+        if provider or offer:
+            raise InputError(
+                "give --usd-per-gpu-hour or --provider/--offer, not both", "--usd-per-gpu-hour"
+            )
+        return usd_per_gpu_hour, "given with --usd-per-gpu-hour"
+    book = load()
+    gid = get_gpu(gpu).id
+    tier_key = tier.replace("-", "_")
+    try:
+        chosen = book.gpu_offer(gid, provider=provider, offer=offer, tier=tier_key)
+    except InputError:
+        if provider or offer:
+            raise
+        return None, f"no {tier} offer for {gid} in the price book; give --usd-per-gpu-hour"
+    for warning in book.stale_warnings([chosen], dt.date.today()):
+        click.echo(f"warning: {warning}", err=True)
+    return chosen.price(tier_key), chosen.describe(tier_key)
+
+
 def output_options(fn):
     """``--format`` and ``--output`` for every command that prints a result."""
     fn = click.option(
@@ -211,7 +261,7 @@ TRAIN_FIELDS = (
     default=None,
     help="Activation recomputation (default: on for fine-tuning, off for pretraining).",
 )
-@click.option("--usd-per-gpu-hour", type=USD_PER_GPU_HOUR, help="GPU price for a cost line.")
+@price_options
 @output_options
 def train(
     model,
@@ -231,6 +281,9 @@ def train(
     lora_rank,
     recompute,
     usd_per_gpu_hour,
+    provider,
+    offer,
+    tier,
     fmt,
     output,
 ):
@@ -258,6 +311,7 @@ def train(
             "say how much data: --tokens 2T, or --examples N --tokens-per-example N [--epochs N]",
             "--tokens",
         )
+    price, price_source = gpu_price(gpu, usd_per_gpu_hour, provider, offer, tier)
     est = estimate_training(
         model=model,
         params=params,
@@ -275,9 +329,11 @@ def train(
         seq_len=seq_len,
         lora_rank=lora_rank,
         recompute=recompute,
-        usd_per_gpu_hour=usd_per_gpu_hour,
+        usd_per_gpu_hour=price,
+        price_source=price_source,
     )
-    _print_record(est.to_dict(), TRAIN_FIELDS, fmt, output, notes=[f"MFU source: {est.mfu_source}"])
+    notes = [f"price: {price_source}", f"MFU source: {est.mfu_source}"]
+    _print_record(est.to_dict(), TRAIN_FIELDS, fmt, output, notes=notes)
 
 
 SERVE_FIELDS = (
@@ -356,7 +412,7 @@ SERVE_FIELDS = (
 )
 @click.option("--tpot-slo", type=DURATION, help='Time-per-output-token target, e.g. "50 ms".')
 @click.option("--ttft-slo", type=DURATION, help='Time-to-first-token target, e.g. "2 s".')
-@click.option("--usd-per-gpu-hour", type=USD_PER_GPU_HOUR, help="GPU price for cost lines.")
+@price_options
 @output_options
 def serve(
     model,
@@ -372,6 +428,9 @@ def serve(
     tpot_slo,
     ttft_slo,
     usd_per_gpu_hour,
+    provider,
+    offer,
+    tier,
     fmt,
     output,
 ):
@@ -387,6 +446,7 @@ def serve(
     """
     from tunecost.api import estimate_serving
 
+    price, price_source = gpu_price(gpu, usd_per_gpu_hour, provider, offer, tier)
     est = estimate_serving(
         model=model,
         gpu=gpu,
@@ -399,10 +459,11 @@ def serve(
         min_replicas=min_replicas,
         tpot_slo=tpot_slo,
         ttft_slo=ttft_slo,
-        usd_per_gpu_hour=usd_per_gpu_hour,
+        usd_per_gpu_hour=price,
+        price_source=price_source,
         kv_precision=kv_precision,
     )
-    _print_record(est.to_dict(), SERVE_FIELDS, fmt, output)
+    _print_record(est.to_dict(), SERVE_FIELDS, fmt, output, notes=[f"price: {price_source}"])
 
 
 def _print_record(record, fields, fmt, output, notes=()):
@@ -412,6 +473,15 @@ def _print_record(record, fields, fmt, output, notes=()):
         check_output_path(output)
     text = render_record(record, [Field(*f) for f in fields], fmt, notes=notes)
     emit(text, output)
+
+
+def _register() -> None:
+    from tunecost.pricing_cli import pricing
+
+    cli.add_command(pricing)
+
+
+_register()
 
 
 def main() -> None:

@@ -28,7 +28,6 @@ FINETUNE_KINDS = (
     "storage",
     "minimum_charge",
 )
-PRICE_UNITS = ("USD/1M tokens", "USD/hour", "USD/month", "USD/job")
 
 _SOURCE = [Column("source_url"), Column("retrieved", "date")]
 
@@ -36,7 +35,7 @@ _PRICE_ROW = [
     Column("provider"),
     Column("model"),
     Column("kind", "choice", choices=PRICE_KINDS + FINETUNE_KINDS),
-    Column("unit", "choice", choices=PRICE_UNITS),
+    Column("unit"),  # any unit that converts to the kind's canonical one (pricebook.py)
     Column("price", "float"),
     Column("context_over_tokens", "int", required=False),
     Column("effective_from", "date"),
