@@ -98,11 +98,16 @@ def estimate_serving(
     usd_per_gpu_hour=None,
     price_source=None,
     kv_precision=None,
+    max_batch=None,
 ):
     """Estimate serving throughput, replicas and cost; see ``tunecost serve --help``.
 
+    ``max_batch`` caps the sequences batched at once (the engine's ``max_num_seqs``;
+    default vLLM's, see :func:`tunecost.compute.serving.max_num_seqs_for`).
     Returns a :class:`tunecost.compute.serving.ServingEstimate`.
     """
+    if max_batch is not None and max_batch < 1:
+        raise InputError("must be at least 1", "--max-batch")
     for name, value in (("--input-tokens", input_tokens), ("--output-tokens", output_tokens)):
         if value is None or value <= 0:
             raise InputError("must be greater than zero", name)
@@ -124,4 +129,5 @@ def estimate_serving(
         usd_per_gpu_hour=usd_per_gpu_hour,
         price_source=price_source,
         kv_precision=kv_precision,
+        max_num_seqs=max_batch,
     )

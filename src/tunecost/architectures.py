@@ -46,7 +46,8 @@ class Architecture:
 
     @property
     def is_moe(self) -> bool:
-        return bool(self.num_experts and self.experts_per_token)
+        """A mixture of experts: fewer parameters act on each token than exist."""
+        return self.params_active < self.params_total
 
     @property
     def head_size(self) -> int:
@@ -79,7 +80,7 @@ class Architecture:
 
         From total = shared + E x expert and active = shared + k x expert.
         """
-        if not self.is_moe:
+        if not (self.is_moe and self.num_experts and self.experts_per_token):
             return self.params_total, 0.0
         e, k = self.num_experts, self.experts_per_token
         expert = (self.params_total - self.params_active) / (e - k)

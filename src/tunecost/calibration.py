@@ -81,7 +81,9 @@ def _precision(text: str) -> str:
 def compare_serving(path: str | Path) -> list[Comparison]:
     """Estimated ``max_output_tokens_per_s`` vs published output tokens/s.
 
-    Rows without input/output lengths (MLPerf, whose prompt lengths vary) are skipped.
+    Rows that publish a static batch size are estimated at that batch (if it fits);
+    the others at the largest batch that fits. Rows without input/output lengths
+    (MLPerf, whose prompt lengths vary) are skipped.
     """
     from tunecost.api import estimate_serving
 
@@ -95,6 +97,8 @@ def compare_serving(path: str | Path) -> list[Comparison]:
             if model is None:
                 out.append(Comparison(row["case"], published, None, "no model id"))
                 continue
+            m = re.search(r"static batch size (\d+)", row["concurrency_or_scenario"])
+            batch = int(m.group(1)) if m else None
             try:
                 est = estimate_serving(
                     model=model,
@@ -103,14 +107,14 @@ def compare_serving(path: str | Path) -> list[Comparison]:
                     precision=_precision(row["precision"]),
                     input_tokens=float(row["input_len"]),
                     output_tokens=float(row["output_len"]),
+                    max_batch=batch,
                 )
             except InputError as exc:
                 out.append(Comparison(row["case"], published, None, str(exc)))
                 continue
-            note = ""
-            m = re.search(r"static batch size (\d+)", row["concurrency_or_scenario"])
-            if m:
-                note = f"published at static batch {m.group(1)}, estimate at {est.max_batch}"
+            note = f"static batch {batch}" if batch else ""
+            if batch and est.max_batch < batch:
+                note += f" (only {est.max_batch} fit)"
             out.append(Comparison(row["case"], published, est.max_output_tokens_per_s, note))
     return out
 

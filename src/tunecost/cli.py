@@ -18,8 +18,8 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 class TunecostGroup(click.Group):
-    """A click group that turns the library's errors into one line and an exit code:
-    2 for bad input, 1 for other known failures."""
+    """A click group that reports every usage or input error in one line on stderr:
+    exit 2 for bad usage or input, 1 for other known failures."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -30,6 +30,23 @@ class TunecostGroup(click.Group):
         except TunecostError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(1)
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as exc:
+            where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            click.echo(f"Error: {exc.format_message()}{where}", err=True)
+            sys.exit(2)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
 
 
 class Quantity(click.ParamType):
@@ -410,6 +427,12 @@ SERVE_FIELDS = (
     show_default=True,
     help="Replicas kept up with no traffic (0 = scale to zero).",
 )
+@click.option(
+    "--max-batch",
+    type=click.IntRange(min=1),
+    help="Most sequences batched at once (default: vLLM's, 1024 on >=70 GiB GPUs "
+    "other than A100, else 256).",
+)
 @click.option("--tpot-slo", type=DURATION, help='Time-per-output-token target, e.g. "50 ms".')
 @click.option("--ttft-slo", type=DURATION, help='Time-to-first-token target, e.g. "2 s".')
 @price_options
@@ -425,6 +448,7 @@ def serve(
     traffic,
     peak_factor,
     min_replicas,
+    max_batch,
     tpot_slo,
     ttft_slo,
     usd_per_gpu_hour,
@@ -462,6 +486,7 @@ def serve(
         usd_per_gpu_hour=price,
         price_source=price_source,
         kv_precision=kv_precision,
+        max_batch=max_batch,
     )
     _print_record(est.to_dict(), SERVE_FIELDS, fmt, output, notes=[f"price: {price_source}"])
 

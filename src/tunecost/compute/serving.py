@@ -181,7 +181,7 @@ def weights_read_per_step(arch: Architecture, batch, precision="bf16"):
     shared weights and each expert any token in the batch was routed to; with uniform
     routing of ``k`` of ``E`` experts, a share ``1 - (1 - k/E)^B`` of the experts.
     """
-    if not arch.is_moe:
+    if not (arch.is_moe and arch.num_experts and arch.experts_per_token):
         return weight_bytes(arch.params_total, precision) * np.ones_like(np.asarray(batch, float))
     shared, expert = arch.expert_split()
     e, k = arch.num_experts, arch.experts_per_token

@@ -1,0 +1,113 @@
+"""Time the main commands and print the figures quoted in closing notes.
+
+    python benchmarks/bench.py [--repeat N]
+
+Each command runs as a fresh process (what a user waits for), best and median of N runs;
+the estimators are also timed in-process, beyond imports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+TRAIN = [
+    "train",
+    "--model",
+    "llama-3.1-8b",
+    "--method",
+    "lora",
+    "--examples",
+    "5000",
+    "--tokens-per-example",
+    "700",
+    "--epochs",
+    "3",
+    "--gpu",
+    "h100",
+]
+SERVE = [
+    "serve",
+    "--model",
+    "llama-3.3-70b",
+    "--gpu",
+    "h200",
+    "--precision",
+    "fp8",
+    "--input-tokens",
+    "1000",
+    "--output-tokens",
+    "1000",
+    "--traffic",
+    "2M requests/month",
+    "--tpot-slo",
+    "50 ms",
+]
+
+
+def _cli() -> list[str]:
+    exe = shutil.which("tunecost")
+    return [exe] if exe else [sys.executable, "-m", "tunecost"]
+
+
+def time_process(argv: list[str], repeat: int) -> tuple[float, float]:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run(argv, check=True, capture_output=True)
+        times.append(time.perf_counter() - t0)
+    return min(times), statistics.median(times)
+
+
+def time_call(fn, repeat: int) -> float:
+    fn()  # warm: tables loaded, imports done
+    t0 = time.perf_counter()
+    for _ in range(repeat):
+        fn()
+    return (time.perf_counter() - t0) / repeat
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--repeat", type=int, default=5)
+    n = ap.parse_args().repeat
+    cli = _cli()
+    rows = [
+        ("python -c 'import click'", [sys.executable, "-c", "import click"]),
+        ("tunecost --help", [*cli, "--help"]),
+        ("tunecost train --help", [*cli, "train", "--help"]),
+        ("tunecost train (LoRA 8B)", [*cli, *TRAIN]),
+        ("tunecost serve (70B fp8, SLO)", [*cli, *SERVE]),
+        ("tunecost pricing validate", [*cli, "pricing", "validate"]),
+    ]
+    print(f"{'command':<34} {'best s':>8} {'median s':>9}")
+    for label, argv in rows:
+        best, med = time_process(argv, n)
+        print(f"{label:<34} {best:8.3f} {med:9.3f}")
+
+    from tunecost import estimate_serving, estimate_training
+
+    t_train = time_call(
+        lambda: estimate_training(model="llama-3.1-8b", method="lora", tokens=1e7, gpu="h100"), 50
+    )
+    t_serve = time_call(
+        lambda: estimate_serving(
+            model="llama-3.3-70b",
+            gpu="h200",
+            precision="fp8",
+            input_tokens=1000,
+            output_tokens=1000,
+            tpot_slo=0.05,
+        ),
+        50,
+    )
+    print(f"{'estimate_training (in-process)':<34} {t_train * 1e3:8.2f} ms")
+    print(f"{'estimate_serving (in-process)':<34} {t_serve * 1e3:8.2f} ms")
+
+
+if __name__ == "__main__":
+    main()

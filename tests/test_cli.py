@@ -1,0 +1,227 @@
+"""The train and serve commands through click's CliRunner: output, formats, exit codes."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from tunecost import __version__
+from tunecost.cli import cli
+
+LORA = [
+    "train",
+    "--model",
+    "llama-3.1-8b",
+    "--method",
+    "lora",
+    "--examples",
+    "5000",
+    "--tokens-per-example",
+    "700",
+    "--epochs",
+    "3",
+    "--gpu",
+    "h100",
+]
+SERVE = [
+    "serve",
+    "--model",
+    "llama-3.1-8b",
+    "--gpu",
+    "l40s",
+    "--precision",
+    "fp8",
+    "--input-tokens",
+    "1800",
+    "--output-tokens",
+    "250",
+]
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_version():
+    r = run("--version")
+    assert r.exit_code == 0 and __version__ in r.output
+
+
+@pytest.mark.parametrize(
+    "cmd",
+    [[], ["train"], ["serve"], ["pricing"], ["pricing", "list"], ["pricing", "import", "skypilot"]],
+)
+def test_every_command_has_help_with_an_example(cmd):
+    r = run(*cmd, "--help")
+    assert r.exit_code == 0
+    assert "Example" in r.output
+
+
+def test_train_json_has_the_documented_fields():
+    r = run(*LORA, "--usd-per-gpu-hour", "2.49", "--format", "json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    for key in (
+        "flops",
+        "tokens",
+        "gpu_hours",
+        "gpus",
+        "min_gpus",
+        "wall_clock_hours",
+        "memory_per_gpu_gb",
+        "mfu",
+        "cost_usd",
+    ):
+        assert key in data
+    # 5000 x 700 x 3 = 10.5M tokens; LoRA 4 N D with N = 8.03e9
+    assert data["tokens"] == 10_500_000
+    assert data["flops"] == pytest.approx(4 * 8.03e9 * 10.5e6)
+    assert data["cost_usd"] == pytest.approx(data["gpu_hours"] * 2.49)
+    assert data["price_source"] == "given with --usd-per-gpu-hour"
+
+
+def test_train_runs_multiply_gpu_hours():
+    one = json.loads(run(*LORA, "--format", "json").output)
+    four = json.loads(run(*LORA, "--runs", "4", "--format", "json").output)
+    assert four["gpu_hours"] == pytest.approx(4 * one["gpu_hours"])
+
+
+def test_train_table_is_rounded_csv_is_not():
+    table = run(*LORA, "--usd-per-gpu-hour", "2.49").output
+    assert "GPU-hours" in table and "note: MFU source" in table
+    csv_out = run(*LORA, "--usd-per-gpu-hour", "2.49", "--format", "csv").output
+    header, values = csv_out.strip().splitlines()
+    row = dict(zip(header.split(","), values.split(","), strict=False))
+    assert len(row["gpu_hours"]) > 8  # unrounded float
+
+
+def test_train_prices_from_the_book_by_default():
+    data = json.loads(run(*LORA, "--format", "json").output)
+    assert data["usd_per_gpu_hour"] > 0
+    assert "on-demand" in data["price_source"]
+
+
+def test_train_provider_picks_that_providers_offer():
+    data = json.loads(run(*LORA, "--provider", "lambda", "--format", "json").output)
+    assert data["price_source"].startswith("lambda ")
+
+
+def test_params_instead_of_model_and_moe():
+    dense = json.loads(
+        run(
+            "train",
+            "--params",
+            "7B",
+            "--tokens",
+            "1T",
+            "--method",
+            "pretrain",
+            "--gpu",
+            "h100",
+            "--usd-per-gpu-hour",
+            "2",
+            "--format",
+            "json",
+        ).output
+    )
+    moe = json.loads(
+        run(
+            "train",
+            "--params",
+            "7B",
+            "--active-params",
+            "1.3B",
+            "--tokens",
+            "1T",
+            "--method",
+            "pretrain",
+            "--gpu",
+            "h100",
+            "--usd-per-gpu-hour",
+            "2",
+            "--format",
+            "json",
+        ).output
+    )
+    assert dense["flops"] == pytest.approx(6 * 7e9 * 1e12)
+    assert moe["flops"] == pytest.approx(6 * 1.3e9 * 1e12)
+    assert moe["mfu"] < dense["mfu"]  # MoE default MFU is lower
+
+
+def test_serve_json_fields_and_traffic():
+    r = run(
+        *SERVE,
+        "--traffic",
+        "300k requests/month",
+        "--tpot-slo",
+        "50 ms",
+        "--usd-per-gpu-hour",
+        "0.99",
+        "--format",
+        "json",
+    )
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    for key in (
+        "max_output_tokens_per_s",
+        "slo_output_tokens_per_s",
+        "max_batch",
+        "kv_cache_tokens",
+        "replicas",
+        "gpus_total",
+        "monthly_cost_usd",
+        "usd_per_million_output_tokens",
+    ):
+        assert d[key] is not None
+    assert d["tpot_s"] <= 0.05
+    assert d["monthly_cost_usd"] == pytest.approx(
+        d["replicas"] * d["gpus_per_replica"] * 730 * 0.99
+    )
+
+
+def test_serve_picks_fewest_gpus_that_fit():
+    d = json.loads(
+        run(
+            "serve",
+            "--model",
+            "llama-3.1-70b",
+            "--gpu",
+            "h100",
+            "--input-tokens",
+            "1000",
+            "--output-tokens",
+            "200",
+            "--format",
+            "json",
+        ).output
+    )
+    assert d["gpus_per_replica"] == 2  # 141 GB of bf16 weights need two 80 GB GPUs
+
+
+def test_output_file_written_atomically(tmp_path):
+    out = tmp_path / "train.json"
+    r = run(*LORA, "--format", "json", "--output", str(out))
+    assert r.exit_code == 0
+    assert json.loads(out.read_text())["tokens"] == 10_500_000
+    assert [p.name for p in tmp_path.iterdir()] == ["train.json"]
+
+
+def test_main_module_runs():
+    r = subprocess.run(
+        [sys.executable, "-m", "tunecost", "--version"], capture_output=True, text=True, check=False
+    )
+    assert r.returncode == 0 and __version__ in r.stdout
+
+
+def test_help_imports_neither_pandas_nor_matplotlib():
+    code = (
+        "import sys; from tunecost.cli import cli\n"
+        "for a in (['--help'], ['train', '--help'], ['serve', '--help']):\n"
+        "    try: cli(a)\n"
+        "    except SystemExit: pass\n"
+        "print(sorted(m for m in ('pandas', 'matplotlib', 'pint') if m in sys.modules))"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert r.stdout.strip().splitlines()[-1] == "[]"

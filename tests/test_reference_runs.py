@@ -1,0 +1,83 @@
+"""Golden tests: the estimators against published training and inference runs.
+
+Data: tests/data/reference_*.csv (sources in each row). The estimators run with their
+cited defaults; nothing is tuned per row. Tolerances:
+
+- Training GPU-hours: the published figures are GPU count x days or model-card totals
+  that include restarts and evaluation, good to perhaps +-15%; each dense row must be
+  within 25% and the median within 25% (the issue's target). OLMoE is a mixture of
+  experts whose published figure is "256 H100 for ~10 days" and whose token count is
+  itself uncertain (5.1T in the text, 4.06T in table 2): within 35%.
+- Serving throughput: TensorRT-LLM v1.0 rows within 30% each, median within 30%. The
+  TensorRT-LLM 0.5 H200 launch rows ("preliminary measured performance") are checked
+  for the median only, and one row is a known miss: Llama 2 70B at TP4, static batch
+  512, 128/2048 published 6,616 tokens/s, a third of what the same release reports per
+  GPU at TP1; the roofline cannot explain it and does not try.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from tunecost.api import estimate_training
+from tunecost.calibration import compare_serving, compare_training, median_abs_error
+
+DATA = Path(__file__).parent / "data"
+TRAINING = compare_training(DATA / "reference_training_runs.csv")
+SERVING = compare_serving(DATA / "reference_inference_runs.csv")
+KNOWN_MISS = {"trtllm050_h200_70b_tp4_bs512_128_2048"}
+
+
+def test_training_median_within_25_percent():
+    assert len(TRAINING) == 6
+    assert median_abs_error(TRAINING) <= 0.25
+
+
+@pytest.mark.parametrize("row", TRAINING, ids=[r.case for r in TRAINING])
+def test_training_row(row):
+    tolerance = 0.35 if row.case.startswith("olmoe") else 0.25
+    assert row.ratio == pytest.approx(1.0, abs=tolerance)
+
+
+def test_serving_median_within_30_percent():
+    assert len(SERVING) == 27
+    assert median_abs_error(SERVING) <= 0.30
+
+
+V1_ROWS = [r for r in SERVING if r.case.startswith("trtllm_llama_33")]
+
+
+@pytest.mark.parametrize("row", V1_ROWS, ids=[r.case for r in V1_ROWS])
+def test_serving_trtllm_v1_row(row):
+    assert row.ratio == pytest.approx(1.0, abs=0.30)
+
+
+def test_serving_known_miss_is_still_an_overestimate_we_document():
+    miss = [r for r in SERVING if r.case in KNOWN_MISS]
+    assert len(miss) == 1 and miss[0].ratio > 2
+
+
+def test_finetune_rows_are_bounded_by_their_data():
+    """Alpaca (52K examples, 3 epochs, max length 512) and Vicuna (70K conversations,
+    context 2048, 3 epochs) cannot have seen more tokens than that; at that ceiling the
+    estimate must not exceed the published 24 and 192 GPU-hours."""
+    alpaca = estimate_training(
+        model="llama-7b",
+        examples=52_000,
+        tokens_per_example=512,
+        epochs=3,
+        method="full",
+        gpu="a100-80gb",
+        gpus=8,
+    )
+    vicuna = estimate_training(
+        model="llama-13b",
+        examples=70_000,
+        tokens_per_example=2048,
+        epochs=3,
+        method="full",
+        gpu="a100-80gb",
+        gpus=8,
+    )
+    assert 0 < alpaca.gpu_hours <= 24
+    assert 0 < vicuna.gpu_hours <= 192
