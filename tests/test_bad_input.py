@@ -21,12 +21,12 @@ SERVE = [
 
 CASES = [
     # (arguments, fragment the one-line message must contain)
-    (TRAIN + ["--tokens", "-5"], "--tokens"),
-    (TRAIN + ["--tokens", "0"], "greater than zero"),
-    (TRAIN + ["--tokens", "5 USD"], "does not convert to token"),
-    (TRAIN + ["--tokens", "$5"], "USD rather than '$'"),
-    (TRAIN + ["--tokens", "nan"], "finite"),
-    (TRAIN + ["--tokens", "lots"], "cannot read"),
+    ([*TRAIN, "--tokens", "-5"], "--tokens"),
+    ([*TRAIN, "--tokens", "0"], "greater than zero"),
+    ([*TRAIN, "--tokens", "5 USD"], "does not convert to token"),
+    ([*TRAIN, "--tokens", "$5"], "USD rather than '$'"),
+    ([*TRAIN, "--tokens", "nan"], "finite"),
+    ([*TRAIN, "--tokens", "lots"], "cannot read"),
     (
         [
             "train",
@@ -55,10 +55,10 @@ CASES = [
         ],
         "must not be negative",
     ),
-    (TRAIN + ["--tokens", "1B", "--mfu", "0"], "greater than zero"),
-    (TRAIN + ["--tokens", "1B", "--mfu", "1.5"], "--mfu"),
-    (TRAIN + ["--tokens", "1B", "--mfu", "140%"], "above the largest"),
-    (TRAIN + ["--tokens", "1B", "--runs", "0"], "--runs"),
+    ([*TRAIN, "--tokens", "1B", "--mfu", "0"], "greater than zero"),
+    ([*TRAIN, "--tokens", "1B", "--mfu", "1.5"], "--mfu"),
+    ([*TRAIN, "--tokens", "1B", "--mfu", "140%"], "above the largest"),
+    ([*TRAIN, "--tokens", "1B", "--runs", "0"], "--runs"),
     (
         ["train", "--model", "llama-3.1-8bb", "--tokens", "1B", "--gpu", "h100"],
         "did you mean 'llama-3.1-8b'",
@@ -67,7 +67,7 @@ CASES = [
     (["train", "--tokens", "1B", "--gpu", "h100"], "--model"),
     (["train", "--model", "llama-3.1-8b", "--gpu", "h100"], "--tokens"),
     (["train", "--model", "llama-3.1-8b", "--tokens", "1B"], "Missing option '--gpu'"),
-    (TRAIN + ["--tokens", "1B", "--examples", "10", "--tokens-per-example", "5"], "not both"),
+    ([*TRAIN, "--tokens", "1B", "--examples", "10", "--tokens-per-example", "5"], "not both"),
     (
         ["train", "--model", "llama-3.1-8b", "--params", "8B", "--tokens", "1B", "--gpu", "h100"],
         "not both",
@@ -92,18 +92,18 @@ CASES = [
         ],
         "--max-gpus",
     ),
-    (TRAIN + ["--tokens", "1B", "--gpus", "1", "--method", "full"], "needs at least"),
-    (TRAIN + ["--tokens", "1B", "--provider", "awz"], "did you mean 'aws'"),
-    (TRAIN + ["--tokens", "1B", "--offer", "p5.48xlargee"], "did you mean"),
-    (TRAIN + ["--tokens", "1B", "--usd-per-gpu-hour", "5 USD/token"], "does not convert"),
-    (TRAIN + ["--tokens", "1B", "--usd-per-gpu-hour", "2", "--provider", "aws"], "not both"),
-    (TRAIN + ["--tokens", "1B", "--method", "sft"], "--method"),
-    (SERVE + ["--traffic", "300000"], "has no unit"),
-    (SERVE + ["--traffic", "300k tokens/month"], "does not convert"),
-    (SERVE + ["--tpot-slo", "50"], "has no unit"),
-    (SERVE + ["--tpot-slo", "0.01 ms"], "cannot be met"),
-    (SERVE + ["--ttft-slo", "1 us"], "cannot be met"),
-    (SERVE + ["--precision", "fp4"], "no fp4 tensor cores"),
+    ([*TRAIN, "--tokens", "1B", "--gpus", "1", "--method", "full"], "needs at least"),
+    ([*TRAIN, "--tokens", "1B", "--provider", "awz"], "did you mean 'aws'"),
+    ([*TRAIN, "--tokens", "1B", "--offer", "p5.48xlargee"], "did you mean"),
+    ([*TRAIN, "--tokens", "1B", "--usd-per-gpu-hour", "5 USD/token"], "does not convert"),
+    ([*TRAIN, "--tokens", "1B", "--usd-per-gpu-hour", "2", "--provider", "aws"], "not both"),
+    ([*TRAIN, "--tokens", "1B", "--method", "sft"], "--method"),
+    ([*SERVE, "--traffic", "300000"], "has no unit"),
+    ([*SERVE, "--traffic", "300k tokens/month"], "does not convert"),
+    ([*SERVE, "--tpot-slo", "50"], "has no unit"),
+    ([*SERVE, "--tpot-slo", "0.01 ms"], "cannot be met"),
+    ([*SERVE, "--ttft-slo", "1 us"], "cannot be met"),
+    ([*SERVE, "--precision", "fp4"], "no fp4 tensor cores"),
     (
         [
             "serve",
@@ -164,10 +164,10 @@ CASES = [
         ],
         "context",
     ),
-    (SERVE[:-4] + ["--input-tokens", "-1", "--output-tokens", "200"], "--input-tokens"),
-    (SERVE + ["--peak-factor", "0"], "greater than zero"),
-    (SERVE + ["--format", "xml"], "--format"),
-    (SERVE + ["--output", "/no/such/folder/out.json"], "does not exist"),
+    ([*SERVE[:-4], "--input-tokens", "-1", "--output-tokens", "200"], "--input-tokens"),
+    ([*SERVE, "--peak-factor", "0"], "greater than zero"),
+    ([*SERVE, "--format", "xml"], "--format"),
+    ([*SERVE, "--output", "/no/such/folder/out.json"], "does not exist"),
 ]
 
 
