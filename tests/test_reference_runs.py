@@ -81,3 +81,13 @@ def test_finetune_rows_are_bounded_by_their_data():
     )
     assert 0 < alpaca.gpu_hours <= 24
     assert 0 < vicuna.gpu_hours <= 192
+
+
+def test_docs_accuracy_table_is_current():
+    import importlib.util
+
+    path = Path(__file__).parents[1] / "benchmarks" / "reference_errors.py"
+    spec = importlib.util.spec_from_file_location("reference_errors", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.TARGET.read_text() == module.render(), "run benchmarks/reference_errors.py"
