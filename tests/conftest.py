@@ -3,18 +3,11 @@
 import pytest
 
 
-def _clear_caches():
-    from tunecost import architectures, hardware, pricebook, tables
-
-    tables.set_pricing_dir(None)
-    tables.load_table.cache_clear()
-    hardware._index.cache_clear()
-    architectures._index.cache_clear()
-    pricebook.load.cache_clear()
-
-
 @pytest.fixture(autouse=True)
-def fresh_price_book():
-    _clear_caches()
+def fresh_price_book(monkeypatch):
+    from tunecost import tables
+
+    monkeypatch.delenv(tables.ENV_VAR, raising=False)
+    tables.set_pricing_dir(None)
     yield
-    _clear_caches()
+    tables.set_pricing_dir(None)

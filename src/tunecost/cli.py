@@ -140,7 +140,9 @@ def gpu_price(gpu: str, usd_per_gpu_hour, provider, offer, tier):
     gid = get_gpu(gpu).id
     tier_key = tier.replace("-", "_")
     try:
-        chosen = book.gpu_offer(gid, provider=provider, offer=offer, tier=tier_key)
+        chosen = book.gpu_offer(
+            gid, provider=provider, offer=offer, tier=tier_key, as_of=dt.date.today()
+        )
     except InputError:
         if provider or offer:
             raise

@@ -197,6 +197,16 @@ def import_litellm(
     )
 
 
+SKYPILOT_GPU_NAMES = {
+    "a100": "a100-40gb",
+    "a100-80gb": "a100-80gb",
+    "h100": "h100-sxm",
+    "h100-mega": "h100-sxm",
+}
+"""SkyPilot's accelerator names that differ from tunecost's aliases: its ``A100`` is the
+40 GB part (``A100-80GB`` is the 80 GB one), while a user typing "A100" usually rents the
+80 GB part."""
+
 SKYPILOT_REQUIRED = ("InstanceType", "AcceleratorName", "AcceleratorCount", "Price", "Region")
 
 
@@ -262,7 +272,7 @@ def import_skypilot(
         region = (row.get("Region") or "").strip()
         if wanted and region.lower() not in wanted:
             continue
-        gpu = resolve_gpu_id(accel)
+        gpu = SKYPILOT_GPU_NAMES.get(accel.lower()) or resolve_gpu_id(accel)
         if gpu is None:
             skipped_gpu.add(accel)
             continue

@@ -238,12 +238,15 @@ class PriceBook:
             )
         rows = in_effect(self.offers, lambda o: (o.provider, o.instance, o.region), as_of)
         if offer:
-            prov, _, inst = offer.rpartition(":")
-            named = [
-                o
-                for o in rows
-                if o.instance.lower() == inst.lower() and (not prov or o.provider == prov.lower())
-            ]
+            named = [o for o in rows if o.instance.lower() == offer.strip().lower()]
+            if not named and ":" in offer:  # provider:instance (instances may contain ':')
+                prov, _, inst = offer.partition(":")
+                named = [
+                    o
+                    for o in rows
+                    if o.instance.lower() == inst.strip().lower()
+                    and o.provider == prov.strip().lower()
+                ]
             if not named:
                 raise UnknownNameError(
                     "offer", offer, sorted({o.instance for o in rows}), "--offer"
@@ -274,7 +277,7 @@ class PriceBook:
 
     # ---- dates -----------------------------------------------------------------------
     def stale_warnings(self, used: Iterable[Price | GPUOffer], as_of: dt.date) -> list[str]:
-        """One warning per (table, provider) whose prices are older than 180 days."""
+        """One warning per (table, provider, retrieval date) older than 180 days."""
         out = []
         seen: set = set()
         for r in used:
@@ -453,7 +456,7 @@ def group_api_rows(prices: Iterable[Price]) -> list[dict]:
         key = (p.provider, p.model, p.context_over_tokens)
         row = grouped[key]
         row.update(provider=p.provider, model=p.model, context_over_tokens=p.context_over_tokens)
-        row[p.kind] = p.usd * 1e6
+        row[p.kind] = p.price if p.unit == "USD/1M tokens" else round(p.usd * 1e6, 9)
         row["unit"] = "USD/1M tokens"
         row["effective_from"] = max(row.get("effective_from", p.effective_from), p.effective_from)
         row["retrieved"] = min(row.get("retrieved", p.retrieved), p.retrieved)

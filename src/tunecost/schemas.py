@@ -1,7 +1,8 @@
 """Column schemas of the price-book tables in ``pricing/``.
 
-Every row of every table carries ``source_url`` and ``retrieved`` so each figure can be
-traced to the page, model card or catalogue it was copied from.
+Every row of the price, GPU and model tables carries ``source_url`` and ``retrieved`` so
+each figure can be traced to the page, model card or catalogue it was copied from;
+``providers.csv`` names each provider's pricing page (``pricing_url``).
 """
 
 from __future__ import annotations

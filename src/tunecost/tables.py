@@ -30,7 +30,17 @@ def set_pricing_dir(path: str | Path | None) -> None:
     """Use ``path`` as the price book for the rest of the process (``--pricing-dir``)."""
     global _override
     _override = Path(path) if path is not None else None
+    clear_caches()
+
+
+def clear_caches() -> None:
+    """Forget every table read so far (and the indexes built from them)."""
+    from tunecost import architectures, hardware, pricebook
+
     load_table.cache_clear()
+    hardware._index.cache_clear()
+    architectures._index.cache_clear()
+    pricebook.load.cache_clear()
 
 
 def pricing_dir() -> Path:
