@@ -190,11 +190,13 @@ def emit(text: str, output: str | None) -> None:
     help="Read the price book from this folder (or set TUNECOST_PRICING_DIR).",
 )
 def cli(pricing_dir):
-    """Estimate what each way of building an LLM feature costs: training GPU-hours,
-    serving GPUs, and (soon) the monthly cost of each path over time.
+    """Estimate what each way of building an LLM feature costs over time: prompting an
+    API, fine-tuning through a provider, or fine-tuning and self-hosting.
 
     \b
     Examples:
+      tunecost compare                      # the bundled example scenario
+      tunecost compare my.yaml --chart cost.png --csv ledger.csv
       tunecost train --model llama-3.1-8b --method lora --examples 5000 \\
           --tokens-per-example 700 --epochs 3 --gpu h100
       tunecost serve --model llama-3.1-8b --gpu l40s --precision fp8 \\
@@ -503,8 +505,11 @@ def _print_record(record, fields, fmt, output, notes=()):
 
 
 def _register() -> None:
+    from tunecost.compare_cli import chart, compare
     from tunecost.pricing_cli import pricing
 
+    cli.add_command(compare)
+    cli.add_command(chart)
     cli.add_command(pricing)
 
 

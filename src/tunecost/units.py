@@ -41,6 +41,8 @@ month = 730 * hour = mo = months
 year = 12 * month = yr = years
 GPU_hour = hour = gpu_hour = GPU_h
 engineer_hour = hour = engineer_h
+example = [example] = examples
+FTE = 1 = fte
 """
 
 # Count suffixes written straight after a number: 7B, 2T, 300k, 1.5M.
@@ -151,7 +153,7 @@ def parse_quantity(
             ) from None
         if not isinstance(q, reg.Quantity):  # a bare number
             q = reg.Quantity(float(q), "dimensionless")
-        if q.unitless and unit != "dimensionless":
+        if q.units == reg.dimensionless and unit != "dimensionless":
             if not bare:
                 raise UnitError(f"{raw!r} has no unit; write it with one, e.g. {example!r}", field)
             value = float(q.magnitude)

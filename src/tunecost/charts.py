@@ -1,0 +1,159 @@
+"""Charts for reports, drawn from the ledger (matplotlib, Agg backend, no display).
+
+Functions take the ledger DataFrame and return a matplotlib Figure; nothing is shown and
+no global state is touched beyond selecting the Agg backend on import.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from tunecost.breakeven import breakeven_month
+from tunecost.errors import InputError
+
+CATEGORY_COLORS = {
+    "data": "#8c6d31",
+    "training": "#d62728",
+    "inference": "#1f77b4",
+    "hosting": "#9467bd",
+    "engineering": "#ff7f0e",
+    "evaluation": "#2ca02c",
+    "monitoring": "#7f7f7f",
+}
+FORMATS = (".png", ".svg", ".pdf")
+
+
+def usd(value: float, _pos=None) -> str:
+    """Axis label for dollars: $950, $12k, $3.4M."""
+    a = abs(value)
+    if a >= 1e9:
+        return f"${value / 1e9:.1f}B"
+    if a >= 1e6:
+        return f"${value / 1e6:.1f}M"
+    if a >= 1e3:
+        return f"${value / 1e3:.0f}k"
+    return f"${value:.0f}"
+
+
+def comparison_figure(ledger, *, title: str, baseline: str | None = None) -> Figure:
+    """Cumulative cost of each path with its break-even point against the baseline
+    (top), and each path's monthly cost stacked by category (bottom row)."""
+    paths = list(dict.fromkeys(ledger["path"]))
+    baseline = baseline or paths[0]
+    monthly = ledger.pivot_table(
+        index="date", columns="path", values="usd", aggfunc="sum", sort=True
+    )[paths]
+    cumulative = monthly.cumsum()
+    dates = list(monthly.index)
+
+    fig = Figure(figsize=(max(10, 3.2 * len(paths)), 8.5), layout="constrained")
+    grid = fig.add_gridspec(2, len(paths), height_ratios=[1.3, 1])
+    top = fig.add_subplot(grid[0, :])
+    for name in paths:
+        style = "-" if name != baseline else "--"
+        top.plot(
+            dates,
+            cumulative[name].to_numpy(),
+            style,
+            linewidth=2,
+            label=f"{name} (baseline)" if name == baseline else name,
+        )
+    for name in paths:
+        if name == baseline:
+            continue
+        m = breakeven_month(monthly[name].to_numpy(), monthly[baseline].to_numpy())
+        if m is None:
+            continue
+        x, y = dates[m - 1], cumulative[name].iloc[m - 1]
+        top.plot(
+            [x],
+            [y],
+            marker="o",
+            markersize=9,
+            color="black",
+            linestyle="none",
+            label="_break-even",
+            gid=f"breakeven-{name}",
+        )
+        top.annotate(
+            f"{name} breaks even\nmonth {m} ({x:%Y-%m})",
+            (x, y),
+            textcoords="offset points",
+            xytext=(10, -28),
+            fontsize=9,
+            arrowprops={"arrowstyle": "-", "color": "0.4"},
+        )
+    top.set_title(f"{title}: cumulative cost by path", loc="left", fontsize=13)
+    top.set_ylabel("Cumulative cost (USD)")
+    top.set_xlabel("Month")
+    top.yaxis.set_major_formatter(FuncFormatter(usd))
+    top.grid(True, alpha=0.3)
+    top.legend(loc="upper left", frameon=False)
+
+    ymax = float(monthly.to_numpy().max()) * 1.05 or 1.0
+    for i, name in enumerate(paths):
+        ax = fig.add_subplot(grid[1, i])
+        part = ledger[ledger["path"] == name].pivot_table(
+            index="date", columns="category", values="usd", aggfunc="sum", sort=True
+        )
+        bottom = np.zeros(len(dates))
+        for c in (c for c in CATEGORY_COLORS if c in part.columns):
+            values = part[c].reindex(dates).fillna(0).to_numpy()
+            ax.bar(
+                dates,
+                values,
+                width=25,
+                bottom=bottom,
+                color=CATEGORY_COLORS[c],
+                label=c,
+                gid=f"{name}-{c}",
+            )
+            bottom += values
+        ax.set_title(name, fontsize=10)
+        ax.set_ylim(0, ymax)
+        ax.yaxis.set_major_formatter(FuncFormatter(usd))
+        ax.tick_params(axis="x", labelrotation=45, labelsize=8)
+        ax.grid(True, alpha=0.3)
+        if i == 0:
+            ax.set_ylabel("Monthly cost (USD/month)")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in CATEGORY_COLORS.values()]
+    fig.legend(
+        handles,
+        list(CATEGORY_COLORS),
+        loc="outside lower center",
+        ncol=len(CATEGORY_COLORS),
+        frameon=False,
+        title="Monthly cost by category",
+    )
+    return fig
+
+
+def check_chart_path(path: str | Path, field: str = "--chart") -> Path:
+    """Refuse a chart file name whose extension matplotlib should not guess."""
+    from tunecost.render import check_output_path
+
+    p = check_output_path(path, field)
+    if p.suffix.lower() not in FORMATS:
+        raise InputError(f"{p.name}: use a .png, .svg or .pdf file name", field)
+    return p
+
+
+def save_figure(fig: Figure, path: str | Path, field: str = "--chart") -> None:
+    """Render ``fig`` to PNG, SVG or PDF (by extension), atomically."""
+    import io
+
+    from tunecost.render import write_atomic
+
+    p = check_chart_path(path, field)
+    buf = io.BytesIO()
+    fig.savefig(buf, format=p.suffix.lower().lstrip("."), dpi=150)
+    write_atomic(p, buf.getvalue(), field)

@@ -1,0 +1,244 @@
+"""``tunecost compare`` and ``tunecost chart``: the main job and its report figure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tunecost.errors import InputError
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+EXAMPLE = "support-assistant.yaml"
+
+
+def bundled_example() -> Path:
+    """The example scenario shipped in the wheel (or the checkout's examples/)."""
+    here = Path(__file__).resolve().parent
+    for folder in (here / "examples", here.parent.parent / "examples"):
+        if (folder / EXAMPLE).is_file():
+            return folder / EXAMPLE
+    raise InputError("the bundled example is missing; give a scenario file", "SCENARIO")
+
+
+def _money(value) -> str:
+    from tunecost.render import human
+
+    return "-" if value is None else human(float(value), "USD")
+
+
+def _volume(row: dict) -> str:
+    from tunecost.render import human
+
+    v = row["breakeven_volume_requests_per_month"]
+    if v is None:
+        return "-"
+    return f"cheaper {row['cheaper_at']} {human(float(v))} req/month"
+
+
+def render_table(result) -> str:
+    """The comparison for people: totals by category, then per-path figures."""
+    from tunecost.paths import CATEGORIES
+    from tunecost.render import human, render_rows
+
+    s = result.scenario
+    w = s.workload
+    rate, period = w.growth
+    summary = result.summary()
+    lines = [
+        f"{s.name}: {s.months} months from {s.start:%Y-%m}, {human(w.requests)} requests in "
+        f"month 1 growing {rate * 100:g}% every {period:g} month(s); baseline "
+        f"{result.baseline}",
+        "",
+        "Total cost over the plan (USD)",
+    ]
+    cats = [
+        c for c in CATEGORIES if f"{c}_usd" in summary[0] or any(f"{c}_usd" in r for r in summary)
+    ]
+    rows = [
+        {
+            "path": r["path"],
+            **{c: _money(r.get(f"{c}_usd", 0.0)) for c in cats},
+            "total": _money(r["total_usd"]),
+        }
+        for r in summary
+    ]
+    lines.append(render_rows(rows, ["path", *cats, "total"], "table"))
+    lines.append("Per path")
+    per = []
+    for r in summary:
+        if r["path"] == result.baseline:
+            be = "baseline"
+        elif r["breakeven_month"]:
+            be = f"month {r['breakeven_month']} ({r['breakeven_date'][:7]})"
+        else:
+            be = f"not within {s.months} months"
+        per.append(
+            {
+                "path": r["path"],
+                "kind": r["kind"],
+                "month 1": _money(r["first_month_usd"]),
+                f"month {s.months}": _money(r["last_month_usd"]),
+                "per 1k requests": _money(r["usd_per_1k_requests"]),
+                "break-even": be,
+                "break-even volume": _volume(r),
+            }
+        )
+    lines.append(render_rows(per, list(per[0]), "table"))
+    best = min(summary, key=lambda r: r["total_usd"])
+    lines.append(
+        f"Cheapest over {s.months} months: {best['path']} ({_money(best['total_usd'])} USD)."
+    )
+    lines.append("")
+    lines.append("Prices used (price book)")
+    lines.append(
+        render_rows(
+            result.prices_used, ["provider", "item", "kind", "effective_from", "retrieved"], "table"
+        )
+    )
+    for a in result.assumptions:
+        lines.append(f"assumption: {a}")
+    for n in result.notes:
+        lines.append(f"note: {n}")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def result_json(result) -> str:
+    from tunecost.export import to_json
+
+    s = result.scenario
+    return to_json(
+        {
+            "scenario": s.name,
+            "start": s.start,
+            "months": s.months,
+            "baseline": result.baseline,
+            "paths": result.summary(),
+            "prices_used": result.prices_used,
+            "assumptions": result.assumptions,
+            "warnings": result.warnings,
+            "notes": result.notes,
+        }
+    )
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("scenario", required=False, type=click.Path(dir_okay=True))
+@click.option("--months", type=click.IntRange(1, 240), help="Horizon (overrides the file).")
+@click.option("--baseline", help="Path the others are compared with (default: the first).")
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help='Override a field, e.g. --set workload.requests="2M requests/month" or '
+    "--set paths.finetune-api.data.examples=8000. Repeatable.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people; csv (the ledger) or json for machines.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write what would be printed to this file.",
+)
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False),
+    help="Also write the ledger (unrounded) to this CSV file.",
+)
+@click.option(
+    "--chart",
+    "chart_path",
+    type=click.Path(dir_okay=False),
+    help="Also draw the report figure to this .png, .svg or .pdf file.",
+)
+def compare(scenario, months, baseline, overrides, fmt, output, csv_path, chart_path):
+    """Price every way of building the feature month by month and find break-evens.
+
+    Without SCENARIO, runs the bundled example (a support assistant).
+
+    \b
+    Examples:
+      tunecost compare
+      tunecost compare examples/high-volume-classifier.yaml --months 60 --chart cost.png
+      tunecost compare my.yaml --set workload.requests="2M requests/month" --csv ledger.csv
+    """
+    from tunecost.charts import check_chart_path
+    from tunecost.cli import emit
+    from tunecost.compare import compare as run
+    from tunecost.export import ledger_csv
+    from tunecost.render import check_output_path, write_atomic
+    from tunecost.scenario import load_scenario
+
+    # Check every output location before any work, so a bad one writes nothing.
+    for path, field in ((output, "--output"), (csv_path, "--csv")):
+        if path:
+            check_output_path(path, field)
+    if chart_path:
+        check_chart_path(chart_path)
+    source = Path(scenario) if scenario else bundled_example()
+    sc = load_scenario(source, overrides)
+    result = run(sc, baseline=baseline, months=months)
+    for w in result.warnings:
+        click.echo(f"warning: {w}", err=True)
+    if fmt == "json":
+        text = result_json(result)
+    elif fmt == "csv":
+        text = ledger_csv(result.ledger)
+    else:
+        text = render_table(result)
+    figure = None
+    if chart_path:
+        import io
+
+        figure = result.plot()
+        buf = io.BytesIO()
+        figure.savefig(buf, format=Path(chart_path).suffix.lower().lstrip("."), dpi=150)
+    if csv_path:
+        write_atomic(csv_path, ledger_csv(result.ledger), "--csv")
+        click.echo(f"wrote {csv_path}", err=True)
+    if figure is not None:
+        write_atomic(chart_path, buf.getvalue(), "--chart")
+        click.echo(f"wrote {chart_path}", err=True)
+    emit(text, output)
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("ledger", type=click.Path())
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Figure file: .png, .svg or .pdf.",
+)
+@click.option("--baseline", help="Path to measure break-even against (default: the first).")
+@click.option("--title", help="Figure title (default: the file name).")
+def chart(ledger, out, baseline, title):
+    """Redraw the report figure from a ledger exported with `compare --csv`.
+
+    \b
+    Example:
+      tunecost compare --csv ledger.csv && tunecost chart ledger.csv --out cost.svg
+    """
+    from tunecost.charts import check_chart_path, comparison_figure, save_figure
+    from tunecost.export import read_ledger
+
+    check_chart_path(out, "--out")
+    df = read_ledger(ledger)
+    paths = list(dict.fromkeys(df["path"]))
+    if baseline and baseline not in paths:
+        raise InputError(
+            f"no path {baseline!r} in the ledger; paths: {', '.join(paths)}", "--baseline"
+        )
+    fig = comparison_figure(df, title=title or Path(ledger).stem, baseline=baseline)
+    save_figure(fig, out, "--out")
+    click.echo(f"wrote {out}", err=True)

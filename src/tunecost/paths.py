@@ -1,0 +1,464 @@
+"""The four ways of building the feature, each priced month by month.
+
+One function per path kind turns a scenario path into cost arrays per category
+(``data``, ``training``, ``inference``, ``hosting``, ``engineering``, ``evaluation``,
+``monitoring``), in USD per month. Traffic may carry leading axes (a sweep of volumes,
+Monte Carlo draws); every array broadcasts to ``traffic.shape``.
+
+Prices come from the price book in effect at the plan's start and follow the market's
+price trends; compute comes from :mod:`tunecost.compute`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tunecost import timeline
+from tunecost.errors import InputError
+from tunecost.scenario import (
+    AnyPath,
+    FinetuneAPI,
+    FinetuneSelfhost,
+    GPUChoice,
+    PromptAPI,
+    PromptSelfhost,
+    Scenario,
+    engineering_hours,
+    evaluation_hours,
+)
+from tunecost.units import HOURS_PER_MONTH
+
+CATEGORIES = ("data", "training", "inference", "hosting", "engineering", "evaluation", "monitoring")
+
+
+@dataclass
+class Cost:
+    """One category of one path: USD per month and the quantity that drives it."""
+
+    usd: np.ndarray
+    quantity: np.ndarray
+    unit: str
+    note: str = ""
+
+
+@dataclass
+class Context:
+    """What every path needs besides its own fields: the plan's months, traffic, price
+    trends and the price book. ``used`` collects the price rows consulted."""
+
+    scenario: Scenario
+    traffic: np.ndarray  # requests per month, shape (..., N)
+    book: object
+    api_factor: np.ndarray = field(init=False)
+    gpu_factor: np.ndarray = field(init=False)
+    used: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+    def __post_init__(self):
+        s = self.scenario
+        self.api_factor = timeline.compound(*s.market.api_price_change, s.months)
+        self.gpu_factor = timeline.compound(*s.market.gpu_price_change, s.months)
+
+    @property
+    def months(self) -> int:
+        return self.scenario.months
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.scenario.start
+
+    @property
+    def rate(self) -> float:
+        return self.scenario.team.engineer_rate
+
+    def first_month(self) -> np.ndarray:
+        out = np.zeros(self.months)
+        out[0] = 1.0
+        return out
+
+    def zeros(self) -> np.ndarray:
+        return np.zeros(np.broadcast_shapes(self.traffic.shape, (self.months,)))
+
+    def full(self, values) -> np.ndarray:
+        return np.broadcast_to(np.asarray(values, float), self.zeros().shape).copy()
+
+    def price(self, model, kind, *, provider=None, context_tokens=0, field="model"):
+        p = self.book.price(
+            model,
+            kind,
+            provider=provider,
+            as_of=self.as_of,
+            context_tokens=context_tokens,
+            field=field,
+        )
+        self.used.append(p)
+        return p
+
+    def has_price(self, model, kind, provider=None) -> bool:
+        try:
+            rows = self.book.model_prices(model, provider=provider, as_of=self.as_of)
+        except InputError:
+            return False
+        return any(r.kind == kind for r in rows)
+
+
+# ---- costs every path carries -------------------------------------------------------------
+def _releases(path: AnyPath, ctx: Context, policy) -> np.ndarray:
+    dep = timeline.month_of(path.deprecated, ctx.as_of) if path.deprecated else None
+    return timeline.release_events(
+        policy, ctx.scenario.market.new_base_model_every, ctx.months, dep
+    )
+
+
+def _common(
+    path: AnyPath, ctx: Context, releases: np.ndarray, oncall_fte: float = 0.0
+) -> dict[str, Cost]:
+    build, upkeep, per_release = engineering_hours(path)
+    first = ctx.first_month()
+    hours = (
+        build * first
+        + upkeep * (1 - first)
+        + per_release * releases
+        + oncall_fte * ctx.scenario.team.hours_per_fte_month
+    )
+    note = f"build {build:g} h, upkeep {upkeep:g} h/month, {per_release:g} h per release"
+    if oncall_fte:
+        note += f", on-call {oncall_fte:g} FTE"
+    evals = first + releases
+    per_eval = path.evaluation.per_release + evaluation_hours(path) * ctx.rate
+    return {
+        "engineering": Cost(ctx.full(hours * ctx.rate), ctx.full(hours), "engineer-hour", note),
+        "evaluation": Cost(
+            ctx.full(evals * per_eval),
+            ctx.full(evals),
+            "release",
+            f"{path.evaluation.per_release:g} USD + "
+            f"{evaluation_hours(path):g} engineer-hours per release",
+        ),
+        "monitoring": Cost(ctx.full(path.monitoring), ctx.full(np.ones(ctx.months)), "month"),
+    }
+
+
+def _tokens(path: AnyPath, ctx: Context) -> tuple[float, float]:
+    w = ctx.scenario.workload
+    return (path.input_tokens or w.input_tokens, path.output_tokens or w.output_tokens)
+
+
+# ---- prompt-api ---------------------------------------------------------------------------
+def api_cost_per_request(
+    ctx: Context,
+    model,
+    provider,
+    in_tok,
+    out_tok,
+    *,
+    cached=0.0,
+    batch=0.0,
+    prefix="",
+    field="model",
+) -> float:
+    """USD per request at the plan's start prices.
+
+    ``in x ((1 - c) p_in + c p_cached) + out x p_out`` for the share sent interactively,
+    ``in x p_batch_in + out x p_batch_out`` for the share ``batch`` sent through batch
+    APIs. ``prefix`` selects fine-tuned prices (``ft_``).
+    """
+    kw = {"provider": provider, "context_tokens": in_tok, "field": field}
+    p_in = ctx.price(model, f"{prefix}input", **kw).usd
+    p_out = ctx.price(model, f"{prefix}output", **kw).usd
+    p_cached = p_in
+    if cached:
+        if ctx.has_price(model, f"{prefix}cached_input", provider):
+            p_cached = ctx.price(model, f"{prefix}cached_input", **kw).usd
+        else:
+            ctx.notes.append(
+                f"{model}: no cached-input price in the book; cached tokens priced as input"
+            )
+    live = in_tok * ((1 - cached) * p_in + cached * p_cached) + out_tok * p_out
+    if not batch:
+        return live
+    bat = (
+        in_tok * ctx.price(model, "batch_input", **kw).usd
+        + out_tok * ctx.price(model, "batch_output", **kw).usd
+    )
+    return (1 - batch) * live + batch * bat
+
+
+def prompt_api(path: PromptAPI, ctx: Context) -> dict[str, Cost]:
+    """Prompting a hosted model: tokens x prices, plus prompt engineering, evaluation at
+    every release of a better base model, and monitoring."""
+    in_tok, out_tok = _tokens(path, ctx)
+    per_req = api_cost_per_request(
+        ctx,
+        path.model,
+        path.provider,
+        in_tok,
+        out_tok,
+        cached=path.cached_input_share,
+        batch=path.batch_share,
+        field=f"paths.{path.name}.model",
+    )
+    releases = _releases(path, ctx, "on-new-base-model" if path.follow_new_models else "never")
+    out = {
+        "inference": Cost(
+            ctx.traffic * per_req * ctx.api_factor,
+            ctx.full(ctx.traffic),
+            "request",
+            f"{in_tok:g} in + {out_tok:g} out tokens per request",
+        )
+    }
+    out.update(_common(path, ctx, releases))
+    return out
+
+
+# ---- finetune-api -------------------------------------------------------------------------
+def _band_model(ctx: Context, path: FinetuneAPI, kinds) -> str | None:
+    """A provider's size-band row (``band:up-to-16b``) that covers ``path.base_model``."""
+    import re
+
+    from tunecost.architectures import get_model
+
+    if not path.base_model:
+        return None
+    params = get_model(path.base_model, field=f"paths.{path.name}.base_model").params_total
+    for p in ctx.book.prices:
+        if p.provider != path.provider or not p.model.startswith("band:") or p.kind not in kinds:
+            continue
+        spec = p.model.split(":")[1]
+        if p.model.count(":") > 1:  # e.g. band:...:dpo
+            continue
+        nums = [float(x) * 1e9 for x in re.findall(r"(\d+(?:\.\d+)?)b", spec)]
+        if spec.startswith("up-to") and params <= nums[0]:
+            return p.model
+        if spec.startswith("over") and params > nums[0]:
+            return p.model
+        if len(nums) == 2 and nums[0] <= params <= nums[1] + 0.999e9:
+            return p.model
+    return None
+
+
+def finetune_api(path: FinetuneAPI, ctx: Context) -> dict[str, Cost]:
+    """Fine-tuning through a provider: data, training tokens x epochs per run, fine-tuned
+    inference (often at a premium), hosting and storage fees where the provider charges
+    them, and a retrain at every release."""
+    d = path.data
+    field = f"paths.{path.name}.model"
+    kinds = (f"training_{path.method}", "training")
+    train_model = path.model
+    if not any(ctx.has_price(path.model, k, path.provider) for k in kinds):
+        train_model = _band_model(ctx, path, kinds)
+        if train_model is None:
+            hint = (
+                " (give base_model so its size band can be priced)"
+                if path.provider in ("together", "fireworks")
+                else ""
+            )
+            raise InputError(
+                f"the price book has no per-token training price for "
+                f"{path.model} from {path.provider or 'any provider'}{hint}",
+                field,
+            )
+    kind = next(k for k in kinds if ctx.has_price(train_model, k, path.provider))
+    p_train = ctx.price(train_model, kind, provider=path.provider, field=field)
+    minimum = (
+        ctx.price(train_model, "minimum_charge", provider=path.provider).usd
+        if ctx.has_price(train_model, "minimum_charge", path.provider)
+        else 0.0
+    )
+    tokens = d.examples * d.tokens_per_example * d.epochs * (1 + d.validation_share)
+    per_run = max(tokens * p_train.usd, minimum)
+    releases = _releases(path, ctx, path.retrain)
+    first = ctx.first_month()
+    runs = path.runs * first + path.retrain_runs * releases
+    in_tok, out_tok = _tokens(path, ctx)
+    if ctx.has_price(path.model, "ft_input", path.provider):
+        per_req = api_cost_per_request(
+            ctx,
+            path.model,
+            path.provider,
+            in_tok,
+            out_tok,
+            cached=path.cached_input_share,
+            prefix="ft_",
+            field=field,
+        )
+        inf_note = "fine-tuned model prices"
+    else:
+        per_req = api_cost_per_request(
+            ctx,
+            path.model,
+            path.provider,
+            in_tok,
+            out_tok,
+            cached=path.cached_input_share,
+            field=field,
+        )
+        inf_note = "served at the base model's prices (no fine-tuned price in the book)"
+    out = {
+        "data": Cost(
+            ctx.full(
+                d.examples * d.labelling * (first + d.refresh_share * releases)
+                + d.collection_hours * ctx.rate * first
+            ),
+            ctx.full(d.examples * (first + d.refresh_share * releases)),
+            "example",
+            f"{d.labelling:g} USD per example",
+        ),
+        "training": Cost(
+            ctx.full(runs * per_run * ctx.api_factor),
+            ctx.full(runs * tokens),
+            "token",
+            f"{tokens:,.0f} training tokens per run ({kind})",
+        ),
+        "inference": Cost(
+            ctx.traffic * per_req * ctx.api_factor,
+            ctx.full(ctx.traffic),
+            "request",
+            f"{in_tok:g} in + {out_tok:g} out tokens; {inf_note}",
+        ),
+    }
+    hourly = (
+        ctx.price(path.model, "hosting", provider=path.provider).usd
+        if ctx.has_price(path.model, "hosting", path.provider)
+        else 0.0
+    )
+    storage = (
+        ctx.price(path.model, "storage", provider=path.provider).usd
+        if ctx.has_price(path.model, "storage", path.provider)
+        else 0.0
+    )
+    if hourly or storage:
+        out["hosting"] = Cost(
+            ctx.full(hourly * HOURS_PER_MONTH + storage),
+            ctx.full(np.full(ctx.months, HOURS_PER_MONTH if hourly else 1.0)),
+            "hour" if hourly else "month",
+            "deployed fine-tuned model fee",
+        )
+    out.update(_common(path, ctx, releases))
+    return out
+
+
+# ---- self-hosting -------------------------------------------------------------------------
+def gpu_price(choice: GPUChoice, ctx: Context, field: str) -> tuple[float, str]:
+    """USD per GPU-hour at the start of the plan: given, or the book's offer."""
+    from tunecost.hardware import get_gpu
+
+    if choice.usd_per_gpu_hour is not None:
+        return choice.usd_per_gpu_hour, "given in the scenario"
+    gid = get_gpu(choice.gpu, field=f"{field}.gpu").id
+    offer = ctx.book.gpu_offer(
+        gid,
+        provider=choice.provider,
+        offer=choice.offer,
+        tier=choice.tier.replace("-", "_"),
+        as_of=ctx.as_of,
+    )
+    ctx.used.append(offer)
+    return offer.price(choice.tier.replace("-", "_")), offer.describe(choice.tier.replace("-", "_"))
+
+
+def _serving(path, ctx: Context, model_id: str, in_tok: float, out_tok: float) -> Cost:
+    from tunecost.api import estimate_serving
+
+    s = path.serving
+    field = f"paths.{path.name}.serving"
+    est = estimate_serving(
+        model=model_id,
+        gpu=s.gpu,
+        gpus=s.gpus,
+        precision=s.precision,
+        input_tokens=in_tok,
+        output_tokens=out_tok,
+        tpot_slo=s.tpot_slo,
+        ttft_slo=s.ttft_slo,
+        max_batch=s.max_batch,
+    )
+    price, source = gpu_price(s, ctx, field)
+    capacity = est.slo_output_tokens_per_s  # output tokens/s per replica
+    peak = (
+        ctx.traffic * out_tok / (HOURS_PER_MONTH * 3600.0) * ctx.scenario.workload.peak_to_average
+    )
+    need = np.ceil(peak / capacity - 1e-9)
+    floor = np.where(ctx.traffic > 0, max(s.min_replicas, 1), s.min_replicas)
+    replicas = np.maximum(need, floor)
+    gpu_hours = replicas * est.gpus_per_replica * HOURS_PER_MONTH
+    note = (
+        f"{est.gpus_per_replica} x {est.gpu} per replica, {capacity:,.0f} output tokens/s "
+        f"each within SLO; {source}"
+    )
+    return Cost(gpu_hours * price * ctx.gpu_factor, gpu_hours, "GPU-hour", note)
+
+
+def prompt_selfhost(path: PromptSelfhost, ctx: Context) -> dict[str, Cost]:
+    """An open-weight model served as is on rented GPUs: replicas for the peak hour with
+    idle capacity paid for, serving engineering and on-call, evaluation, monitoring."""
+    from tunecost.architectures import get_model
+
+    get_model(path.model, field=f"paths.{path.name}.model")
+    in_tok, out_tok = _tokens(path, ctx)
+    releases = _releases(path, ctx, "on-new-base-model" if path.follow_new_models else "never")
+    out = {"inference": _serving(path, ctx, path.model, in_tok, out_tok)}
+    out.update(_common(path, ctx, releases, path.ops.oncall))
+    return out
+
+
+def finetune_selfhost(path: FinetuneSelfhost, ctx: Context) -> dict[str, Cost]:
+    """Fine-tune an open-weight model on rented GPUs and serve it: data, a tuning campaign
+    of GPU-hours, re-training at every release, serving as for prompt-selfhost."""
+    from tunecost.api import estimate_training
+
+    d, t = path.data, path.training
+    field = f"paths.{path.name}"
+    tokens = d.examples * d.tokens_per_example * d.epochs
+    est = estimate_training(
+        model=path.base_model,
+        tokens=tokens,
+        method=path.method,
+        gpu=t.gpu,
+        gpus=t.gpus,
+        mfu=t.mfu,
+        seq_len=round(d.tokens_per_example),
+    )
+    price, source = gpu_price(t, ctx, f"{field}.training")
+    releases = _releases(path, ctx, path.retrain)
+    first = ctx.first_month()
+    runs = t.runs * first + t.retrain_runs * releases
+    gpu_hours = runs * est.gpu_hours
+    in_tok, out_tok = _tokens(path, ctx)
+    out = {
+        "data": Cost(
+            ctx.full(
+                d.examples * d.labelling * (first + d.refresh_share * releases)
+                + d.collection_hours * ctx.rate * first
+            ),
+            ctx.full(d.examples * (first + d.refresh_share * releases)),
+            "example",
+            f"{d.labelling:g} USD per example",
+        ),
+        "training": Cost(
+            ctx.full(gpu_hours * price * ctx.gpu_factor),
+            ctx.full(gpu_hours),
+            "GPU-hour",
+            f"{est.gpu_hours:,.1f} GPU-hours per run on {est.gpus} x "
+            f"{est.gpu} at MFU {est.mfu:.2f}; {source}",
+        ),
+        "inference": _serving(path, ctx, path.base_model, in_tok, out_tok),
+    }
+    out.update(_common(path, ctx, releases, path.ops.oncall))
+    return out
+
+
+PATH_FUNCTIONS = {
+    "prompt-api": prompt_api,
+    "finetune-api": finetune_api,
+    "prompt-selfhost": prompt_selfhost,
+    "finetune-selfhost": finetune_selfhost,
+}
+
+
+def path_costs(path: AnyPath, ctx: Context) -> dict[str, Cost]:
+    """Cost arrays per category for one path."""
+    return PATH_FUNCTIONS[path.kind](path, ctx)

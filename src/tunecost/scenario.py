@@ -1,0 +1,584 @@
+"""Scenario files: YAML read safely, validated with pydantic, quantities parsed with units.
+
+A scenario describes one workload and the paths (ways of building it) to price. Every
+quantity is a string with a unit (``300k requests/month``, ``4 %/month``,
+``90 USD/hour``); a bare number is accepted only where the unit is unambiguous (tokens
+per request, counts of examples). Unknown keys are errors with a "did you mean". Each
+default is documented on its field; the ones that are judgement calls rather than
+published figures are listed by :func:`assumptions` and printed with every comparison.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from tunecost.errors import InputError, UnitError
+
+MAX_MONTHS = 240
+MAX_FILE_BYTES = 1_000_000
+
+ENGINEER_RATE_USD_PER_HOUR = 90.0
+"""Loaded cost of an engineer-hour: the US median wage of software developers, $63.59
+an hour in May 2023 (BLS Occupational Outlook Handbook, 15-1252: $132,270 a year), over
+the 70.4% share of wages in private-industry employer costs (BLS Employer Costs for
+Employee Compensation, June 2024): 63.59 / 0.704 = $90.3."""
+
+HOURS_PER_FTE_MONTH = 2080 / 12
+"""Working hours of one full-time equivalent per month: 40 h x 52 weeks / 12 = 173.3 h
+(the 2,080-hour work year US employers and OPM use for hourly rates)."""
+
+NEW_BASE_MODEL_EVERY_MONTHS = 6.0
+"""Months between base models worth moving to. Release gaps of the two families in the
+price and model tables: OpenAI GPT-4 (2023-03), GPT-4 Turbo (2023-11), GPT-4o (2024-05),
+GPT-4.1 (2025-04), GPT-5 (2025-08): 8, 6, 11, 4 months; Meta Llama 2 (2023-07), 3
+(2024-04), 3.1 (2024-07), 3.3 (2024-12), 4 (2025-04): 9, 3, 5, 4 months; median 5.5."""
+
+FINETUNE_EPOCHS = 3.0
+"""Epochs of a fine-tuning run: Stanford Alpaca and Vicuna both trained 3 epochs
+(tatsu-lab/stanford_alpaca README; LMSYS Vicuna blog, 2023)."""
+
+
+# ---- quantities ---------------------------------------------------------------------
+def _quantity(
+    unit: str,
+    example: str,
+    *,
+    bare: bool = False,
+    positive: bool = False,
+    allow_negative: bool = False,
+    maximum: float | None = None,
+):
+    def parse(value: Any) -> float:
+        from tunecost.units import parse_quantity
+
+        try:
+            return parse_quantity(
+                value,
+                unit,
+                field="",
+                example=example,
+                bare=bare,
+                positive=positive,
+                allow_negative=allow_negative,
+                maximum=maximum,
+            )
+        except UnitError as exc:
+            raise ValueError(str(exc).lstrip(": ")) from None
+
+    return Annotated[float, BeforeValidator(parse)]
+
+
+Requests = _quantity("request/month", "300k requests/month")
+Tokens = _quantity("token", "1800", bare=True)
+PositiveTokens = _quantity("token", "250", bare=True, positive=True)
+Count = _quantity("dimensionless", "4000", bare=True)
+Fraction = _quantity("dimensionless", "0.5 or 50%", bare=True, maximum=1.0)
+PositiveFraction = _quantity("dimensionless", "0.4", bare=True, positive=True, maximum=1.0)
+USDPerHour = _quantity("USD/hour", "90 USD/hour", bare=True)
+USD = _quantity("USD", "500 USD", bare=True)
+USDPerMonth = _quantity("USD/month", "400 USD/month")
+USDPerExample = _quantity("USD/example", "0.60 USD/example", bare=True)
+Hours = _quantity("hour", "40 engineer_hour", bare=True)
+HoursPerMonth = _quantity("hour/month", "6 engineer_hour/month")
+FTE = _quantity("dimensionless", "0.2 FTE", bare=True)
+Months = _quantity("month", "6 months", positive=True)
+Seconds = _quantity("s", "50 ms", positive=True)
+Factor = _quantity("dimensionless", "3", bare=True, positive=True, maximum=1000.0)
+
+_RATE_RE = re.compile(
+    r"^\s*([-+]?\d*\.?\d+(?:[eE][-+]?\d+)?)\s*(%|percent)?\s*(?:/|per)\s*"
+    r"(day|week|month|quarter|year)s?\s*$",
+    re.I,
+)
+_PERIOD_MONTHS = {"day": 12 / 365, "week": 12 / 52, "month": 1.0, "quarter": 3.0, "year": 12.0}
+
+
+def _rate(value: Any) -> tuple[float, float]:
+    """``"4 %/month"`` -> (0.04, 1); ``"-25 %/year"`` -> (-0.25, 12): a compound rate and
+    the period it is stated over, in months. The period is kept so that -25 %/year means
+    prices x 0.75 after 12 months, exactly."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value == 0:
+        return 0.0, 1.0
+    m = _RATE_RE.match(str(value))
+    if not m:
+        raise ValueError(
+            f"cannot read {value!r} as a rate; expected e.g. '4 %/month' or '-25 %/year'"
+        )
+    number = float(m.group(1)) / (100.0 if m.group(2) else 1.0)
+    if number <= -1:
+        raise ValueError(f"{value!r} would make the value zero or negative")
+    return number, _PERIOD_MONTHS[m.group(3).lower()]
+
+
+Rate = Annotated[tuple[float, float], BeforeValidator(_rate)]
+
+
+def _month(value: Any) -> dt.date:
+    if isinstance(value, dt.date):
+        return value.replace(day=1)
+    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})(?:-\d{1,2})?\s*", str(value))
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise ValueError(f"{value!r} is not a month; write YYYY-MM, e.g. 2027-01")
+    return dt.date(int(m.group(1)), int(m.group(2)), 1)
+
+
+Month = Annotated[dt.date, BeforeValidator(_month)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# ---- scenario sections -----------------------------------------------------------------
+class Team(Strict):
+    engineer_rate: USDPerHour = Field(
+        ENGINEER_RATE_USD_PER_HOUR, description="Loaded cost of an engineer-hour."
+    )
+    hours_per_fte_month: Hours = Field(
+        HOURS_PER_FTE_MONTH, description="Hours one FTE works in a month."
+    )
+
+
+class Workload(Strict):
+    requests: Requests = Field(description="Requests per month in the first month.")
+    growth: Rate = Field((0.0, 1.0), description="Compound traffic growth, e.g. 4 %/month.")
+    input_tokens: PositiveTokens = Field(description="Prompt tokens per request (prompted).")
+    output_tokens: PositiveTokens = Field(description="Output tokens per request.")
+    peak_to_average: Factor = Field(3.0, description="Peak-hour traffic over the average.")
+
+
+class Market(Strict):
+    api_price_change: Rate = Field((0.0, 12.0), description="Trend of API token prices.")
+    gpu_price_change: Rate = Field((0.0, 12.0), description="Trend of GPU rental prices.")
+    new_base_model_every: Months = Field(
+        NEW_BASE_MODEL_EVERY_MONTHS, description="Months between better base models."
+    )
+
+
+class Engineering(Strict):
+    build: Hours | None = Field(None, description="Engineer-hours to build, in month 1.")
+    upkeep: HoursPerMonth | None = Field(None, description="Engineer-hours per month after.")
+    per_release: Hours | None = Field(None, description="Engineer-hours per new release.")
+
+
+class Evaluation(Strict):
+    per_release: USD = Field(0.0, description="Eval spend per release (API calls, raters).")
+    hours: Hours | None = Field(None, description="Engineer-hours per release evaluation.")
+
+
+class Data(Strict):
+    examples: Count = Field(description="Training examples.")
+    tokens_per_example: PositiveTokens = Field(description="Mean tokens per example.")
+    epochs: Count = Field(FINETUNE_EPOCHS, description="Passes over the examples.")
+    labelling: USDPerExample = Field(0.0, description="Cost to collect and label one example.")
+    collection_hours: Hours = Field(0.0, description="Engineer-hours to build the data set.")
+    refresh_share: Fraction = Field(0.0, description="Share of examples relabelled per retrain.")
+    validation_share: Fraction = Field(
+        0.0, description="Validation tokens billed, as a share of training tokens."
+    )
+
+    @field_validator("examples", "epochs")
+    @classmethod
+    def _positive(cls, v: float) -> float:
+        if v <= 0:
+            raise ValueError("must be greater than zero")
+        return v
+
+
+class GPUChoice(Strict):
+    gpu: str = Field(description="GPU id or alias, e.g. h100, l40s.")
+    gpus: int | None = Field(None, ge=1, description="GPUs per job or replica.")
+    provider: str | None = None
+    offer: str | None = None
+    tier: Literal["on-demand", "spot", "reserved-1y"] = "on-demand"
+    usd_per_gpu_hour: USDPerHour | None = None
+
+
+class Training(GPUChoice):
+    runs: int = Field(1, ge=1, description="Runs in the first tuning campaign.")
+    retrain_runs: int = Field(1, ge=1, description="Runs per retrain.")
+    mfu: PositiveFraction | None = None
+
+
+class Serving(GPUChoice):
+    precision: Literal["bf16", "fp16", "fp8", "fp4", "int4"] = "bf16"
+    tpot_slo: Seconds | None = None
+    ttft_slo: Seconds | None = None
+    min_replicas: int = Field(1, ge=0, description="0 allows scale to zero.")
+    max_batch: int | None = Field(None, ge=1)
+
+
+class Ops(Strict):
+    oncall: FTE = Field(0.0, description="On-call and serving operations, in FTE.")
+
+
+_RETRAIN_RE = re.compile(r"^\s*every\s+(\d+(?:\.\d+)?)\s*months?\s*$", re.I)
+
+
+def _retrain(value: Any) -> str | float:
+    text = str(value).strip().lower()
+    if text in ("on-new-base-model", "never"):
+        return text
+    m = _RETRAIN_RE.match(text)
+    if m and float(m.group(1)) > 0:
+        return float(m.group(1))
+    raise ValueError(f"{value!r}: write 'on-new-base-model', 'never' or 'every N months'")
+
+
+Retrain = Annotated[str | float, BeforeValidator(_retrain)]
+
+
+class PathBase(Strict):
+    name: str = Field(min_length=1, max_length=80)
+    input_tokens: PositiveTokens | None = Field(
+        None,
+        description="Prompt tokens per request on this path (a fine-tuned model needs "
+        "a shorter prompt); default the workload's.",
+    )
+    output_tokens: PositiveTokens | None = None
+    engineering: Engineering = Engineering()
+    evaluation: Evaluation = Evaluation()
+    monitoring: USDPerMonth = Field(0.0, description="Monitoring tools, USD per month.")
+    deprecated: Month | None = Field(
+        None, description="Month the base model is retired, forcing a migration."
+    )
+
+
+class PromptAPI(PathBase):
+    kind: Literal["prompt-api"]
+    model: str
+    provider: str | None = None
+    cached_input_share: Fraction = Field(
+        0.0, description="Share of input tokens read from the provider's prompt cache."
+    )
+    batch_share: Fraction = Field(0.0, description="Share of requests sent via batch APIs.")
+    follow_new_models: bool = Field(
+        True, description="Re-evaluate and migrate the prompt when a better base model arrives."
+    )
+
+
+class FinetuneAPI(PathBase):
+    kind: Literal["finetune-api"]
+    model: str
+    provider: str | None = None
+    base_model: str | None = Field(
+        None, description="Open-weight id from models.csv, for providers that price by model size."
+    )
+    method: Literal["lora", "full"] = "lora"
+    data: Data
+    runs: int = Field(1, ge=1, description="Training runs in the first campaign.")
+    retrain_runs: int = Field(1, ge=1)
+    retrain: Retrain = "on-new-base-model"
+    cached_input_share: Fraction = 0.0
+
+
+class PromptSelfhost(PathBase):
+    kind: Literal["prompt-selfhost"]
+    model: str
+    serving: Serving
+    ops: Ops = Ops()
+    follow_new_models: bool = True
+
+
+class FinetuneSelfhost(PathBase):
+    kind: Literal["finetune-selfhost"]
+    base_model: str
+    method: Literal["full", "lora", "qlora"] = "lora"
+    data: Data
+    training: Training
+    serving: Serving
+    ops: Ops = Ops()
+    retrain: Retrain = "on-new-base-model"
+
+
+PATH_KINDS = {
+    "prompt-api": PromptAPI,
+    "finetune-api": FinetuneAPI,
+    "prompt-selfhost": PromptSelfhost,
+    "finetune-selfhost": FinetuneSelfhost,
+}
+AnyPath = PromptAPI | FinetuneAPI | PromptSelfhost | FinetuneSelfhost
+
+
+class Scenario(Strict):
+    name: str = Field(min_length=1, max_length=120)
+    description: str = ""
+    start: Month = Field(description="First month of the plan, YYYY-MM.")
+    months: int = Field(36, ge=1, le=MAX_MONTHS)
+    baseline: str | None = Field(
+        None, description="Path the others are compared with; default the first."
+    )
+    team: Team = Team()
+    workload: Workload
+    market: Market = Market()
+    paths: list[Annotated[AnyPath, Field(discriminator="kind")]] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _names(self) -> Scenario:
+        names = [p.name for p in self.paths]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"path names must be unique; repeated: {', '.join(dupes)}")
+        if self.baseline is not None and self.baseline not in names:
+            close = difflib.get_close_matches(self.baseline, names, 1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; paths: {', '.join(names)}"
+            raise ValueError(f"baseline {self.baseline!r} is not a path{hint}")
+        return self
+
+    def path(self, name: str) -> AnyPath:
+        for p in self.paths:
+            if p.name == name:
+                return p
+        raise InputError(
+            f"no path named {name!r}; paths: {', '.join(p.name for p in self.paths)}", "--baseline"
+        )
+
+
+# ---- engineering defaults (judgement, not measurement) ----------------------------------
+ENGINEERING_DEFAULTS = {
+    "prompt-api": (40.0, 8.0, 16.0),
+    "finetune-api": (120.0, 16.0, 40.0),
+    "prompt-selfhost": (160.0, 24.0, 24.0),
+    "finetune-selfhost": (240.0, 32.0, 60.0),
+}
+"""(build hours, upkeep hours per month, hours per release) when a path does not say.
+No published benchmark measures these; they encode the design's ordering (prompting is
+cheapest to build and keep; fine-tuning adds data and training work; self-hosting adds
+serving work) and are printed as assumptions with every comparison. Set your own."""
+
+EVALUATION_HOURS_DEFAULT = 8.0
+"""Engineer-hours to evaluate one release when a path does not say (an assumption,
+printed with every comparison)."""
+
+
+def engineering_hours(path: AnyPath) -> tuple[float, float, float]:
+    """(build, upkeep per month, per release) engineer-hours for ``path``."""
+    d = ENGINEERING_DEFAULTS[path.kind]
+    e = path.engineering
+    return (
+        d[0] if e.build is None else e.build,
+        d[1] if e.upkeep is None else e.upkeep,
+        d[2] if e.per_release is None else e.per_release,
+    )
+
+
+def evaluation_hours(path: AnyPath) -> float:
+    return EVALUATION_HOURS_DEFAULT if path.evaluation.hours is None else path.evaluation.hours
+
+
+def assumptions(scenario: Scenario) -> list[str]:
+    """The judgement-call defaults this scenario relies on, one line each."""
+    out = []
+    for p in scenario.paths:
+        e = p.engineering
+        d = ENGINEERING_DEFAULTS[p.kind]
+        missing = [
+            (label, val)
+            for label, val, given in (
+                ("build", d[0], e.build),
+                ("upkeep/month", d[1], e.upkeep),
+                ("per release", d[2], e.per_release),
+            )
+            if given is None
+        ]
+        if missing:
+            out.append(
+                f"{p.name}: default engineering hours "
+                + ", ".join(f"{label} {val:g} h" for label, val in missing)
+            )
+        if p.evaluation.hours is None:
+            out.append(
+                f"{p.name}: default {EVALUATION_HOURS_DEFAULT:g} engineer-hours per evaluation"
+            )
+    if "peak_to_average" not in scenario.workload.model_fields_set and any(
+        p.kind.endswith("selfhost") for p in scenario.paths
+    ):
+        out.append("workload: default peak_to_average 3")
+    return out
+
+
+# ---- loading -------------------------------------------------------------------------
+def _field_path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in PATH_KINDS:
+            continue  # the discriminator tag pydantic adds
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _known_fields(loc: tuple, data: Any) -> list[str]:
+    """Field names valid at ``loc`` (for "did you mean" on unknown keys)."""
+    model: Any = Scenario
+    node = data
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            node = node[part] if isinstance(node, list) and part < len(node) else {}
+            if model is AnyPath and isinstance(node, dict):
+                model = PATH_KINDS.get(node.get("kind"), PathBase)
+            continue
+        if part in PATH_KINDS:
+            model = PATH_KINDS[part]
+            continue
+        field = getattr(model, "model_fields", {}).get(part)
+        node = node.get(part, {}) if isinstance(node, dict) else {}
+        if field is None:
+            return []
+        ann = field.annotation
+        if part == "paths":
+            model = AnyPath
+        elif isinstance(ann, type) and issubclass(ann, BaseModel):
+            model = ann
+        else:
+            args = [
+                a
+                for a in getattr(ann, "__args__", ())
+                if isinstance(a, type) and issubclass(a, BaseModel)
+            ]
+            model = args[0] if args else None
+    return list(getattr(model, "model_fields", {}))
+
+
+def _one_line(exc: ValidationError, data: Any, source: str) -> str:
+    err = exc.errors()[0]
+    loc = tuple(err["loc"])
+    where = _field_path(loc) or "scenario"
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        close = difflib.get_close_matches(key, _known_fields(loc, data), 1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        msg = f"{where}: unknown key {key!r}{hint}"
+    elif kind == "missing":
+        msg = f"{where}: missing (required)"
+    elif kind == "union_tag_invalid":
+        msg = (
+            (
+                f"{where}.kind: {err['input'].get('kind')!r} is not a path kind; "
+                f"choose one of {', '.join(PATH_KINDS)}"
+            )
+            if isinstance(err["input"], dict)
+            else f"{where}: {err['msg']}"
+        )
+    elif kind == "union_tag_not_found":
+        msg = f"{where}.kind: missing; choose one of {', '.join(PATH_KINDS)}"
+    else:
+        text = err["msg"].removeprefix("Value error, ")
+        msg = f"{where}: {text}"
+    more = len(exc.errors()) - 1
+    suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    return f"{source}: {msg}{suffix}"
+
+
+def parse_scenario(data: Any, source: str = "scenario") -> Scenario:
+    """Validate a scenario given as plain data (e.g. parsed YAML)."""
+    if not isinstance(data, dict):
+        raise InputError(f"{source}: expected a mapping of scenario fields at the top level")
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(_one_line(exc, data, source)) from None
+
+
+def read_yaml(path: str | Path) -> dict:
+    """Read a YAML file safely (no object tags) with size and nesting bounds."""
+    import yaml
+
+    p = Path(path)
+    name = p.name
+    if p.is_dir():
+        raise InputError(f"{p} is a folder; give a scenario file", "SCENARIO")
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such file", "SCENARIO") from None
+    except OSError as exc:
+        raise InputError(f"{p}: cannot be read ({exc.strerror})", "SCENARIO") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(f"{name} is larger than {MAX_FILE_BYTES:,} bytes", "SCENARIO")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{name} is not UTF-8 text", "SCENARIO") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(f"{name}{where}: YAML syntax error: {problem}") from None
+    if data is None:
+        raise InputError(f"{name} is empty; see examples/ for a scenario to start from")
+    return data
+
+
+def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
+    """Read, override (``key=value``) and validate a scenario file."""
+    data = read_yaml(path)
+    data = apply_overrides(data, overrides)
+    return parse_scenario(data, Path(path).name)
+
+
+def apply_overrides(data: dict, overrides: list[str] | tuple[str, ...]) -> dict:
+    """Apply ``--set a.b=value`` overrides; ``paths.NAME.field`` addresses a path by name
+    (or by index: ``paths.0.field``). Values are parsed as YAML scalars."""
+    import copy
+
+    import yaml
+
+    data = copy.deepcopy(data)
+    for item in overrides:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(
+                f'{item!r}: write key=value, e.g. workload.requests="2M requests/month"', "--set"
+            )
+        try:
+            value = yaml.safe_load(raw)
+        except yaml.YAMLError:
+            value = raw
+        parts = key.strip().split(".")
+        node: Any = data
+        for i, part in enumerate(parts[:-1]):
+            if isinstance(node, list):
+                node = _list_item(node, part, ".".join(parts[: i + 1]))
+            else:
+                if not isinstance(node, dict):
+                    raise InputError(f"{key}: {'.'.join(parts[:i])} is not a section", "--set")
+                node = node.setdefault(part, {})
+        last = parts[-1]
+        if isinstance(node, list):
+            raise InputError(f"{key}: name a field of the path, e.g. {key}.model", "--set")
+        if not isinstance(node, dict):
+            raise InputError(f"{key}: {'.'.join(parts[:-1])} is not a section", "--set")
+        node[last] = value
+    return data
+
+
+def _list_item(items: list, part: str, where: str) -> Any:
+    if part.isdigit() and int(part) < len(items):
+        return items[int(part)]
+    for item in items:
+        if isinstance(item, dict) and item.get("name") == part:
+            return item
+    names = [str(i.get("name")) for i in items if isinstance(i, dict)]
+    close = difflib.get_close_matches(part, names, 1)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; paths: {', '.join(names)}"
+    raise InputError(f"{where}: no path named {part!r}{hint}", "--set")
