@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tunecost.breakeven import breakeven_month, crossing, steady_state
-from tunecost.compare import compare
+from tunecost.comparison import compare
 from tunecost.scenario import parse_scenario
 
 HAND = {

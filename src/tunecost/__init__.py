@@ -1,15 +1,18 @@
 """tunecost: what each way of building an LLM feature costs over time.
 
-The package imports nothing heavy at start-up; the estimators are loaded on first use::
+The package imports nothing heavy at start-up; the API is loaded on first use::
 
-    from tunecost import estimate_training, estimate_serving
+    from tunecost import compare, estimate_training, estimate_serving
+
+    result = compare("examples/support-assistant.yaml")
+    result.ledger, result.totals, result.breakeven, result.plot("cost.png")
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "estimate_serving", "estimate_training"]
+__all__ = ["__version__", "compare", "estimate_serving", "estimate_training", "load_scenario"]
 
 
 def __getattr__(name: str):
@@ -17,4 +20,12 @@ def __getattr__(name: str):
         from tunecost import api
 
         return getattr(api, name)
+    if name == "compare":
+        from tunecost.comparison import compare
+
+        return compare
+    if name == "load_scenario":
+        from tunecost.scenario import load_scenario
+
+        return load_scenario
     raise AttributeError(f"module 'tunecost' has no attribute {name!r}")

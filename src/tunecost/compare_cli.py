@@ -173,7 +173,7 @@ def compare(scenario, months, baseline, overrides, fmt, output, csv_path, chart_
     """
     from tunecost.charts import check_chart_path
     from tunecost.cli import emit
-    from tunecost.compare import compare as run
+    from tunecost.comparison import compare as run
     from tunecost.export import ledger_csv
     from tunecost.render import check_output_path, write_atomic
     from tunecost.scenario import load_scenario
