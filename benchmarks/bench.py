@@ -83,6 +83,9 @@ def main() -> None:
         ("tunecost train (LoRA 8B)", [*cli, *TRAIN]),
         ("tunecost serve (70B fp8, SLO)", [*cli, *SERVE]),
         ("tunecost pricing validate", [*cli, "pricing", "validate"]),
+        ("python -c 'import pandas, pint, click'",
+         [sys.executable, "-c", "import pandas, pint, click"]),
+        ("tunecost compare (bundled example)", [*cli, "compare"]),
     ]
     print(f"{'command':<34} {'best s':>8} {'median s':>9}")
     for label, argv in rows:
@@ -105,8 +108,18 @@ def main() -> None:
         ),
         50,
     )
+    from tunecost import compare
+    from tunecost.compare_cli import bundled_example
+
+    example = bundled_example()
+    compare(example)  # warm: imports, tables, pint registry
+    t0 = time.perf_counter()
+    for _ in range(n):
+        compare(example, months=60)
+    t_compare = (time.perf_counter() - t0) / n
     print(f"{'estimate_training (in-process)':<34} {t_train * 1e3:8.2f} ms")
     print(f"{'estimate_serving (in-process)':<34} {t_serve * 1e3:8.2f} ms")
+    print(f"{'compare, 4 paths x 60 months':<34} {t_compare * 1e3:8.2f} ms (beyond imports)")
 
 
 if __name__ == "__main__":

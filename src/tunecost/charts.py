@@ -14,11 +14,12 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from tunecost.breakeven import breakeven_month
-from tunecost.errors import InputError
+from tunecost.render import check_chart_path
 
 CATEGORY_COLORS = {
     "data": "#8c6d31",
@@ -29,7 +30,6 @@ CATEGORY_COLORS = {
     "evaluation": "#2ca02c",
     "monitoring": "#7f7f7f",
 }
-FORMATS = (".png", ".svg", ".pdf")
 
 
 def usd(value: float, _pos=None) -> str:
@@ -121,7 +121,10 @@ def comparison_figure(ledger, *, title: str, baseline: str | None = None) -> Fig
         ax.set_title(name, fontsize=10)
         ax.set_ylim(0, ymax)
         ax.yaxis.set_major_formatter(FuncFormatter(usd))
-        ax.tick_params(axis="x", labelrotation=45, labelsize=8)
+        locator = AutoDateLocator(maxticks=4)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        ax.tick_params(axis="x", labelsize=8)
         ax.grid(True, alpha=0.3)
         if i == 0:
             ax.set_ylabel("Monthly cost (USD/month)")
@@ -135,16 +138,6 @@ def comparison_figure(ledger, *, title: str, baseline: str | None = None) -> Fig
         title="Monthly cost by category",
     )
     return fig
-
-
-def check_chart_path(path: str | Path, field: str = "--chart") -> Path:
-    """Refuse a chart file name whose extension matplotlib should not guess."""
-    from tunecost.render import check_output_path
-
-    p = check_output_path(path, field)
-    if p.suffix.lower() not in FORMATS:
-        raise InputError(f"{p.name}: use a .png, .svg or .pdf file name", field)
-    return p
 
 
 def save_figure(fig: Figure, path: str | Path, field: str = "--chart") -> None:

@@ -171,11 +171,10 @@ def compare(scenario, months, baseline, overrides, fmt, output, csv_path, chart_
       tunecost compare examples/high-volume-classifier.yaml --months 60 --chart cost.png
       tunecost compare my.yaml --set workload.requests="2M requests/month" --csv ledger.csv
     """
-    from tunecost.charts import check_chart_path
     from tunecost.cli import emit
     from tunecost.comparison import compare as run
     from tunecost.export import ledger_csv
-    from tunecost.render import check_output_path, write_atomic
+    from tunecost.render import check_chart_path, check_output_path, write_atomic
     from tunecost.scenario import load_scenario
 
     # Check every output location before any work, so a bad one writes nothing.
@@ -229,8 +228,9 @@ def chart(ledger, out, baseline, title):
     Example:
       tunecost compare --csv ledger.csv && tunecost chart ledger.csv --out cost.svg
     """
-    from tunecost.charts import check_chart_path, comparison_figure, save_figure
+    from tunecost.charts import comparison_figure, save_figure
     from tunecost.export import read_ledger
+    from tunecost.render import check_chart_path
 
     check_chart_path(out, "--out")
     df = read_ledger(ledger)

@@ -110,6 +110,18 @@ def check_output_path(path: str | os.PathLike, field: str = "--output") -> Path:
     return p
 
 
+CHART_FORMATS = (".png", ".svg", ".pdf")
+
+
+def check_chart_path(path: str | os.PathLike, field: str = "--chart") -> Path:
+    """Refuse a chart file name whose extension is not PNG, SVG or PDF (checked before
+    any work, and without importing matplotlib)."""
+    p = check_output_path(path, field)
+    if p.suffix.lower() not in CHART_FORMATS:
+        raise InputError(f"{p.name}: use a .png, .svg or .pdf file name", field)
+    return p
+
+
 def write_atomic(path: str | os.PathLike, data: str | bytes, field: str = "--output") -> None:
     """Write ``data`` to ``path`` via a temporary file renamed into place."""
     p = check_output_path(path, field)
