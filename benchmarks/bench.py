@@ -83,8 +83,10 @@ def main() -> None:
         ("tunecost train (LoRA 8B)", [*cli, *TRAIN]),
         ("tunecost serve (70B fp8, SLO)", [*cli, *SERVE]),
         ("tunecost pricing validate", [*cli, "pricing", "validate"]),
-        ("python -c 'import pandas, pint, click'",
-         [sys.executable, "-c", "import pandas, pint, click"]),
+        (
+            "python -c 'import pandas, pint, click'",
+            [sys.executable, "-c", "import pandas, pint, click"],
+        ),
         ("tunecost compare (bundled example)", [*cli, "compare"]),
     ]
     print(f"{'command':<34} {'best s':>8} {'median s':>9}")

@@ -1,8 +1,10 @@
-"""The README's examples stay true: every `tunecost ...` line in it runs and exits 0,
-and the quick start matches what .ci/run does."""
+"""The README's examples stay true: every `tunecost ...` line in it runs and exits 0 (in
+order, in a scratch folder holding a copy of examples/), and the quick start is what
+.ci/run does."""
 
 import re
 import shlex
+import shutil
 from pathlib import Path
 
 import pytest
@@ -21,18 +23,38 @@ COMMANDS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("readme")
+    shutil.copytree(ROOT / "examples", folder / "examples")
+    return folder
+
+
 def test_readme_has_examples():
     assert len(COMMANDS) >= 10
 
 
 @pytest.mark.parametrize("line", COMMANDS)
-def test_readme_command_runs(line):
+def test_readme_command_runs(line, scratch, monkeypatch):
+    monkeypatch.chdir(scratch)
     result = CliRunner().invoke(cli, shlex.split(line)[1:])
     assert result.exit_code == 0, result.output
 
 
 def test_quick_start_is_what_ci_runs():
     quick = [line for line in BLOCKS[0].splitlines() + BLOCKS[1].splitlines() if line.strip()]
+    assert any(line.endswith("tunecost compare") for line in quick)
     ci = (ROOT / ".ci" / "run").read_text()
     for line in quick:
         assert line in ci, f"{line!r} is not run by .ci/run"
+
+
+@pytest.mark.parametrize("script", ["reference_errors.py", "scenario_reference.py"])
+def test_generated_docs_are_current(script):
+    import importlib.util
+
+    path = ROOT / "benchmarks" / script
+    spec = importlib.util.spec_from_file_location(script[:-3], path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.TARGET.read_text() == module.render(), f"run python benchmarks/{script}"

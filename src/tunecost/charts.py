@@ -121,7 +121,7 @@ def comparison_figure(ledger, *, title: str, baseline: str | None = None) -> Fig
         ax.set_title(name, fontsize=10)
         ax.set_ylim(0, ymax)
         ax.yaxis.set_major_formatter(FuncFormatter(usd))
-        locator = AutoDateLocator(maxticks=4)
+        locator = AutoDateLocator(minticks=2, maxticks=6)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
         ax.tick_params(axis="x", labelsize=8)

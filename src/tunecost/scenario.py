@@ -41,7 +41,7 @@ HOURS_PER_FTE_MONTH = 2080 / 12
 """Working hours of one full-time equivalent per month: 40 h x 52 weeks / 12 = 173.3 h
 (the 2,080-hour work year US employers and OPM use for hourly rates)."""
 
-NEW_BASE_MODEL_EVERY_MONTHS = 6.0
+NEW_BASE_MODEL_EVERY_MONTHS = 5.5
 """Months between base models worth moving to. Release gaps of the two families in the
 price and model tables: OpenAI GPT-4 (2023-03), GPT-4 Turbo (2023-11), GPT-4o (2024-05),
 GPT-4.1 (2025-04), GPT-5 (2025-08): 8, 6, 11, 4 months; Meta Llama 2 (2023-07), 3
@@ -202,24 +202,30 @@ class Data(Strict):
 class GPUChoice(Strict):
     gpu: str = Field(description="GPU id or alias, e.g. h100, l40s.")
     gpus: int | None = Field(None, ge=1, description="GPUs per job or replica.")
-    provider: str | None = None
-    offer: str | None = None
-    tier: Literal["on-demand", "spot", "reserved-1y"] = "on-demand"
+    provider: str | None = Field(None, description="Price from this provider's cheapest offer.")
+    offer: str | None = Field(None, description="Price from this instance, e.g. aws:p5.48xlarge.")
+    tier: Literal["on-demand", "spot", "reserved-1y"] = Field(
+        "on-demand", description="Which price."
+    )
     usd_per_gpu_hour: USDPerHour | None = None
 
 
 class Training(GPUChoice):
     runs: int = Field(1, ge=1, description="Runs in the first tuning campaign.")
     retrain_runs: int = Field(1, ge=1, description="Runs per retrain.")
-    mfu: PositiveFraction | None = None
+    mfu: PositiveFraction | None = Field(
+        None, description="Default per method and GPU (docs/method.md)."
+    )
 
 
 class Serving(GPUChoice):
-    precision: Literal["bf16", "fp16", "fp8", "fp4", "int4"] = "bf16"
-    tpot_slo: Seconds | None = None
-    ttft_slo: Seconds | None = None
+    precision: Literal["bf16", "fp16", "fp8", "fp4", "int4"] = Field(
+        "bf16", description="Weight format."
+    )
+    tpot_slo: Seconds | None = Field(None, description="Time-per-output-token target.")
+    ttft_slo: Seconds | None = Field(None, description="Time-to-first-token target.")
     min_replicas: int = Field(1, ge=0, description="0 allows scale to zero.")
-    max_batch: int | None = Field(None, ge=1)
+    max_batch: int | None = Field(None, ge=1, description="Engine's max sequences.")
 
 
 class Ops(Strict):
@@ -243,15 +249,15 @@ Retrain = Annotated[str | float, BeforeValidator(_retrain)]
 
 
 class PathBase(Strict):
-    name: str = Field(min_length=1, max_length=80)
+    name: str = Field(min_length=1, max_length=80, description="Unique name of the path.")
     input_tokens: PositiveTokens | None = Field(
         None,
         description="Prompt tokens per request on this path (a fine-tuned model needs "
         "a shorter prompt); default the workload's.",
     )
-    output_tokens: PositiveTokens | None = None
-    engineering: Engineering = Engineering()
-    evaluation: Evaluation = Evaluation()
+    output_tokens: PositiveTokens | None = Field(None, description="Default the workload's.")
+    engineering: Engineering = Field(Engineering(), description="Engineer-hours.")
+    evaluation: Evaluation = Field(Evaluation(), description="Cost of each release's eval.")
     monitoring: USDPerMonth = Field(0.0, description="Monitoring tools, USD per month.")
     deprecated: Month | None = Field(
         None, description="Month the base model is retired, forcing a migration."
@@ -259,9 +265,9 @@ class PathBase(Strict):
 
 
 class PromptAPI(PathBase):
-    kind: Literal["prompt-api"]
-    model: str
-    provider: str | None = None
+    kind: Literal["prompt-api"] = Field(description="The path kind.")
+    model: str = Field(description="API model id from the price book.")
+    provider: str | None = Field(None, description="Needed when several providers sell the model.")
     cached_input_share: Fraction = Field(
         0.0, description="Share of input tokens read from the provider's prompt cache."
     )
@@ -273,36 +279,36 @@ class PromptAPI(PathBase):
 
 class FinetuneAPI(PathBase):
     kind: Literal["finetune-api"]
-    model: str
-    provider: str | None = None
+    model: str = Field(description="Model id the provider fine-tunes and serves.")
+    provider: str | None = Field(None, description="Needed when several providers sell the model.")
     base_model: str | None = Field(
         None, description="Open-weight id from models.csv, for providers that price by model size."
     )
-    method: Literal["lora", "full"] = "lora"
-    data: Data
+    method: Literal["lora", "full"] = Field("lora", description="Where prices differ.")
+    data: Data = Field(description="Training data; see below.")
     runs: int = Field(1, ge=1, description="Training runs in the first campaign.")
-    retrain_runs: int = Field(1, ge=1)
-    retrain: Retrain = "on-new-base-model"
-    cached_input_share: Fraction = 0.0
+    retrain_runs: int = Field(1, ge=1, description="Runs per retrain.")
+    retrain: Retrain = Field("on-new-base-model", description="When to retrain.")
+    cached_input_share: Fraction = Field(0.0, description="Share of input tokens cached.")
 
 
 class PromptSelfhost(PathBase):
     kind: Literal["prompt-selfhost"]
-    model: str
-    serving: Serving
-    ops: Ops = Ops()
-    follow_new_models: bool = True
+    model: str = Field(description="Open-weight model id from models.csv.")
+    serving: Serving = Field(description="GPUs and latency targets; see below.")
+    ops: Ops = Field(Ops(), description="Operations load.")
+    follow_new_models: bool = Field(True, description="Move to better base models.")
 
 
 class FinetuneSelfhost(PathBase):
     kind: Literal["finetune-selfhost"]
-    base_model: str
-    method: Literal["full", "lora", "qlora"] = "lora"
-    data: Data
-    training: Training
-    serving: Serving
-    ops: Ops = Ops()
-    retrain: Retrain = "on-new-base-model"
+    base_model: str = Field(description="Open-weight model id from models.csv.")
+    method: Literal["full", "lora", "qlora"] = Field("lora", description="Fine-tuning method.")
+    data: Data = Field(description="Training data; see below.")
+    training: Training = Field(description="Training GPUs and runs; see below.")
+    serving: Serving = Field(description="GPUs and latency targets; see below.")
+    ops: Ops = Field(Ops(), description="Operations load.")
+    retrain: Retrain = Field("on-new-base-model", description="When to retrain.")
 
 
 PATH_KINDS = {
@@ -315,17 +321,19 @@ AnyPath = PromptAPI | FinetuneAPI | PromptSelfhost | FinetuneSelfhost
 
 
 class Scenario(Strict):
-    name: str = Field(min_length=1, max_length=120)
-    description: str = ""
+    name: str = Field(min_length=1, max_length=120, description="Shown in titles.")
+    description: str = Field("", description="What the feature does, in words.")
     start: Month = Field(description="First month of the plan, YYYY-MM.")
-    months: int = Field(36, ge=1, le=MAX_MONTHS)
+    months: int = Field(36, ge=1, le=MAX_MONTHS, description="Horizon in months.")
     baseline: str | None = Field(
         None, description="Path the others are compared with; default the first."
     )
-    team: Team = Team()
-    workload: Workload
-    market: Market = Market()
-    paths: list[Annotated[AnyPath, Field(discriminator="kind")]] = Field(min_length=1)
+    team: Team = Field(Team(), description="Who builds and runs it.")
+    workload: Workload = Field(description="Traffic and tokens per request.")
+    market: Market = Field(Market(), description="Price trends and base-model cadence.")
+    paths: list[Annotated[AnyPath, Field(discriminator="kind")]] = Field(
+        min_length=1, description="The ways of building the feature; see below."
+    )
 
     @model_validator(mode="after")
     def _names(self) -> Scenario:
