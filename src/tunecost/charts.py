@@ -33,15 +33,12 @@ CATEGORY_COLORS = {
 
 
 def usd(value: float, _pos=None) -> str:
-    """Axis label for dollars: $950, $12k, $3.4M."""
+    """Axis label for dollars with three significant digits: $950, $1.5k, $12k, $3.4M."""
     a = abs(value)
-    if a >= 1e9:
-        return f"${value / 1e9:.1f}B"
-    if a >= 1e6:
-        return f"${value / 1e6:.1f}M"
-    if a >= 1e3:
-        return f"${value / 1e3:.0f}k"
-    return f"${value:.0f}"
+    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if a >= scale:
+            return f"${value / scale:.3g}{suffix}"
+    return f"${value:.3g}"
 
 
 def comparison_figure(ledger, *, title: str, baseline: str | None = None) -> Figure:

@@ -23,7 +23,23 @@ class InputError(TunecostError):
 
     def __init__(self, message: str, field: str | None = None):
         self.field = field
+        self.message = message
         super().__init__(f"{field}: {message}" if field else message)
+
+    def relabel(self, prefix: str, renames: dict[str, str] | None = None) -> InputError:
+        """The same error reported against a scenario field: ``--gpus`` under prefix
+        ``paths.x.serving`` becomes ``paths.x.serving.gpus``. Fields that are not
+        command-line options are kept."""
+        if not (self.field or "").startswith("--"):
+            return self
+        name = self.field.lstrip("-").replace("-", "_")
+        name = (renames or {}).get(name, name)
+        err = type(self).__new__(type(self))
+        InputError.__init__(err, self.message, f"{prefix}.{name}")
+        err.__dict__.update(
+            {k: v for k, v in self.__dict__.items() if k not in ("field", "message", "args")}
+        )
+        return err
 
 
 class UnitError(InputError):

@@ -349,23 +349,21 @@ def gpu_price(choice: GPUChoice, ctx: Context, field: str) -> tuple[float, str]:
     if choice.usd_per_gpu_hour is not None:
         return choice.usd_per_gpu_hour, "given in the scenario"
     gid = get_gpu(choice.gpu, field=f"{field}.gpu").id
-    offer = ctx.book.gpu_offer(
-        gid,
-        provider=choice.provider,
-        offer=choice.offer,
-        tier=choice.tier.replace("-", "_"),
-        as_of=ctx.as_of,
-    )
+    tier = choice.tier.replace("-", "_")
+    try:
+        offer = ctx.book.gpu_offer(
+            gid, provider=choice.provider, offer=choice.offer, tier=tier, as_of=ctx.as_of
+        )
+    except InputError as exc:
+        raise exc.relabel(field) from None
     ctx.used.append(offer)
-    return offer.price(choice.tier.replace("-", "_")), offer.describe(choice.tier.replace("-", "_"))
+    return offer.price(tier), offer.describe(tier)
 
 
-def _serving(path, ctx: Context, model_id: str, in_tok: float, out_tok: float) -> Cost:
+def _estimate_serving(s, model_id: str, in_tok: float, out_tok: float):
     from tunecost.api import estimate_serving
 
-    s = path.serving
-    field = f"paths.{path.name}.serving"
-    est = estimate_serving(
+    return estimate_serving(
         model=model_id,
         gpu=s.gpu,
         gpus=s.gpus,
@@ -376,6 +374,15 @@ def _serving(path, ctx: Context, model_id: str, in_tok: float, out_tok: float) -
         ttft_slo=s.ttft_slo,
         max_batch=s.max_batch,
     )
+
+
+def _serving(path, ctx: Context, model_id: str, in_tok: float, out_tok: float) -> Cost:
+    s = path.serving
+    field = f"paths.{path.name}.serving"
+    try:
+        est = _estimate_serving(s, model_id, in_tok, out_tok)
+    except InputError as exc:
+        raise exc.relabel(field, {"input_tokens": "input_tokens"}) from None
     price, source = gpu_price(s, ctx, field)
     capacity = est.slo_output_tokens_per_s  # output tokens/s per replica
     peak = (
@@ -409,19 +416,24 @@ def finetune_selfhost(path: FinetuneSelfhost, ctx: Context) -> dict[str, Cost]:
     """Fine-tune an open-weight model on rented GPUs and serve it: data, a tuning campaign
     of GPU-hours, re-training at every release, serving as for prompt-selfhost."""
     from tunecost.api import estimate_training
+    from tunecost.architectures import get_model
 
     d, t = path.data, path.training
     field = f"paths.{path.name}"
     tokens = d.examples * d.tokens_per_example * d.epochs
-    est = estimate_training(
-        model=path.base_model,
-        tokens=tokens,
-        method=path.method,
-        gpu=t.gpu,
-        gpus=t.gpus,
-        mfu=t.mfu,
-        seq_len=round(d.tokens_per_example),
-    )
+    get_model(path.base_model, field=f"{field}.base_model")
+    try:
+        est = estimate_training(
+            model=path.base_model,
+            tokens=tokens,
+            method=path.method,
+            gpu=t.gpu,
+            gpus=t.gpus,
+            mfu=t.mfu,
+            seq_len=round(d.tokens_per_example),
+        )
+    except InputError as exc:
+        raise exc.relabel(f"{field}.training", {"method": "method"}) from None
     price, source = gpu_price(t, ctx, f"{field}.training")
     releases = _releases(path, ctx, path.retrain)
     first = ctx.first_month()
@@ -460,5 +472,9 @@ PATH_FUNCTIONS = {
 
 
 def path_costs(path: AnyPath, ctx: Context) -> dict[str, Cost]:
-    """Cost arrays per category for one path."""
-    return PATH_FUNCTIONS[path.kind](path, ctx)
+    """Cost arrays per category for one path. Errors from the estimators and the price
+    book, which name command-line options, are reported against the path's fields."""
+    try:
+        return PATH_FUNCTIONS[path.kind](path, ctx)
+    except InputError as exc:
+        raise exc.relabel(f"paths.{path.name}") from None

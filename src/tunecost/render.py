@@ -122,6 +122,16 @@ def check_chart_path(path: str | os.PathLike, field: str = "--chart") -> Path:
     return p
 
 
+def _file_mode(path: Path) -> int:
+    """The mode a new file gets from open(): 0o666 less the umask (or the mode of the file
+    being replaced)."""
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_atomic(path: str | os.PathLike, data: str | bytes, field: str = "--output") -> None:
     """Write ``data`` to ``path`` via a temporary file renamed into place."""
     p = check_output_path(path, field)
@@ -132,6 +142,7 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, field: str = "--out
             fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})
         ) as fh:
             fh.write(data)
+        os.chmod(tmp, _file_mode(p))  # mkstemp makes 0600; honour the umask like open()
         os.replace(tmp, p)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import yaml
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -341,6 +342,12 @@ class Scenario(Strict):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"path names must be unique; repeated: {', '.join(dupes)}")
+        for p in self.paths:
+            if p.deprecated is not None and p.deprecated < self.start:
+                raise ValueError(
+                    f"paths {p.name!r}: deprecated {p.deprecated:%Y-%m} is before "
+                    f"the plan starts ({self.start:%Y-%m}); pick a current model"
+                )
         if self.baseline is not None and self.baseline not in names:
             close = difflib.get_close_matches(self.baseline, names, 1)
             hint = f"; did you mean {close[0]!r}?" if close else f"; paths: {', '.join(names)}"
@@ -465,7 +472,9 @@ def _known_fields(loc: tuple, data: Any) -> list[str]:
 
 
 def _one_line(exc: ValidationError, data: Any, source: str) -> str:
-    err = exc.errors()[0]
+    # A misspelt key also makes the right one "missing": report the misspelling first.
+    order = {"extra_forbidden": 0, "union_tag_invalid": 1, "union_tag_not_found": 1}
+    err = min(exc.errors(), key=lambda e: order.get(e["type"], 2))
     loc = tuple(err["loc"])
     where = _field_path(loc) or "scenario"
     kind = err["type"]
@@ -505,10 +514,24 @@ def parse_scenario(data: Any, source: str = "scenario") -> Scenario:
         raise InputError(_one_line(exc, data, source)) from None
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader (no object tags) that refuses a key given twice in one
+    mapping; plain PyYAML silently keeps the last one."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} is given twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
 def read_yaml(path: str | Path) -> dict:
     """Read a YAML file safely (no object tags) with size and nesting bounds."""
-    import yaml
-
     p = Path(path)
     name = p.name
     if p.is_dir():
@@ -526,7 +549,7 @@ def read_yaml(path: str | Path) -> dict:
     except UnicodeDecodeError:
         raise InputError(f"{name} is not UTF-8 text", "SCENARIO") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -548,8 +571,6 @@ def apply_overrides(data: dict, overrides: list[str] | tuple[str, ...]) -> dict:
     """Apply ``--set a.b=value`` overrides; ``paths.NAME.field`` addresses a path by name
     (or by index: ``paths.0.field``). Values are parsed as YAML scalars."""
     import copy
-
-    import yaml
 
     data = copy.deepcopy(data)
     for item in overrides:
