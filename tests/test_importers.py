@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from tunecost import architectures, hardware, pricebook, tables
 from tunecost.errors import InputError
 from tunecost.importers import OFFER_COLUMNS, PRICE_COLUMNS, import_litellm, import_skypilot
 
@@ -21,22 +20,6 @@ DAY = dt.date(2026, 11, 1)
 
 LITELLM_EXPECTS = "LiteLLM's model_prices_and_context_window.json"
 SKYPILOT_EXPECTS = "a SkyPilot catalogue vms.csv"
-
-
-def _clear_caches() -> None:
-    tables.set_pricing_dir(None)
-    tables.load_table.cache_clear()
-    hardware._index.cache_clear()
-    architectures._index.cache_clear()
-    pricebook.load.cache_clear()
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches(monkeypatch):
-    monkeypatch.delenv(tables.ENV_VAR, raising=False)
-    _clear_caches()
-    yield
-    _clear_caches()
 
 
 def _by_key(rows: list[dict]) -> dict:

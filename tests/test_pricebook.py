@@ -13,29 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from tunecost import architectures, hardware, pricebook, tables
+from tunecost import hardware, pricebook, tables
 from tunecost.errors import InputError, PriceBookError, UnknownNameError
 from tunecost.pricebook import GPUOffer, Price, PriceBook, in_effect, unit_factor, validate
 from tunecost.schemas import SCHEMAS
 
 PRICING = Path(__file__).parents[1] / "pricing"
 TODAY = dt.date.today()
-
-
-def _clear_caches() -> None:
-    tables.set_pricing_dir(None)
-    tables.load_table.cache_clear()
-    hardware._index.cache_clear()
-    architectures._index.cache_clear()
-    pricebook.load.cache_clear()
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches(monkeypatch):
-    monkeypatch.delenv(tables.ENV_VAR, raising=False)
-    _clear_caches()
-    yield
-    _clear_caches()
 
 
 # ---- helpers -----------------------------------------------------------------------------

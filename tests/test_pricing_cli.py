@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tunecost import architectures, hardware, pricebook, tables
 from tunecost.cli import cli
 from tunecost.schemas import SCHEMAS
 from tunecost.tables import read_rows
@@ -31,22 +30,6 @@ GPU_HEADER = (
     "provider,instance,gpu,gpu_count,on_demand_usd_per_gpu_hour,spot_usd_per_gpu_hour,"
     "reserved_1y_usd_per_gpu_hour,region,effective_from,retrieved,source_url"
 )
-
-
-def _clear_caches() -> None:
-    tables.set_pricing_dir(None)
-    tables.load_table.cache_clear()
-    hardware._index.cache_clear()
-    architectures._index.cache_clear()
-    pricebook.load.cache_clear()
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches(monkeypatch):
-    monkeypatch.delenv(tables.ENV_VAR, raising=False)
-    _clear_caches()
-    yield
-    _clear_caches()
 
 
 def run(*args, env=None):

@@ -142,6 +142,14 @@ def _common(
     }
 
 
+def _data_cost(d, ctx: Context, first: np.ndarray, releases: np.ndarray) -> Cost:
+    """Labelling every example in month 1 and a share of them at every release, plus the
+    engineer-hours to build the data set."""
+    labelled = d.examples * (first + d.refresh_share * releases)
+    usd = labelled * d.labelling + d.collection_hours * ctx.rate * first
+    return Cost(ctx.full(usd), ctx.full(labelled), "example", f"{d.labelling:g} USD per example")
+
+
 def _tokens(path: AnyPath, ctx: Context) -> tuple[float, float]:
     w = ctx.scenario.workload
     return (path.input_tokens or w.input_tokens, path.output_tokens or w.output_tokens)
@@ -298,15 +306,7 @@ def finetune_api(path: FinetuneAPI, ctx: Context) -> dict[str, Cost]:
         )
         inf_note = "served at the base model's prices (no fine-tuned price in the book)"
     out = {
-        "data": Cost(
-            ctx.full(
-                d.examples * d.labelling * (first + d.refresh_share * releases)
-                + d.collection_hours * ctx.rate * first
-            ),
-            ctx.full(d.examples * (first + d.refresh_share * releases)),
-            "example",
-            f"{d.labelling:g} USD per example",
-        ),
+        "data": _data_cost(d, ctx, first, releases),
         "training": Cost(
             ctx.full(runs * per_run * ctx.api_factor),
             ctx.full(runs * tokens),
@@ -441,15 +441,7 @@ def finetune_selfhost(path: FinetuneSelfhost, ctx: Context) -> dict[str, Cost]:
     gpu_hours = runs * est.gpu_hours
     in_tok, out_tok = _tokens(path, ctx)
     out = {
-        "data": Cost(
-            ctx.full(
-                d.examples * d.labelling * (first + d.refresh_share * releases)
-                + d.collection_hours * ctx.rate * first
-            ),
-            ctx.full(d.examples * (first + d.refresh_share * releases)),
-            "example",
-            f"{d.labelling:g} USD per example",
-        ),
+        "data": _data_cost(d, ctx, first, releases),
         "training": Cost(
             ctx.full(gpu_hours * price * ctx.gpu_factor),
             ctx.full(gpu_hours),
