@@ -419,7 +419,10 @@ def test_validate_the_shipped_book_is_clean():
 
 def test_shipped_book_loads_and_prices_in_canonical_units():
     book = pricebook.load()
-    assert book.directory.resolve() == PRICING.resolve()
+    # the book in use (the checkout's, or the copy a wheel installed) is this repo's book
+    assert book.directory.resolve() == tables.pricing_dir().resolve()
+    for name in ("api_models.csv", "gpu_offers.csv", "gpus.csv"):
+        assert (book.directory / name).read_bytes() == (PRICING / name).read_bytes()
     p = book.price("gpt-4.1-mini", "input", as_of=TODAY)
     assert p.unit == "USD/1M tokens"
     assert p.usd == pytest.approx(p.price * 1e-6)
@@ -472,7 +475,9 @@ def test_pricing_dir_uses_tables_shipped_inside_the_package(tmp_path, monkeypatc
     assert tables.pricing_dir() == (package / "pricing").resolve()
 
 
-def test_pricing_dir_falls_back_to_the_checkout():
+def test_pricing_dir_falls_back_to_the_checkout(monkeypatch):
+    # an editable install: tables.py lives in the checkout's src/tunecost, no package copy
+    monkeypatch.setattr(tables, "__file__", str(PRICING.parent / "src" / "tunecost" / "tables.py"))
     assert tables.pricing_dir().resolve() == PRICING.resolve()
 
 
