@@ -123,8 +123,10 @@ def price_options(fn):
     return fn
 
 
-def gpu_price(gpu: str, usd_per_gpu_hour, provider, offer, tier):
-    """(USD per GPU-hour, description) from the option or the price book, or (None, note)."""
+def gpu_price(gpu: str, usd_per_gpu_hour, provider, offer, tier, min_gpus: int = 1):
+    """(USD per GPU-hour, description) from the option or the price book, or (None, note).
+
+    ``min_gpus`` GPUs must share one instance (the job or replica size)."""
     import datetime as dt
 
     from tunecost.hardware import get_gpu
@@ -141,12 +143,17 @@ def gpu_price(gpu: str, usd_per_gpu_hour, provider, offer, tier):
     tier_key = tier.replace("-", "_")
     try:
         chosen = book.gpu_offer(
-            gid, provider=provider, offer=offer, tier=tier_key, as_of=dt.date.today()
+            gid,
+            provider=provider,
+            offer=offer,
+            tier=tier_key,
+            as_of=dt.date.today(),
+            min_gpus=min_gpus,
         )
-    except InputError:
+    except InputError as exc:
         if provider or offer:
             raise
-        return None, f"no {tier} offer for {gid} in the price book; give --usd-per-gpu-hour"
+        return None, f"{exc.message}; no cost line (give --usd-per-gpu-hour)"
     for warning in book.stale_warnings([chosen], dt.date.today()):
         click.echo(f"warning: {warning}", err=True)
     return chosen.price(tier_key), chosen.describe(tier_key)
@@ -332,8 +339,12 @@ def train(
             "say how much data: --tokens 2T, or --examples N --tokens-per-example N [--epochs N]",
             "--tokens",
         )
-    price, price_source = gpu_price(gpu, usd_per_gpu_hour, provider, offer, tier)
-    est = estimate_training(
+    if usd_per_gpu_hour is not None and (provider or offer):
+        raise InputError(
+            "give --usd-per-gpu-hour or --provider/--offer, not both", "--usd-per-gpu-hour"
+        )
+    run = functools.partial(
+        estimate_training,
         model=model,
         params=params,
         active_params=active_params,
@@ -350,10 +361,17 @@ def train(
         seq_len=seq_len,
         lora_rank=lora_rank,
         recompute=recompute,
-        usd_per_gpu_hour=price,
-        price_source=price_source,
     )
+    est = run()  # the job's GPU count decides which offers can host it
+    price, price_source = gpu_price(gpu, usd_per_gpu_hour, provider, offer, tier, est.gpus)
+    if price is not None:
+        est = run(usd_per_gpu_hour=price, price_source=price_source)
     notes = [f"price: {price_source}", f"MFU source: {est.mfu_source}"]
+    if est.wall_clock_hours > 30 * 24:
+        notes.append(
+            f"{est.wall_clock_hours / 24:,.0f} days of wall-clock on {est.gpus} GPUs; "
+            "--gpus N spreads the same GPU-hours over more GPUs"
+        )
     _print_record(est.to_dict(), TRAIN_FIELDS, fmt, output, notes=notes)
 
 
@@ -474,8 +492,12 @@ def serve(
     """
     from tunecost.api import estimate_serving
 
-    price, price_source = gpu_price(gpu, usd_per_gpu_hour, provider, offer, tier)
-    est = estimate_serving(
+    if usd_per_gpu_hour is not None and (provider or offer):
+        raise InputError(
+            "give --usd-per-gpu-hour or --provider/--offer, not both", "--usd-per-gpu-hour"
+        )
+    run = functools.partial(
+        estimate_serving,
         model=model,
         gpu=gpu,
         gpus=gpus,
@@ -487,11 +509,15 @@ def serve(
         min_replicas=min_replicas,
         tpot_slo=tpot_slo,
         ttft_slo=ttft_slo,
-        usd_per_gpu_hour=price,
-        price_source=price_source,
         kv_precision=kv_precision,
         max_batch=max_batch,
     )
+    est = run()  # the replica's GPU count decides which offers can host it
+    price, price_source = gpu_price(
+        gpu, usd_per_gpu_hour, provider, offer, tier, est.gpus_per_replica
+    )
+    if price is not None:
+        est = run(usd_per_gpu_hour=price, price_source=price_source)
     _print_record(est.to_dict(), SERVE_FIELDS, fmt, output, notes=[f"price: {price_source}"])
 
 

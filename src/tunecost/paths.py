@@ -342,8 +342,9 @@ def finetune_api(path: FinetuneAPI, ctx: Context) -> dict[str, Cost]:
 
 
 # ---- self-hosting -------------------------------------------------------------------------
-def gpu_price(choice: GPUChoice, ctx: Context, field: str) -> tuple[float, str]:
-    """USD per GPU-hour at the start of the plan: given, or the book's offer."""
+def gpu_price(choice: GPUChoice, ctx: Context, field: str, min_gpus: int = 1) -> tuple[float, str]:
+    """USD per GPU-hour at the start of the plan: given, or the book's cheapest offer whose
+    instances hold ``min_gpus`` GPUs (a replica or training job cannot span rentals)."""
     from tunecost.hardware import get_gpu
 
     if choice.usd_per_gpu_hour is not None:
@@ -352,7 +353,12 @@ def gpu_price(choice: GPUChoice, ctx: Context, field: str) -> tuple[float, str]:
     tier = choice.tier.replace("-", "_")
     try:
         offer = ctx.book.gpu_offer(
-            gid, provider=choice.provider, offer=choice.offer, tier=tier, as_of=ctx.as_of
+            gid,
+            provider=choice.provider,
+            offer=choice.offer,
+            tier=tier,
+            as_of=ctx.as_of,
+            min_gpus=min_gpus,
         )
     except InputError as exc:
         raise exc.relabel(field) from None
@@ -383,7 +389,7 @@ def _serving(path, ctx: Context, model_id: str, in_tok: float, out_tok: float) -
         est = _estimate_serving(s, model_id, in_tok, out_tok)
     except InputError as exc:
         raise exc.relabel(field, {"input_tokens": "input_tokens"}) from None
-    price, source = gpu_price(s, ctx, field)
+    price, source = gpu_price(s, ctx, field, est.gpus_per_replica)
     capacity = est.slo_output_tokens_per_s  # output tokens/s per replica
     peak = (
         ctx.traffic * out_tok / (HOURS_PER_MONTH * 3600.0) * ctx.scenario.workload.peak_to_average
@@ -434,7 +440,7 @@ def finetune_selfhost(path: FinetuneSelfhost, ctx: Context) -> dict[str, Cost]:
         )
     except InputError as exc:
         raise exc.relabel(f"{field}.training", {"method": "method"}) from None
-    price, source = gpu_price(t, ctx, f"{field}.training")
+    price, source = gpu_price(t, ctx, f"{field}.training", est.gpus)
     releases = _releases(path, ctx, path.retrain)
     first = ctx.first_month()
     runs = t.runs * first + t.retrain_runs * releases

@@ -226,11 +226,14 @@ class PriceBook:
         offer: str | None = None,
         tier: str = "on_demand",
         as_of: dt.date | None = None,
+        min_gpus: int = 1,
     ) -> GPUOffer:
         """The cheapest offer for ``gpu_id`` at ``tier`` in effect on ``as_of``.
 
         ``provider`` limits the choice to one provider; ``offer`` names an instance
-        (``p5.48xlarge`` or ``aws:p5.48xlarge``).
+        (``p5.48xlarge`` or ``aws:p5.48xlarge``). ``min_gpus`` is the number of GPUs
+        that must share one instance (a tensor-parallel replica, a training job); jobs
+        larger than 8 GPUs need 8-GPU instances. Single-GPU rentals cannot host them.
         """
         if tier not in TIERS:
             raise InputError(
@@ -258,7 +261,18 @@ class PriceBook:
             provider = self.check_provider(provider)
             rows = [o for o in rows if o.provider == provider]
         rows = [o for o in rows if o.gpu == gpu_id]
+        need = min(max(int(min_gpus), 1), 8)
         priced = [o for o in rows if o.price(tier) is not None]
+        big_enough = [o for o in priced if o.gpu_count >= need]
+        if priced and not big_enough:
+            where = f" from {provider}" if provider else ""
+            raise InputError(
+                f"no {tier.replace('_', '-')} offer for {gpu_id}{where} has {need} GPUs in one "
+                f"instance (largest: {max(o.gpu_count for o in priced)}); choose another "
+                "provider or give a price",
+                "--provider" if provider else "--gpu",
+            )
+        priced = big_enough
         if not priced:
             sellers = sorted(
                 {o.provider for o in self.offers if o.gpu == gpu_id and o.price(tier) is not None}
