@@ -43,18 +43,15 @@ def _type_name(field) -> str:
     for arg in typing.get_args(ann):  # Optional[Annotated[float, parser]]
         meta += list(getattr(arg, "__metadata__", ()))
     for m in meta:
-        if getattr(m, "func", None) is _month:
-            return "month, e.g. `2027-06`"
-        if getattr(m, "func", None) is _rate:
-            return "rate, e.g. `4 %/month`"
-        if getattr(m, "func", None) is _retrain:
-            return "`on-new-base-model` \\| `never` \\| `every N months`"
         func = getattr(m, "func", None)
-        if func is not None and func.__closure__:
-            for cell in func.__closure__:
-                v = cell.cell_contents
-                if isinstance(v, str) and (" " in v or v.isalnum() or "/" in v):
-                    return f"e.g. `{v}`"
+        if func is _month:
+            return "month, e.g. `2027-06`"
+        if func is _rate:
+            return "rate, e.g. `4 %/month`"
+        if func is _retrain:
+            return "`on-new-base-model` \\| `never` \\| `every N months`"
+        if hasattr(func, "example"):
+            return f"e.g. `{func.example}`"
     origin = typing.get_origin(ann)
     if origin is typing.Literal:
         return " \\| ".join(f"`{a}`" for a in typing.get_args(ann))
@@ -75,7 +72,16 @@ def _default(field) -> str:
     if isinstance(d, BaseModel):
         return "see below"
     if isinstance(d, float):
-        return f"{d:.4g}"
+        unit = next(
+            (
+                getattr(m.func, "unit", "")
+                for m in field.metadata
+                if hasattr(getattr(m, "func", None), "unit")
+            ),
+            "",
+        )
+        unit = "" if unit == "dimensionless" else f" {unit}"
+        return f"{d:.4g}{unit}"
     return "-" if d is None else f"`{d}`"
 
 

@@ -111,6 +111,12 @@ def test_breakeven_marker_and_annotation(breakeven):
     assert mdates.date2num(note.xy[0]) == mdates.date2num(dt.date(2027, 3, 1))
 
 
+def test_no_breakeven_is_said_on_the_chart(bundled):
+    _, fig = bundled
+    texts = [t for t in fig.axes[0].texts if t.get_gid() == "no-breakeven"]
+    assert len(texts) == 1 and "no path breaks even with prompt-api" in texts[0].get_text()
+
+
 def test_no_marker_where_no_path_breaks_even(bundled):
     result, fig = bundled
     top = fig.axes[0]
@@ -166,10 +172,13 @@ def test_one_stacked_panel_per_path(case):
 
 
 def test_figure_legend_lists_the_categories(case):
-    _, fig = case
+    result, fig = case
     assert len(fig.legends) == 1
     legend = fig.legends[0]
-    assert [t.get_text() for t in legend.get_texts()] == CATEGORIES
+    present = [c for c in CATEGORIES if c in set(result.ledger["category"])]
+    # the categories the paths have, in the fixed order, and no others ("hosting" is
+    # absent when no path pays a hosting fee)
+    assert [t.get_text() for t in legend.get_texts()] == present
     assert "categor" in legend.get_title().get_text().lower()
 
 

@@ -237,3 +237,21 @@ def test_cheaper_prices_never_cost_more(factor):
     base = compare(scenario, book=book).totals["total"]
     low = compare(scenario, book=cheaper).totals["total"]
     assert (low <= base + 1e-6).all()
+
+
+@pytest.mark.parametrize(
+    ("section", "key", "value", "fragment"),
+    [
+        ("workload", "requests", "1e12 requests/month", "above the largest"),
+        ("workload", "input_tokens", "1e9", "above the largest"),
+        ("workload", "growth", "500 %/month", "more than doubling every month"),
+        ("team", "engineer_rate", "1e6 USD/hour", "above the largest"),
+    ],
+)
+def test_absurd_values_are_refused(section, key, value, fragment):
+    from tunecost.errors import InputError
+
+    data = {**HAND, section: {**HAND.get(section, {}), key: value}}
+    with pytest.raises(InputError, match=fragment) as info:
+        parse_scenario(data)
+    assert f"{section}.{key}" in str(info.value)

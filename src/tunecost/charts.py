@@ -64,12 +64,14 @@ def comparison_figure(ledger, *, title: str, baseline: str | None = None) -> Fig
             linewidth=2,
             label=f"{name} (baseline)" if name == baseline else name,
         )
+    marked = 0
     for name in paths:
         if name == baseline:
             continue
         m = breakeven_month(monthly[name].to_numpy(), monthly[baseline].to_numpy())
         if m is None:
             continue
+        marked += 1
         x, y = dates[m - 1], cumulative[name].iloc[m - 1]
         top.plot(
             [x],
@@ -88,6 +90,18 @@ def comparison_figure(ledger, *, title: str, baseline: str | None = None) -> Fig
             xytext=(10, -28),
             fontsize=9,
             arrowprops={"arrowstyle": "-", "color": "0.4"},
+        )
+    if not marked and len(paths) > 1:
+        top.text(
+            0.99,
+            0.03,
+            f"no path breaks even with {baseline} within {len(dates)} months",
+            transform=top.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=9,
+            color="0.3",
+            gid="no-breakeven",
         )
     top.set_title(f"{title}: cumulative cost by path", loc="left", fontsize=13)
     top.set_ylabel("Cumulative cost (USD)")
@@ -125,12 +139,13 @@ def comparison_figure(ledger, *, title: str, baseline: str | None = None) -> Fig
         ax.grid(True, alpha=0.3)
         if i == 0:
             ax.set_ylabel("Monthly cost (USD/month)")
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in CATEGORY_COLORS.values()]
+    present = [c for c in CATEGORY_COLORS if c in set(ledger["category"])]
+    handles = [plt.Rectangle((0, 0), 1, 1, color=CATEGORY_COLORS[c]) for c in present]
     fig.legend(
         handles,
-        list(CATEGORY_COLORS),
+        present,
         loc="outside lower center",
-        ncol=len(CATEGORY_COLORS),
+        ncol=len(present),
         frameon=False,
         title="Monthly cost by category",
     )

@@ -27,13 +27,19 @@ def _money(value) -> str:
     return "-" if value is None else human(float(value), "USD")
 
 
-def _volume(row: dict) -> str:
-    from tunecost.render import human
+def compact(value: float) -> str:
+    """3 significant digits with a k/M/B suffix: 3.82M, 950k, 12.5B."""
+    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= scale:
+            return f"{value / scale:.3g}{suffix}"
+    return f"{value:.3g}"
 
+
+def _volume(row: dict) -> str:
     v = row["breakeven_volume_requests_per_month"]
     if v is None:
-        return "-"
-    return f"cheaper {row['cheaper_at']} {human(float(v))} req/month"
+        return "never, 10 to 100B requests/month"
+    return f"cheaper {row['cheaper_at']} {compact(float(v))} requests/month"
 
 
 def render_table(result) -> str:
@@ -79,9 +85,9 @@ def render_table(result) -> str:
                 "kind": r["kind"],
                 "month 1": _money(r["first_month_usd"]),
                 f"month {s.months}": _money(r["last_month_usd"]),
-                "per 1k requests": _money(r["usd_per_1k_requests"]),
+                "all-in per 1k requests": _money(r["usd_per_1k_requests"]),
                 "break-even": be,
-                "break-even volume": _volume(r),
+                "break-even volume": "-" if r["path"] == result.baseline else _volume(r),
             }
         )
     lines.append(render_rows(per, list(per[0]), "table"))

@@ -97,7 +97,7 @@ def get_gpu(name: str, field: str = "--gpu") -> GPU:
     gpus, names = _index()
     gid = names.get(_key(name))
     if gid is None:
-        raise UnknownNameError("GPU", name, list(gpus), field)
+        raise UnknownNameError("GPU", name, sorted(names), field)  # ids and aliases
     return gpus[gid]
 
 

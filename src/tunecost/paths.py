@@ -259,10 +259,19 @@ def finetune_api(path: FinetuneAPI, ctx: Context) -> dict[str, Cost]:
     if not any(ctx.has_price(path.model, k, path.provider) for k in kinds):
         train_model = _band_model(ctx, path, kinds)
         if train_model is None:
+            tunable = sorted(
+                {
+                    f"{p.model} ({p.provider})"
+                    for p in ctx.book.prices
+                    if p.kind.startswith("training") and not p.model.startswith(("band:", "hard"))
+                }
+            )
+            banded = sorted({p.provider for p in ctx.book.prices if p.model.startswith("band:")})
             hint = (
-                " (give base_model so its size band can be priced)"
-                if path.provider in ("together", "fireworks")
-                else ""
+                "; give base_model (a models.csv id) so its size band can be priced"
+                if path.provider in banded
+                else f"; fine-tunable: {', '.join(tunable)}; or a provider that prices by "
+                f"model size ({', '.join(banded)}) with base_model"
             )
             raise InputError(
                 f"the price book has no per-token training price for "
@@ -305,6 +314,7 @@ def finetune_api(path: FinetuneAPI, ctx: Context) -> dict[str, Cost]:
             field=field,
         )
         inf_note = "served at the base model's prices (no fine-tuned price in the book)"
+        ctx.notes.append(f"{path.name}: fine-tuned model {inf_note}")
     out = {
         "data": _data_cost(d, ctx, first, releases),
         "training": Cost(

@@ -80,24 +80,28 @@ def _quantity(
         except UnitError as exc:
             raise ValueError(str(exc).lstrip(": ")) from None
 
+    parse.example, parse.unit = example, unit  # for the generated reference
     return Annotated[float, BeforeValidator(parse)]
 
 
-Requests = _quantity("request/month", "300k requests/month")
-Tokens = _quantity("token", "1800", bare=True)
-PositiveTokens = _quantity("token", "250", bare=True, positive=True)
-Count = _quantity("dimensionless", "4000", bare=True)
+# Upper bounds refuse values that are surely typos (a billion tokens per request, an
+# engineer at 1M USD/hour) rather than plan for them.
+Requests = _quantity("request/month", "300k requests/month", maximum=1e11)
+PositiveTokens = _quantity("token", "1800", bare=True, positive=True, maximum=1e7)
+Examples = _quantity("dimensionless", "4000", bare=True, maximum=1e9)
+Epochs = _quantity("dimensionless", "3", bare=True, maximum=100.0)
 Fraction = _quantity("dimensionless", "0.5 or 50%", bare=True, maximum=1.0)
 PositiveFraction = _quantity("dimensionless", "0.4", bare=True, positive=True, maximum=1.0)
-USDPerHour = _quantity("USD/hour", "90 USD/hour", bare=True)
-USD = _quantity("USD", "500 USD", bare=True)
-USDPerMonth = _quantity("USD/month", "400 USD/month")
-USDPerExample = _quantity("USD/example", "0.60 USD/example", bare=True)
-Hours = _quantity("hour", "40 engineer_hour", bare=True)
-HoursPerMonth = _quantity("hour/month", "6 engineer_hour/month")
-FTE = _quantity("dimensionless", "0.2 FTE", bare=True)
-Months = _quantity("month", "6 months", positive=True)
-Seconds = _quantity("s", "50 ms", positive=True)
+USDPerHour = _quantity("USD/hour", "90 USD/hour", bare=True, maximum=1e4)
+USD = _quantity("USD", "500 USD", bare=True, maximum=1e8)
+USDPerMonth = _quantity("USD/month", "400 USD/month", maximum=1e8)
+USDPerExample = _quantity("USD/example", "0.60 USD/example", bare=True, maximum=1e4)
+Hours = _quantity("hour", "40 engineer_hour", bare=True, maximum=1e5)
+HoursPerMonth = _quantity("hour/month", "6 engineer_hour/month", maximum=1e5)
+FTEHours = _quantity("hour/month", "173 hour/month", bare=True, positive=True, maximum=744.0)
+FTE = _quantity("dimensionless", "0.2 FTE", bare=True, maximum=1000.0)
+Months = _quantity("month", "6 months", positive=True, maximum=240.0)
+Seconds = _quantity("s", "50 ms", positive=True, maximum=3600.0)
 Factor = _quantity("dimensionless", "3", bare=True, positive=True, maximum=1000.0)
 
 _RATE_RE = re.compile(
@@ -120,9 +124,12 @@ def _rate(value: Any) -> tuple[float, float]:
             f"cannot read {value!r} as a rate; expected e.g. '4 %/month' or '-25 %/year'"
         )
     number = float(m.group(1)) / (100.0 if m.group(2) else 1.0)
+    period = _PERIOD_MONTHS[m.group(3).lower()]
     if number <= -1:
         raise ValueError(f"{value!r} would make the value zero or negative")
-    return number, _PERIOD_MONTHS[m.group(3).lower()]
+    if (1 + number) ** (1 / period) > 2:
+        raise ValueError(f"{value!r} is more than doubling every month; check the unit")
+    return number, period
 
 
 Rate = Annotated[tuple[float, float], BeforeValidator(_rate)]
@@ -149,7 +156,7 @@ class Team(Strict):
     engineer_rate: USDPerHour = Field(
         ENGINEER_RATE_USD_PER_HOUR, description="Loaded cost of an engineer-hour."
     )
-    hours_per_fte_month: Hours = Field(
+    hours_per_fte_month: FTEHours = Field(
         HOURS_PER_FTE_MONTH, description="Hours one FTE works in a month."
     )
 
@@ -182,9 +189,9 @@ class Evaluation(Strict):
 
 
 class Data(Strict):
-    examples: Count = Field(description="Training examples.")
+    examples: Examples = Field(description="Training examples.")
     tokens_per_example: PositiveTokens = Field(description="Mean tokens per example.")
-    epochs: Count = Field(FINETUNE_EPOCHS, description="Passes over the examples.")
+    epochs: Epochs = Field(FINETUNE_EPOCHS, description="Passes over the examples.")
     labelling: USDPerExample = Field(0.0, description="Cost to collect and label one example.")
     collection_hours: Hours = Field(0.0, description="Engineer-hours to build the data set.")
     refresh_share: Fraction = Field(0.0, description="Share of examples relabelled per retrain.")
@@ -415,6 +422,16 @@ def assumptions(scenario: Scenario) -> list[str]:
                 f"{p.name}: default engineering hours "
                 + ", ".join(f"{label} {val:g} h" for label, val in missing)
             )
+        zero = [
+            name
+            for name, given in (
+                ("monitoring", p.monitoring),
+                ("evaluation spend", p.evaluation.per_release),
+            )
+            if not given
+        ]
+        if zero:
+            out.append(f"{p.name}: no {' or '.join(zero)} cost given (counted as 0)")
         if p.evaluation.hours is None:
             out.append(
                 f"{p.name}: default {EVALUATION_HOURS_DEFAULT:g} engineer-hours per evaluation"
@@ -499,8 +516,11 @@ def _one_line(exc: ValidationError, data: Any, source: str) -> str:
     else:
         text = err["msg"].removeprefix("Value error, ")
         msg = f"{where}: {text}"
-    more = len(exc.errors()) - 1
-    suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    others = [_field_path(tuple(e["loc"])) or "scenario" for e in exc.errors() if e is not err]
+    suffix = ""
+    if others:
+        listed = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
+        suffix = f" (also: {listed})"
     return f"{source}: {msg}{suffix}"
 
 
@@ -554,7 +574,8 @@ def read_yaml(path: str | Path) -> dict:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(f"{name}{where}: YAML syntax error: {problem}") from None
+        hint = "" if "given twice" in str(problem) else "; check indentation, colons and quotes"
+        raise InputError(f"{name}{where}: YAML syntax error: {problem}{hint}") from None
     if data is None:
         raise InputError(f"{name} is empty; see examples/ for a scenario to start from")
     return data
@@ -564,7 +585,8 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     """Read, override (``key=value``) and validate a scenario file."""
     data = read_yaml(path)
     data = apply_overrides(data, overrides)
-    return parse_scenario(data, Path(path).name)
+    source = Path(path).name + (" with --set" if overrides else "")
+    return parse_scenario(data, source)
 
 
 def apply_overrides(data: dict, overrides: list[str] | tuple[str, ...]) -> dict:
