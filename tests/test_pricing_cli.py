@@ -521,3 +521,11 @@ def test_train_does_not_use_an_offer_that_takes_effect_in_the_future(tmp_path):
     assert r.exit_code == 0, r.output
     result = json.loads(r.stdout)
     assert result["usd_per_gpu_hour"] == current["on_demand_usd_per_gpu_hour"]
+
+
+def test_show_an_open_weight_model_points_at_the_api_models_serving_it():
+    r = run("pricing", "show", "llama-3.1-8b")
+    assert r.exit_code == 2
+    assert "open-weight model" in r.output
+    assert "llama-3.1-8b-instruct-turbo (together)" in r.output
+    assert "llama-v3p1-8b-instruct (fireworks)" in r.output

@@ -90,6 +90,14 @@ def _finetune_row(p) -> dict:
     }
 
 
+def _squash(name: str) -> str:
+    """A model name without separators, Fireworks' 'v3p1' read as '3.1': llama318b."""
+    import re
+
+    name = re.sub(r"v(\d+)p(\d+)", r"\1\2", name.lower())
+    return re.sub(r"[-_.]", "", name)
+
+
 def _offer_row(o) -> dict:
     return {
         "provider": o.provider,
@@ -221,6 +229,24 @@ def show(name, fmt):
         return
     rows = [_finetune_row(p) for p in book.prices if p.model.lower() == name.strip().lower()]
     if not rows:
+        from tunecost.architectures import model_ids
+
+        key = name.strip().lower()
+        if key in model_ids():
+            # An open-weight architecture: point at the API models that serve it.
+            hosted = sorted(
+                {
+                    f"{p.model} ({p.provider})"
+                    for p in book.prices
+                    if _squash(key) in _squash(p.model)
+                }
+            )
+            hint = f"; API models that serve it: {', '.join(hosted)}" if hosted else ""
+            raise InputError(
+                f"{name} is an open-weight model (models.csv), not an API price{hint}; "
+                "tunecost train/serve use it directly",
+                "NAME",
+            )
         raise UnknownNameError("model or GPU", name, book.models() + gpu_ids(), "NAME")
     rows.sort(key=lambda r: (r["provider"], r["kind"], r["effective_from"]))
     cols = [
