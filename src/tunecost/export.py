@@ -1,8 +1,7 @@
 """Writing the ledger and summaries: CSV for spreadsheets, JSON for programs.
 
 Files are written atomically (``render.write_atomic``). Text cells that a spreadsheet
-would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage
-return) are prefixed with a single quote, as OWASP's CSV-injection guidance advises;
+would run as a formula are prefixed with a single quote (``render.spreadsheet_safe``);
 numbers are written unrounded.
 """
 
@@ -12,14 +11,7 @@ import json
 import math
 from pathlib import Path
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value):
-    """``value`` with a leading quote if it is text a spreadsheet would evaluate."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+from tunecost.render import spreadsheet_safe
 
 
 def ledger_csv(ledger) -> str:

@@ -22,6 +22,21 @@ from tunecost.errors import InputError
 
 FORMATS = ("table", "csv", "json")
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """``value`` with a leading quote if it is text a spreadsheet would run as a formula
+    (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return), as OWASP's
+    CSV-injection guidance advises. Numbers are left alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_cell(value):
+    return "" if value is None else spreadsheet_safe(value)
+
 
 @dataclass(frozen=True)
 class Field:
@@ -65,7 +80,7 @@ def render_record(
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=list(record), lineterminator="\n")
         writer.writeheader()
-        writer.writerow({k: "" if v is None else v for k, v in record.items()})
+        writer.writerow({k: _csv_cell(v) for k, v in record.items()})
         return buf.getvalue()
     rows = [
         (f.label, human(record.get(f.key), f.unit), f.unit)
@@ -90,7 +105,7 @@ def render_rows(rows: list[dict], columns: Sequence[str], fmt: str) -> str:
         )
         writer.writeheader()
         for r in rows:
-            writer.writerow({k: "" if r.get(k) is None else r.get(k) for k in columns})
+            writer.writerow({k: _csv_cell(r.get(k)) for k in columns})
         return buf.getvalue()
     cells = [[human(r.get(c)) for c in columns] for r in rows]
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
