@@ -255,3 +255,10 @@ def test_absurd_values_are_refused(section, key, value, fragment):
     with pytest.raises(InputError, match=fragment) as info:
         parse_scenario(data)
     assert f"{section}.{key}" in str(info.value)
+
+
+def test_a_plan_starting_before_the_books_prices_says_so():
+    from tunecost.errors import InputError
+
+    with pytest.raises(InputError, match=r"start: no training price .* move start to 2026-05"):
+        compare(parse_scenario({**HAND, "start": "2026-01"}))

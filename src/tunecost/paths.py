@@ -278,7 +278,16 @@ def finetune_api(path: FinetuneAPI, ctx: Context) -> dict[str, Cost]:
                 f"{path.model} from {path.provider or 'any provider'}{hint}",
                 field,
             )
-    kind = next(k for k in kinds if ctx.has_price(train_model, k, path.provider))
+    kind = next((k for k in kinds if ctx.has_price(train_model, k, path.provider)), None)
+    if kind is None:  # the rows exist but none is in effect yet at the plan's start
+        first = min(
+            p.effective_from for p in ctx.book.prices if p.model == train_model and p.kind in kinds
+        )
+        raise InputError(
+            f"no training price for {train_model} is in effect on {ctx.as_of}; the book's "
+            f"prices start {first}: move start to {first:%Y-%m} or later",
+            "start",
+        )
     p_train = ctx.price(train_model, kind, provider=path.provider, field=field)
     minimum = (
         ctx.price(train_model, "minimum_charge", provider=path.provider).usd
