@@ -127,7 +127,8 @@ def scenarios(draw):
         p["name"] = f"p{i}"
     return {
         "name": "fuzz",
-        "start": f"{draw(st.integers(2027, 2030))}-{draw(st.integers(1, 12)):02d}",  # after the book's dates
+        # starts after every effective_from in the book (earlier starts are refused)
+        "start": f"{draw(st.integers(2027, 2030))}-{draw(st.integers(1, 12)):02d}",
         "months": draw(st.integers(1, 60)),
         "workload": {
             "requests": f"{draw(st.integers(0, 10**9))} requests/month",
