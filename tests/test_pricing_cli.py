@@ -27,9 +27,10 @@ API_HEADER = (
     "batch_output,unit,effective_from,retrieved,source_url"
 )
 FINETUNE_HEADER = "provider,model,kind,price,unit,effective_from,retrieved,source_url"
+# the table's own columns, in the table's order (gpu_offers.csv less its notes)
 GPU_HEADER = (
     "provider,instance,gpu,gpu_count,on_demand_usd_per_gpu_hour,spot_usd_per_gpu_hour,"
-    "reserved_1y_usd_per_gpu_hour,region,effective_from,retrieved,source_url"
+    "reserved_1y_usd_per_gpu_hour,region,effective_from,source_url,retrieved"
 )
 
 

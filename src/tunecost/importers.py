@@ -21,6 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from tunecost.errors import InputError
+from tunecost.schemas import SCHEMAS
 
 LITELLM_PROVIDERS = {
     "openai": "openai",
@@ -57,32 +58,8 @@ _FT_KIND = {"input": "ft_input", "output": "ft_output", "cached_input": "ft_cach
 _ABOVE = re.compile(r"^(?P<base>.+)_above_(?P<n>\d+)k_tokens$")
 _TEXT_MODES = {"chat", "completion", "responses", None}
 
-PRICE_COLUMNS = (
-    "provider",
-    "model",
-    "kind",
-    "unit",
-    "price",
-    "context_over_tokens",
-    "effective_from",
-    "source_url",
-    "retrieved",
-    "notes",
-)
-OFFER_COLUMNS = (
-    "provider",
-    "instance",
-    "gpu",
-    "gpu_count",
-    "on_demand_usd_per_gpu_hour",
-    "spot_usd_per_gpu_hour",
-    "reserved_1y_usd_per_gpu_hour",
-    "region",
-    "effective_from",
-    "source_url",
-    "retrieved",
-    "notes",
-)
+PRICE_COLUMNS = tuple(c.name for c in SCHEMAS["api_models.csv"])
+OFFER_COLUMNS = tuple(c.name for c in SCHEMAS["gpu_offers.csv"])
 
 
 def _read_text(path: Path, what: str) -> str:

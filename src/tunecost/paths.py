@@ -300,28 +300,20 @@ def finetune_api(path: FinetuneAPI, ctx: Context) -> dict[str, Cost]:
     first = ctx.first_month()
     runs = path.runs * first + path.retrain_runs * releases
     in_tok, out_tok = _tokens(path, ctx)
-    if ctx.has_price(path.model, "ft_input", path.provider):
-        per_req = api_cost_per_request(
-            ctx,
-            path.model,
-            path.provider,
-            in_tok,
-            out_tok,
-            cached=path.cached_input_share,
-            prefix="ft_",
-            field=field,
-        )
+    tuned_rates = ctx.has_price(path.model, "ft_input", path.provider)
+    per_req = api_cost_per_request(
+        ctx,
+        path.model,
+        path.provider,
+        in_tok,
+        out_tok,
+        cached=path.cached_input_share,
+        prefix="ft_" if tuned_rates else "",
+        field=field,
+    )
+    if tuned_rates:
         inf_note = "fine-tuned model prices"
     else:
-        per_req = api_cost_per_request(
-            ctx,
-            path.model,
-            path.provider,
-            in_tok,
-            out_tok,
-            cached=path.cached_input_share,
-            field=field,
-        )
         inf_note = "served at the base model's prices (no fine-tuned price in the book)"
         ctx.notes.append(f"{path.name}: fine-tuned model {inf_note}")
     out = {

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from tunecost.errors import InputError, TunecostError
+from tunecost.schemas import SCHEMAS
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -37,19 +38,8 @@ FINETUNE_COLUMNS = [
     "retrieved",
     "source_url",
 ]
-GPU_COLUMNS = [
-    "provider",
-    "instance",
-    "gpu",
-    "gpu_count",
-    "on_demand_usd_per_gpu_hour",
-    "spot_usd_per_gpu_hour",
-    "reserved_1y_usd_per_gpu_hour",
-    "region",
-    "effective_from",
-    "retrieved",
-    "source_url",
-]
+# pricing list --kind gpu prints the table's own columns (notes aside)
+GPU_COLUMNS = [c.name for c in SCHEMAS["gpu_offers.csv"] if c.name != "notes"]
 KINDS = {"api": API_COLUMNS, "finetune": FINETUNE_COLUMNS, "gpu": GPU_COLUMNS}
 
 
