@@ -6,7 +6,6 @@ python benchmarks/reference_errors.py --check  # exit 1 if it is out of date
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -50,17 +49,8 @@ def render() -> str:
     )
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--check", action="store_true")
-    text = render()
-    if ap.parse_args().check:
-        if not TARGET.exists() or TARGET.read_text() != text:
-            sys.exit(f"{TARGET} is out of date; run python benchmarks/reference_errors.py")
-        return
-    TARGET.write_text(text)
-    print(f"wrote {TARGET}")
-
-
 if __name__ == "__main__":
-    main()
+    sys.path.insert(0, str(Path(__file__).parent))
+    from generated_doc import main
+
+    main(render, TARGET, "reference_errors.py", __doc__)
