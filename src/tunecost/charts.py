@@ -41,9 +41,10 @@ def usd(value: float, _pos=None) -> str:
     return f"${value:.3g}"
 
 
-def comparison_figure(ledger, *, title: str, baseline: str | None = None) -> Figure:
+def comparison_figure(ledger, *, title: str, baseline: str | None = None, bands=None) -> Figure:
     """Cumulative cost of each path with its break-even point against the baseline
-    (top), and each path's monthly cost stacked by category (bottom row)."""
+    (top; shaded P10-P90 when ``bands`` from a Monte Carlo run are given), and each path's
+    monthly cost stacked by category (bottom row)."""
     paths = list(dict.fromkeys(ledger["path"]))
     baseline = baseline or paths[0]
     monthly = ledger.pivot_table(
@@ -55,15 +56,25 @@ def comparison_figure(ledger, *, title: str, baseline: str | None = None) -> Fig
     fig = Figure(figsize=(max(10, 3.2 * len(paths)), 8.5), layout="constrained")
     grid = fig.add_gridspec(2, len(paths), height_ratios=[1.3, 1])
     top = fig.add_subplot(grid[0, :])
-    for name in paths:
+    for j, name in enumerate(paths):
         style = "-" if name != baseline else "--"
-        top.plot(
+        (line,) = top.plot(
             dates,
             cumulative[name].to_numpy(),
             style,
             linewidth=2,
             label=f"{name} (baseline)" if name == baseline else name,
         )
+        if bands is not None:  # P10-P90 of the Monte Carlo draws, shape (3, months, paths)
+            top.fill_between(
+                dates,
+                bands[0, :, j],
+                bands[2, :, j],
+                color=line.get_color(),
+                alpha=0.18,
+                linewidth=0,
+                gid=f"band-{name}",
+            )
     marked = 0
     for name in paths:
         if name == baseline:

@@ -95,6 +95,8 @@ def render_table(result) -> str:
     lines.append(
         f"Cheapest over {s.months} months: {best['path']} ({_money(best['total_usd'])} USD)."
     )
+    if result.monte_carlo is not None:
+        lines += _uncertainty_lines(result)
     lines.append("")
     lines.append("Prices used (price book)")
     lines.append(
@@ -107,6 +109,36 @@ def render_table(result) -> str:
     for n in result.notes:
         lines.append(f"note: {n}")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _uncertainty_lines(result) -> list[str]:
+    from tunecost.render import render_rows
+
+    mc = result.monte_carlo
+    listed = ", ".join(result.ranges) if result.ranges else "none"
+    rows = []
+    for r in mc.summary():
+        be = "baseline"
+        if r["path"] != result.baseline:
+            marks = [r[f"breakeven_month_p{q}"] for q in (10, 50, 90)]
+            be = " / ".join("-" if m is None else str(m) for m in marks)
+            be += f" ({r['breakeven_none_share']:.0%} never)"
+        rows.append(
+            {
+                "path": r["path"],
+                "total P10 / P50 / P90": " / ".join(
+                    _money(r[f"total_p{q}_usd"]) for q in (10, 50, 90)
+                ),
+                "last month P50": _money(r["last_month_p50_usd"]),
+                "cheapest": f"{r['p_cheapest']:.0%}",
+                "break-even month P10 / P50 / P90": be,
+            }
+        )
+    return [
+        "",
+        f"Uncertainty: {mc.draws:,} draws (seed {mc.seed}) over ranges in: {listed}",
+        render_rows(rows, list(rows[0]), "table").rstrip(),
+    ]
 
 
 def result_json(result) -> str:
@@ -124,6 +156,14 @@ def result_json(result) -> str:
             "assumptions": result.assumptions,
             "warnings": result.warnings,
             "notes": result.notes,
+            "monte_carlo": None
+            if result.monte_carlo is None
+            else {
+                "draws": result.monte_carlo.draws,
+                "seed": result.monte_carlo.seed,
+                "ranges": result.ranges,
+                "paths": result.monte_carlo.summary(),
+            },
         }
     )
 
@@ -166,7 +206,20 @@ def result_json(result) -> str:
     type=click.Path(dir_okay=False),
     help="Also draw the report figure to this .png, .svg or .pdf file.",
 )
-def compare(scenario, months, baseline, overrides, fmt, output, csv_path, chart_path):
+@click.option(
+    "--draws",
+    type=click.IntRange(1, 100_000),
+    help="Monte Carlo draws over the scenario's ranges (e.g. 10000): percentiles of cost, "
+    "chance each path is cheapest, spread of the break-even month.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Random seed for --draws; the same seed gives the same answer.",
+)
+def compare(scenario, months, baseline, overrides, fmt, output, csv_path, chart_path, draws, seed):
     """Price every way of building the feature month by month and find break-evens.
 
     Without SCENARIO, runs the bundled example (a support assistant).
@@ -191,7 +244,16 @@ def compare(scenario, months, baseline, overrides, fmt, output, csv_path, chart_
         check_chart_path(chart_path)
     source = Path(scenario) if scenario else bundled_example()
     sc = load_scenario(source, overrides)
-    result = run(sc, baseline=baseline, months=months)
+    if months is not None:
+        sc = sc.model_copy(update={"months": months})
+    result = run(sc, baseline=baseline)
+    if draws:
+        from tunecost.uncertainty import monte_carlo, ranges
+
+        result.monte_carlo = monte_carlo(sc, draws=draws, seed=seed, baseline=result.baseline)
+        result.ranges = list(ranges(sc))
+        if not result.ranges:
+            result.notes.append("the scenario has no ranges: every draw is the same")
     for w in result.warnings:
         click.echo(f"warning: {w}", err=True)
     if fmt == "json":

@@ -46,6 +46,8 @@ class Result:
     warnings: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    monte_carlo: object | None = None  # uncertainty.MonteCarlo when draws were asked for
+    ranges: list[str] = field(default_factory=list)
 
     @property
     def paths(self) -> list[str]:
@@ -119,7 +121,10 @@ class Result:
         costs); saved to ``path`` when given. Returns the matplotlib Figure."""
         from tunecost.charts import comparison_figure
 
-        fig = comparison_figure(self.ledger, title=self.scenario.name, baseline=self.baseline)
+        bands = None if self.monte_carlo is None else self.monte_carlo.cumulative_bands
+        fig = comparison_figure(
+            self.ledger, title=self.scenario.name, baseline=self.baseline, bands=bands
+        )
         if path is not None:
             from tunecost.charts import save_figure
 
@@ -201,6 +206,9 @@ def compare(
 
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
+    from tunecost.uncertainty import point
+
+    scenario = point(scenario)  # ranges at their central values
     if months is not None:
         scenario = scenario.model_copy(update={"months": months})
     base = baseline or scenario.baseline or scenario.paths[0].name

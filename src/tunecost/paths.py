@@ -34,6 +34,14 @@ from tunecost.units import HOURS_PER_MONTH
 CATEGORIES = ("data", "training", "inference", "hosting", "engineering", "evaluation", "monitoring")
 
 
+def _fmt(x, spec: str = "g") -> str:
+    """A number for a note; a column of Monte Carlo draws shows its range."""
+    a = np.asarray(x, float)
+    if a.ndim == 0 or a.size == 1:
+        return format(float(a.reshape(-1)[0]) if a.ndim else float(a), spec)
+    return f"{format(float(a.min()), spec)} to {format(float(a.max()), spec)}"
+
+
 @dataclass
 class Cost:
     """One category of one path: USD per month and the quantity that drives it."""
@@ -97,6 +105,28 @@ class Context:
         self.used.append(p)
         return p
 
+    def usd(self, model, kind, *, provider=None, context_tokens=0, field="model"):
+        """Canonical price of ``kind``; with a column of context lengths (Monte Carlo),
+        each draw gets the long-context tier its own prompt length falls in."""
+        if np.ndim(context_tokens) == 0:
+            return self.price(
+                model, kind, provider=provider, context_tokens=context_tokens, field=field
+            ).usd
+        out = np.full(
+            np.shape(context_tokens), self.price(model, kind, provider=provider, field=field).usd
+        )
+        tiers = [
+            p
+            for p in self.book.model_prices(model, provider=provider, as_of=self.as_of)
+            if p.kind == kind and p.context_over_tokens
+        ]
+        for p in sorted(tiers, key=lambda p: p.context_over_tokens):
+            over = np.asarray(context_tokens) > p.context_over_tokens
+            if over.any():
+                self.used.append(p)
+            out = np.where(over, p.usd, out)
+        return out
+
     def has_price(self, model, kind, provider=None) -> bool:
         try:
             rows = self.book.model_prices(model, provider=provider, as_of=self.as_of)
@@ -124,9 +154,11 @@ def _common(
         + per_release * releases
         + oncall_fte * ctx.scenario.team.hours_per_fte_month
     )
-    note = f"build {build:g} h, upkeep {upkeep:g} h/month, {per_release:g} h per release"
-    if oncall_fte:
-        note += f", on-call {oncall_fte:g} FTE"
+    note = (
+        f"build {_fmt(build)} h, upkeep {_fmt(upkeep)} h/month, {_fmt(per_release)} h per release"
+    )
+    if np.any(oncall_fte):
+        note += f", on-call {_fmt(oncall_fte)} FTE"
     evals = first + releases
     per_eval = path.evaluation.per_release + evaluation_hours(path) * ctx.rate
     return {
@@ -135,8 +167,8 @@ def _common(
             ctx.full(evals * per_eval),
             ctx.full(evals),
             "release",
-            f"{path.evaluation.per_release:g} USD + "
-            f"{evaluation_hours(path):g} engineer-hours per release",
+            f"{_fmt(path.evaluation.per_release)} USD + "
+            f"{_fmt(evaluation_hours(path))} engineer-hours per release",
         ),
         "monitoring": Cost(ctx.full(path.monitoring), ctx.full(np.ones(ctx.months)), "month"),
     }
@@ -147,12 +179,17 @@ def _data_cost(d, ctx: Context, first: np.ndarray, releases: np.ndarray) -> Cost
     engineer-hours to build the data set."""
     labelled = d.examples * (first + d.refresh_share * releases)
     usd = labelled * d.labelling + d.collection_hours * ctx.rate * first
-    return Cost(ctx.full(usd), ctx.full(labelled), "example", f"{d.labelling:g} USD per example")
+    return Cost(
+        ctx.full(usd), ctx.full(labelled), "example", f"{_fmt(d.labelling)} USD per example"
+    )
 
 
 def _tokens(path: AnyPath, ctx: Context) -> tuple[float, float]:
     w = ctx.scenario.workload
-    return (path.input_tokens or w.input_tokens, path.output_tokens or w.output_tokens)
+    return (
+        w.input_tokens if path.input_tokens is None else path.input_tokens,
+        w.output_tokens if path.output_tokens is None else path.output_tokens,
+    )
 
 
 # ---- prompt-api ---------------------------------------------------------------------------
@@ -175,22 +212,21 @@ def api_cost_per_request(
     APIs. ``prefix`` selects fine-tuned prices (``ft_``).
     """
     kw = {"provider": provider, "context_tokens": in_tok, "field": field}
-    p_in = ctx.price(model, f"{prefix}input", **kw).usd
-    p_out = ctx.price(model, f"{prefix}output", **kw).usd
+    p_in = ctx.usd(model, f"{prefix}input", **kw)
+    p_out = ctx.usd(model, f"{prefix}output", **kw)
     p_cached = p_in
-    if cached:
+    if np.any(cached):
         if ctx.has_price(model, f"{prefix}cached_input", provider):
-            p_cached = ctx.price(model, f"{prefix}cached_input", **kw).usd
+            p_cached = ctx.usd(model, f"{prefix}cached_input", **kw)
         else:
             ctx.notes.append(
                 f"{model}: no cached-input price in the book; cached tokens priced as input"
             )
     live = in_tok * ((1 - cached) * p_in + cached * p_cached) + out_tok * p_out
-    if not batch:
+    if not np.any(batch):
         return live
-    bat = (
-        in_tok * ctx.price(model, "batch_input", **kw).usd
-        + out_tok * ctx.price(model, "batch_output", **kw).usd
+    bat = in_tok * ctx.usd(model, "batch_input", **kw) + out_tok * ctx.usd(
+        model, "batch_output", **kw
     )
     return (1 - batch) * live + batch * bat
 
@@ -215,7 +251,7 @@ def prompt_api(path: PromptAPI, ctx: Context) -> dict[str, Cost]:
             ctx.traffic * per_req * ctx.api_factor,
             ctx.full(ctx.traffic),
             "request",
-            f"{in_tok:g} in + {out_tok:g} out tokens per request",
+            f"{_fmt(in_tok)} in + {_fmt(out_tok)} out tokens per request",
         )
     }
     out.update(_common(path, ctx, releases))
@@ -295,7 +331,7 @@ def finetune_api(path: FinetuneAPI, ctx: Context) -> dict[str, Cost]:
         else 0.0
     )
     tokens = d.examples * d.tokens_per_example * d.epochs * (1 + d.validation_share)
-    per_run = max(tokens * p_train.usd, minimum)
+    per_run = np.maximum(tokens * p_train.usd, minimum)
     releases = _releases(path, ctx, path.retrain)
     first = ctx.first_month()
     runs = path.runs * first + path.retrain_runs * releases
@@ -322,13 +358,13 @@ def finetune_api(path: FinetuneAPI, ctx: Context) -> dict[str, Cost]:
             ctx.full(runs * per_run * ctx.api_factor),
             ctx.full(runs * tokens),
             "token",
-            f"{tokens:,.0f} training tokens per run ({kind})",
+            f"{_fmt(tokens, ',.0f')} training tokens per run ({kind})",
         ),
         "inference": Cost(
             ctx.traffic * per_req * ctx.api_factor,
             ctx.full(ctx.traffic),
             "request",
-            f"{in_tok:g} in + {out_tok:g} out tokens; {inf_note}",
+            f"{_fmt(in_tok)} in + {_fmt(out_tok)} out tokens; {inf_note}",
         ),
     }
     hourly = (
@@ -393,15 +429,65 @@ def _estimate_serving(s, model_id: str, in_tok: float, out_tok: float):
     )
 
 
+SERVING_GRID = 9
+"""Points per token axis at which Monte Carlo draws of prompt and output length evaluate
+the serving estimator; capacity is interpolated bilinearly between them (exact at the
+grid points, and exact when a range collapses to one value)."""
+
+
+def _capacity(s, model_id: str, in_tok, out_tok):
+    """(output tokens/s per replica within the SLOs, a representative estimate).
+
+    For scalar lengths this is the serving estimator's figure; for columns of draws the
+    estimator runs on a grid spanning the draws and the capacity is interpolated.
+    """
+    if np.size(in_tok) == 1 and np.size(out_tok) == 1:
+        est = _estimate_serving(
+            s, model_id, float(np.ravel(in_tok)[0]), float(np.ravel(out_tok)[0])
+        )
+        return est.slo_output_tokens_per_s, est
+    axes = []
+    for x in (in_tok, out_tok):
+        lo, hi = float(np.min(x)), float(np.max(x))
+        axes.append(np.linspace(lo, hi, SERVING_GRID) if hi > lo else np.array([lo]))
+    ests = [[_estimate_serving(s, model_id, i, o) for o in axes[1]] for i in axes[0]]
+    grid = np.array([[e.slo_output_tokens_per_s for e in row] for row in ests])
+    widest = max((e for row in ests for e in row), key=lambda e: e.gpus_per_replica)
+    return _bilinear(
+        axes[0], axes[1], grid, np.asarray(in_tok, float), np.asarray(out_tok, float)
+    ), widest
+
+
+def _bilinear(xs, ys, grid, x, y):
+    """Interpolate ``grid[i, j]`` (on ``xs`` x ``ys``) at points ``x``, ``y``."""
+
+    def locate(axis, v):
+        if axis.size == 1:
+            return np.zeros_like(v, dtype=int), np.zeros_like(v, dtype=float)
+        i = np.clip(np.searchsorted(axis, v) - 1, 0, axis.size - 2)
+        return i, (v - axis[i]) / (axis[i + 1] - axis[i])
+
+    x, y = np.broadcast_arrays(x, y)
+    i, tx = locate(xs, x)
+    j, ty = locate(ys, y)
+    i1 = np.minimum(i + 1, xs.size - 1)
+    j1 = np.minimum(j + 1, ys.size - 1)
+    return (
+        (1 - tx) * (1 - ty) * grid[i, j]
+        + tx * (1 - ty) * grid[i1, j]
+        + (1 - tx) * ty * grid[i, j1]
+        + tx * ty * grid[i1, j1]
+    )
+
+
 def _serving(path, ctx: Context, model_id: str, in_tok: float, out_tok: float) -> Cost:
     s = path.serving
     field = f"paths.{path.name}.serving"
     try:
-        est = _estimate_serving(s, model_id, in_tok, out_tok)
+        capacity, est = _capacity(s, model_id, in_tok, out_tok)  # output tokens/s per replica
     except InputError as exc:
         raise exc.relabel(field, {"input_tokens": "input_tokens"}) from None
     price, source = gpu_price(s, ctx, field, est.gpus_per_replica)
-    capacity = est.slo_output_tokens_per_s  # output tokens/s per replica
     peak = (
         ctx.traffic * out_tok / (HOURS_PER_MONTH * 3600.0) * ctx.scenario.workload.peak_to_average
     )
@@ -410,7 +496,7 @@ def _serving(path, ctx: Context, model_id: str, in_tok: float, out_tok: float) -
     replicas = np.maximum(need, floor)
     gpu_hours = replicas * est.gpus_per_replica * HOURS_PER_MONTH
     note = (
-        f"{est.gpus_per_replica} x {est.gpu} per replica, {capacity:,.0f} output tokens/s "
+        f"{est.gpus_per_replica} x {est.gpu} per replica, {_fmt(capacity, ',.0f')} output tokens/s "
         f"each within SLO; {source}"
     )
     return Cost(gpu_hours * price * ctx.gpu_factor, gpu_hours, "GPU-hour", note)
@@ -439,15 +525,18 @@ def finetune_selfhost(path: FinetuneSelfhost, ctx: Context) -> dict[str, Cost]:
     field = f"paths.{path.name}"
     tokens = d.examples * d.tokens_per_example * d.epochs
     get_model(path.base_model, field=f"{field}.base_model")
+    # GPU-hours are linear in tokens and inverse in MFU, so Monte Carlo draws scale one
+    # estimate at the largest sequence (which sets the GPU count) instead of re-running it.
+    mfu = None if t.mfu is None else float(np.max(t.mfu))
     try:
         est = estimate_training(
             model=path.base_model,
-            tokens=tokens,
+            tokens=float(np.max(tokens)),
             method=path.method,
             gpu=t.gpu,
             gpus=t.gpus,
-            mfu=t.mfu,
-            seq_len=round(d.tokens_per_example),
+            mfu=mfu,
+            seq_len=round(float(np.max(d.tokens_per_example))),
         )
     except InputError as exc:
         raise exc.relabel(f"{field}.training", {"method": "method"}) from None
@@ -455,7 +544,12 @@ def finetune_selfhost(path: FinetuneSelfhost, ctx: Context) -> dict[str, Cost]:
     releases = _releases(path, ctx, path.retrain)
     first = ctx.first_month()
     runs = t.runs * first + t.retrain_runs * releases
-    gpu_hours = runs * est.gpu_hours
+    per_run = (
+        est.gpu_hours
+        * (tokens / np.max(tokens))
+        * (est.mfu / (est.mfu if t.mfu is None else t.mfu))
+    )
+    gpu_hours = runs * per_run
     in_tok, out_tok = _tokens(path, ctx)
     out = {
         "data": _data_cost(d, ctx, first, releases),
@@ -463,7 +557,7 @@ def finetune_selfhost(path: FinetuneSelfhost, ctx: Context) -> dict[str, Cost]:
             ctx.full(gpu_hours * price * ctx.gpu_factor),
             ctx.full(gpu_hours),
             "GPU-hour",
-            f"{est.gpu_hours:,.1f} GPU-hours per run on {est.gpus} x "
+            f"{_fmt(per_run, ',.1f')} GPU-hours per run on {est.gpus} x "
             f"{est.gpu} at MFU {est.mfu:.2f}; {source}",
         ),
         "inference": _serving(path, ctx, path.base_model, in_tok, out_tok),

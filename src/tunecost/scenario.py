@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import numpy as np
 import yaml
 from pydantic import (
     BaseModel,
@@ -27,6 +28,7 @@ from pydantic import (
     model_validator,
 )
 
+from tunecost.distributions import Dist, parse_dist
 from tunecost.errors import InputError, UnitError
 
 MAX_MONTHS = 240
@@ -62,8 +64,12 @@ def _quantity(
     positive: bool = False,
     allow_negative: bool = False,
     maximum: float | None = None,
+    ranges: bool = True,
 ):
-    def parse(value: Any) -> float:
+    """A float field parsed with units; with ``ranges``, a mapping gives a distribution
+    (see :mod:`tunecost.distributions`) whose parameters are checked the same way."""
+
+    def scalar(value: Any, *, spread: bool = False) -> float:
         from tunecost.units import parse_quantity
 
         try:
@@ -73,15 +79,29 @@ def _quantity(
                 field="",
                 example=example,
                 bare=bare,
-                positive=positive,
-                allow_negative=allow_negative,
-                maximum=maximum,
+                positive=positive and not spread,
+                allow_negative=allow_negative and not spread,
+                maximum=None if spread else maximum,
             )
         except UnitError as exc:
             raise ValueError(str(exc).lstrip(": ")) from None
 
+    def parse(value: Any) -> float | Dist:
+        if isinstance(value, dict):
+            if not ranges:
+                raise ValueError("a range is not supported here; give one value")
+            lower = -np.inf if allow_negative else 0.0
+            return parse_dist(
+                value,
+                scalar,
+                lambda v: scalar(v, spread=True),
+                lower=lower,
+                upper=np.inf if maximum is None else maximum,
+            )
+        return scalar(value)
+
     parse.example, parse.unit = example, unit  # for the generated reference
-    return Annotated[float, BeforeValidator(parse)]
+    return Annotated[float | Dist, BeforeValidator(parse)]
 
 
 # Upper bounds refuse values that are surely typos (a billion tokens per request, an
@@ -101,7 +121,7 @@ HoursPerMonth = _quantity("hour/month", "6 engineer_hour/month", maximum=1e5)
 FTEHours = _quantity("hour/month", "173 hour/month", bare=True, positive=True, maximum=744.0)
 FTE = _quantity("dimensionless", "0.2 FTE", bare=True, maximum=1000.0)
 Months = _quantity("month", "6 months", positive=True, maximum=240.0)
-Seconds = _quantity("s", "50 ms", positive=True, maximum=3600.0)
+Seconds = _quantity("s", "50 ms", positive=True, maximum=3600.0, ranges=False)
 Factor = _quantity("dimensionless", "3", bare=True, positive=True, maximum=1000.0)
 
 _RATE_RE = re.compile(
@@ -115,7 +135,21 @@ _PERIOD_MONTHS = {"day": 12 / 365, "week": 12 / 52, "month": 1.0, "quarter": 3.0
 def _rate(value: Any) -> tuple[float, float]:
     """``"4 %/month"`` -> (0.04, 1); ``"-25 %/year"`` -> (-0.25, 12): a compound rate and
     the period it is stated over, in months. The period is kept so that -25 %/year means
-    prices x 0.75 after 12 months, exactly."""
+    prices x 0.75 after 12 months, exactly. A mapping gives a distribution over the rate;
+    all its values must be stated over the same period."""
+    if isinstance(value, dict):
+        periods = {_rate(v)[1] for k, v in value.items() if k not in ("dist", "sigma")}
+        if len(periods) > 1:
+            raise ValueError("state every value of the range over the same period, e.g. %/month")
+        period = periods.pop() if periods else 1.0
+        dist = parse_dist(
+            value,
+            lambda v: _rate(v)[0],
+            lambda v: abs(_rate(v)[0]),
+            lower=-0.999999,
+            upper=2**period - 1,
+        )
+        return dist, period
     if isinstance(value, int | float) and not isinstance(value, bool) and value == 0:
         return 0.0, 1.0
     m = _RATE_RE.match(str(value))
@@ -132,7 +166,7 @@ def _rate(value: Any) -> tuple[float, float]:
     return number, period
 
 
-Rate = Annotated[tuple[float, float], BeforeValidator(_rate)]
+Rate = Annotated[tuple[float | Dist, float], BeforeValidator(_rate)]
 
 
 def _month(value: Any) -> dt.date:
@@ -148,7 +182,9 @@ Month = Annotated[dt.date, BeforeValidator(_month)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, arbitrary_types_allowed=True
+    )
 
 
 # ---- scenario sections -----------------------------------------------------------------
@@ -516,7 +552,12 @@ def _one_line(exc: ValidationError, data: Any, source: str) -> str:
     else:
         text = err["msg"].removeprefix("Value error, ")
         msg = f"{where}: {text}"
-    others = [_field_path(tuple(e["loc"])) or "scenario" for e in exc.errors() if e is not err]
+    others = list(
+        dict.fromkeys(
+            _field_path(tuple(e["loc"])) or "scenario" for e in exc.errors() if e is not err
+        )
+    )
+    others = [o for o in others if o != where]
     suffix = ""
     if others:
         listed = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")

@@ -27,40 +27,45 @@ def month_dates(start: dt.date, months: int) -> list[dt.date]:
     return out
 
 
+def _col(x) -> np.ndarray | float:
+    """A value as a column that broadcasts against the month axis: scalars stay scalars,
+    a vector of draws becomes shape (draws, 1), a (draws, 1) column is kept."""
+    a = np.asarray(x, float)
+    if a.ndim == 0:
+        return float(a)
+    return a[:, None] if a.ndim == 1 else a
+
+
 def compound(rate, period_months, months: int) -> np.ndarray:
     """Factor ``(1 + rate) ** ((m - 1) / period)`` for months 1..N.
 
     ``rate`` is a fractional change per ``period_months`` (``-0.25`` per 12 months makes
-    month 13 cost 0.75 of month 1). Broadcasts over leading axes of ``rate``.
+    month 13 cost 0.75 of month 1); a column of draws gives one row per draw.
     """
     t = month_index(months) - 1.0
-    r = np.asarray(rate, float)[..., None] if np.ndim(rate) else float(rate)
-    return (1.0 + r) ** (t / period_months)
+    return (1.0 + _col(rate)) ** (t / period_months)
 
 
 def traffic(requests, growth_rate, growth_period_months, months: int) -> np.ndarray:
     """Requests in each month: ``R0 (1 + g) ** ((m - 1) / period)``. [requests/month]"""
-    r0 = np.asarray(requests, float)
-    r0 = r0[..., None] if r0.ndim else r0
-    return r0 * compound(growth_rate, growth_period_months, months)
+    return _col(requests) * compound(growth_rate, growth_period_months, months)
 
 
-def every(interval_months: float, months: int, first_month: int | None = None) -> np.ndarray:
+def every(interval_months, months: int) -> np.ndarray:
     """1.0 in months when a periodic event happens, else 0.0.
 
-    Events fall at ``1 + k x interval`` for k = 1, 2, ... (the first one ``interval``
-    months after the start), rounded to whole months.
+    Events fall at ``round(1 + k x interval)`` for k = 1, 2, ... (the first one
+    ``interval`` months after the start). ``interval`` may be a column of draws (each at
+    least one month), giving one row of events per draw.
     """
-    out = np.zeros(months)
-    if interval_months <= 0:
-        return out
-    k = 1
-    while True:
-        m = round(1 + k * interval_months)
-        if m > months:
-            break
-        out[m - 1] = 1.0
-        k += 1
+    k_int = np.maximum(_col(interval_months), 1.0)  # at most one event a month
+    m = month_index(months)
+    out = np.zeros(np.broadcast_shapes(np.shape(k_int), m.shape))
+    # the k whose event could land in month m is near (m - 1) / interval
+    near = np.floor((m - 1) / k_int)
+    for dk in (-1.0, 0.0, 1.0):
+        k = near + dk
+        out = np.maximum(out, ((k >= 1) & (np.round(1 + k * k_int) == m)).astype(float))
     return out
 
 
@@ -85,5 +90,6 @@ def release_events(
     else:
         out = every(float(policy), months)
     if deprecated_month is not None and 1 < deprecated_month <= months:
-        out[deprecated_month - 1] = 1.0
+        out = out.copy()
+        out[..., deprecated_month - 1] = 1.0
     return out
