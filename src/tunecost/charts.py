@@ -173,3 +173,27 @@ def save_figure(fig: Figure, path: str | Path, field: str = "--chart") -> None:
     buf = io.BytesIO()
     fig.savefig(buf, format=p.suffix.lower().lstrip("."), dpi=150)
     write_atomic(p, buf.getvalue(), field)
+
+
+def tornado_figure(result, *, title: str, top: int = 12) -> Figure:
+    """Horizontal bars: how far each input moves the result, largest first (a tornado)."""
+    rows = result.rows[:top][::-1]
+    fig = Figure(figsize=(10, 0.45 * len(rows) + 2), layout="constrained")
+    ax = fig.add_subplot()
+    base = result.base_value
+    y = np.arange(len(rows))
+    lows = [r["result_at_low"] - base for r in rows]
+    highs = [r["result_at_high"] - base for r in rows]
+    ax.barh(y, lows, left=base, color="#1f77b4", label="input at low end", gid="tornado-low")
+    ax.barh(y, highs, left=base, color="#ff7f0e", label="input at high end", gid="tornado-high")
+    ax.axvline(base, color="black", linewidth=1)
+    ax.set_yticks(y, [r["field"] for r in rows], fontsize=9)
+    if result.metric == "total-difference":
+        ax.set_xlabel(f"Total cost of {result.path} minus {result.baseline} (USD)")
+        ax.xaxis.set_major_formatter(FuncFormatter(usd))
+    else:
+        ax.set_xlabel(f"Break-even month of {result.path} against {result.baseline}")
+    ax.set_title(f"{title}: which inputs move the result", loc="left", fontsize=13)
+    ax.legend(loc="lower right", frameon=False)
+    ax.grid(True, axis="x", alpha=0.3)
+    return fig

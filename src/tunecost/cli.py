@@ -533,8 +533,12 @@ def _print_record(record, fields, fmt, output, notes=()):
 def _register() -> None:
     from tunecost.compare_cli import chart, compare
     from tunecost.pricing_cli import pricing
+    from tunecost.sensitivity_cli import report, sensitivity, threshold
 
     cli.add_command(compare)
+    cli.add_command(sensitivity)
+    cli.add_command(threshold)
+    cli.add_command(report)
     cli.add_command(chart)
     cli.add_command(pricing)
 

@@ -435,6 +435,10 @@ the serving estimator; capacity is interpolated bilinearly between them (exact a
 grid points, and exact when a range collapses to one value)."""
 
 
+SERVING_EXACT_PAIRS = 16
+"""Up to this many distinct (prompt, output) lengths are estimated one by one."""
+
+
 def _capacity(s, model_id: str, in_tok, out_tok):
     """(output tokens/s per replica within the SLOs, a representative estimate).
 
@@ -446,6 +450,15 @@ def _capacity(s, model_id: str, in_tok, out_tok):
             s, model_id, float(np.ravel(in_tok)[0]), float(np.ravel(out_tok)[0])
         )
         return est.slo_output_tokens_per_s, est
+    ins, outs = np.broadcast_arrays(np.asarray(in_tok, float), np.asarray(out_tok, float))
+    pairs, inverse = np.unique(
+        np.stack([ins.ravel(), outs.ravel()], axis=1), axis=0, return_inverse=True
+    )
+    if len(pairs) <= SERVING_EXACT_PAIRS:  # few distinct lengths (sensitivity): exact
+        ests = [_estimate_serving(s, model_id, float(i), float(o)) for i, o in pairs]
+        caps = np.array([e.slo_output_tokens_per_s for e in ests])
+        widest = max(ests, key=lambda e: e.gpus_per_replica)
+        return caps[inverse.ravel()].reshape(ins.shape), widest
     axes = []
     for x in (in_tok, out_tok):
         lo, hi = float(np.min(x)), float(np.max(x))

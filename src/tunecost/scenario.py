@@ -100,7 +100,9 @@ def _quantity(
             )
         return scalar(value)
 
-    parse.example, parse.unit = example, unit  # for the generated reference
+    # for the generated reference and for sensitivity swings
+    parse.example, parse.unit, parse.ranges = example, unit, ranges
+    parse.bounds = (-np.inf if allow_negative else 0.0, np.inf if maximum is None else maximum)
     return Annotated[float | Dist, BeforeValidator(parse)]
 
 

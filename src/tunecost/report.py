@@ -1,0 +1,247 @@
+"""One self-contained report a team can act on: HTML (or Markdown) with embedded charts.
+
+The report states the scenario in words, the recommendation and how sure it is (from a
+Monte Carlo run over the scenario's ranges), the comparison table, the charts
+(cumulative cost with P10-P90 bands, monthly cost by category, the tornado of inputs),
+break-even, the assumptions and the price-book rows used with their dates and sources.
+Charts are PNG images embedded as data URIs, so the file needs no network.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+
+from tunecost.render import human
+
+DEFAULT_DRAWS = 2000
+"""Draws for the report's certainty figures when the scenario has ranges."""
+
+
+def _png(fig) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _money(v) -> str:
+    return "-" if v is None else human(float(v), "USD")
+
+
+def sections(result, tornado) -> dict:
+    """The report's content as plain data (shared by the HTML and Markdown writers)."""
+    from tunecost.paths import CATEGORIES
+
+    s = result.scenario
+    w = s.workload
+    rate, period = w.growth
+    summary = result.summary()
+    best = min(summary, key=lambda r: r["total_usd"])
+    mc = result.monte_carlo
+    if mc is not None and result.ranges:
+        p = {r["path"]: r["p_cheapest"] for r in mc.summary()}[best["path"]]
+        certainty = (
+            f"{best['path']} is the cheapest path in {p:.0%} of {mc.draws:,} draws "
+            f"over the ranges in {', '.join(result.ranges)}."
+        )
+    else:
+        certainty = (
+            "The scenario gives no ranges, so this is a single estimate; give "
+            "ranges (low/high) for the inputs you are unsure of to see how sure it is."
+        )
+    words = (
+        f"{s.description.strip() + ' ' if s.description else ''}"
+        f"The plan runs {s.months} months from {s.start:%Y-%m} with "
+        f"{human(float(w.requests))} requests in the first month, growing "
+        f"{rate * 100:g}% every {period:g} month(s), {human(float(w.input_tokens))} input and "
+        f"{human(float(w.output_tokens))} output tokens per request. It compares "
+        + "; ".join(f"{p.name} ({p.kind})" for p in s.paths)
+        + "."
+    )
+    cats = [c for c in CATEGORIES if any(f"{c}_usd" in r for r in summary)]
+    totals = [
+        [r["path"], *(_money(r.get(f"{c}_usd", 0.0)) for c in cats), _money(r["total_usd"])]
+        for r in summary
+    ]
+    per_path = []
+    for r in summary:
+        if r["path"] == result.baseline:
+            be = "baseline"
+        elif r["breakeven_month"]:
+            be = f"month {r['breakeven_month']} ({r['breakeven_date'][:7]})"
+        else:
+            be = f"not within {s.months} months"
+        vol = r["breakeven_volume_requests_per_month"]
+        vol = (
+            "-"
+            if r["path"] == result.baseline
+            else (
+                "never" if vol is None else f"cheaper {r['cheaper_at']} {human(vol)} requests/month"
+            )
+        )
+        per_path.append(
+            [
+                r["path"],
+                r["kind"],
+                _money(r["first_month_usd"]),
+                _money(r["last_month_usd"]),
+                _money(r["usd_per_1k_requests"]),
+                be,
+                vol,
+            ]
+        )
+    uncertainty = []
+    if mc is not None:
+        for r in mc.summary():
+            uncertainty.append(
+                [
+                    r["path"],
+                    _money(r["total_p10_usd"]),
+                    _money(r["total_p50_usd"]),
+                    _money(r["total_p90_usd"]),
+                    f"{r['p_cheapest']:.0%}",
+                ]
+            )
+    swings = [
+        [
+            r["field"],
+            human(r["low"]),
+            human(r["high"]),
+            human(r["result_at_low"]),
+            human(r["result_at_high"]),
+            human(r["swing"]),
+        ]
+        for r in tornado.rows[:12]
+    ]
+    prices = [
+        [p["provider"], p["item"], p["kind"], p["effective_from"], p["retrieved"], p["source_url"]]
+        for p in result.prices_used
+    ]
+    return {
+        "title": f"{s.name}: what each way of building it costs",
+        "words": words,
+        "recommendation": (
+            f"Cheapest over {s.months} months: {best['path']} "
+            f"({_money(best['total_usd'])} USD in total)."
+        ),
+        "certainty": certainty,
+        "totals": (["path", *cats, "total"], totals),
+        "per_path": (
+            [
+                "path",
+                "kind",
+                "month 1",
+                f"month {s.months}",
+                "all-in per 1k requests",
+                "break-even",
+                "break-even volume",
+            ],
+            per_path,
+        ),
+        "uncertainty": (["path", "total P10", "total P50", "total P90", "cheapest"], uncertainty),
+        "tornado": (["input", "low", "high", "result at low", "result at high", "swing"], swings),
+        "tornado_what": (
+            f"Total cost of {tornado.path} minus {tornado.baseline} (USD), "
+            f"{human(tornado.base_value)} at central values"
+            if tornado.metric == "total-difference"
+            else f"Break-even month of {tornado.path}"
+        ),
+        "assumptions": result.assumptions
+        + result.notes
+        + [
+            "Method, formulas and the sources of every default: docs/method.md in the "
+            "tunecost repository."
+        ],
+        "warnings": result.warnings,
+        "prices": (["provider", "item", "kind", "effective from", "retrieved", "source"], prices),
+    }
+
+
+def _html_table(header, rows) -> str:
+    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _md_table(header, rows) -> str:
+    def esc(c):
+        return str(c).replace("|", "\\|")
+
+    lines = ["| " + " | ".join(map(esc, header)) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(map(esc, row)) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+CSS = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
+color:#222}table{border-collapse:collapse;margin:1em 0;font-size:.9em}th,td{border:1px solid
+#ccc;padding:.3em .6em;text-align:right}th:first-child,td:first-child{text-align:left}
+img{max-width:100%}.rec{font-size:1.2em;font-weight:600}.note{color:#555}"""
+
+
+def render(result, tornado, fmt: str = "html") -> str:
+    """The report as HTML or Markdown text, charts embedded."""
+    from tunecost.charts import comparison_figure, tornado_figure
+
+    c = sections(result, tornado)
+    bands = None if result.monte_carlo is None else result.monte_carlo.cumulative_bands
+    cost_png = _png(
+        comparison_figure(
+            result.ledger, title=result.scenario.name, baseline=result.baseline, bands=bands
+        )
+    )
+    tornado_png = _png(tornado_figure(tornado, title=result.scenario.name))
+    if fmt == "md":
+        parts = [
+            f"# {c['title']}",
+            c["words"],
+            f"**{c['recommendation']}** {c['certainty']}",
+            "## Cost by path",
+            _md_table(*c["totals"]),
+            _md_table(*c["per_path"]),
+            f"![Cumulative and monthly cost]({cost_png})",
+        ]
+        if c["uncertainty"][1]:
+            parts += ["## How sure", _md_table(*c["uncertainty"])]
+        parts += [
+            "## Which inputs matter",
+            c["tornado_what"],
+            _md_table(*c["tornado"]),
+            f"![Tornado]({tornado_png})",
+            "## Assumptions",
+            "\n".join(f"- {a}" for a in c["assumptions"] + c["warnings"]),
+            "## Prices used",
+            _md_table(*c["prices"]),
+        ]
+        return "\n\n".join(parts) + "\n"
+    parts = [
+        f"<h1>{html.escape(c['title'])}</h1>",
+        f"<p>{html.escape(c['words'])}</p>",
+        f"<p class='rec'>{html.escape(c['recommendation'])}</p>",
+        f"<p>{html.escape(c['certainty'])}</p>",
+        "<h2>Cost by path</h2>",
+        _html_table(*c["totals"]),
+        _html_table(*c["per_path"]),
+        f"<img alt='Cumulative and monthly cost by path' src='{cost_png}'>",
+    ]
+    if c["uncertainty"][1]:
+        parts += ["<h2>How sure</h2>", _html_table(*c["uncertainty"])]
+    parts += [
+        "<h2>Which inputs matter</h2>",
+        f"<p>{html.escape(c['tornado_what'])}</p>",
+        _html_table(*c["tornado"]),
+        f"<img alt='Tornado of inputs' src='{tornado_png}'>",
+        "<h2>Assumptions</h2><ul>"
+        + "".join(f"<li>{html.escape(a)}</li>" for a in c["assumptions"] + c["warnings"])
+        + "</ul>",
+        "<h2>Prices used</h2>",
+        _html_table(*c["prices"]),
+    ]
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(c['title'])}</title><style>{CSS}</style></head><body>"
+        + "\n".join(parts)
+        + "</body></html>\n"
+    )

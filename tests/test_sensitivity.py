@@ -1,0 +1,220 @@
+"""Sensitivity (tornado), switch thresholds and the report."""
+
+import json
+import shutil
+import subprocess
+import time
+
+import numpy as np
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from tunecost import compare
+from tunecost.cli import cli
+from tunecost.compare_cli import bundled_example
+from tunecost.errors import InputError
+from tunecost.scenario import load_scenario, parse_scenario
+from tunecost.sensitivity import numeric_fields, threshold, tornado
+
+EXAMPLE = bundled_example()
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load_scenario(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def swings(scenario):
+    return tornado(scenario, path="finetune-api")
+
+
+def test_base_value_is_the_deterministic_difference(scenario, swings):
+    totals = compare(scenario).totals["total"]
+    assert swings.base_value == pytest.approx(totals["finetune-api"] - totals["prompt-api"])
+
+
+def test_a_swing_equals_rerunning_with_that_value(scenario, swings):
+    row = next(r for r in swings.rows if r["field"] == "team.engineer_rate")
+    assert (row["low"], row["high"]) == (pytest.approx(67.5), pytest.approx(112.5))
+    data = yaml.safe_load(EXAMPLE.read_text())
+    data["team"]["engineer_rate"] = "67.5 USD/hour"
+    totals = compare(parse_scenario(data)).totals["total"]
+    assert row["result_at_low"] == pytest.approx(totals["finetune-api"] - totals["prompt-api"])
+
+
+def test_a_field_the_result_does_not_depend_on_has_zero_swing_and_ranks_last(swings):
+    fields = [r["field"] for r in swings.rows]
+    i = fields.index("workload.peak_to_average")  # sizes GPUs; neither API path has any
+    assert swings.rows[i]["swing"] == 0
+    assert all(r["swing"] == 0 for r in swings.rows[i:])
+    assert swings.rows[0]["swing"] > 0
+
+
+def test_sensitivity_on_the_bundled_example_is_fast(scenario):
+    tornado(scenario)  # warm
+    t0 = time.perf_counter()
+    result = tornado(scenario, metric="breakeven-month", path="llama-8b-lora-selfhost")
+    assert time.perf_counter() - t0 < 1.0
+    assert len(result.rows) == len(numeric_fields(scenario)) > 40
+
+
+def test_threshold_found_flips_the_recommendation(scenario):
+    found = threshold(scenario, "workload.requests")
+    assert found.value is not None and found.below == "prompt-api"
+    data = yaml.safe_load(EXAMPLE.read_text())
+
+    def cheapest(requests):
+        data["workload"]["requests"] = f"{requests} requests/month"
+        totals = compare(parse_scenario(data)).totals["total"]
+        return totals.idxmin()
+
+    assert cheapest(found.value * (1 - 1e-3)) == found.below
+    assert cheapest(found.value * (1 + 1e-3)) == found.above
+
+
+def test_threshold_with_no_switch_in_range(scenario):
+    found = threshold(scenario, "workload.requests", low=1e3, high=1e4)
+    assert found.value is None and found.below == found.above == "prompt-api"
+
+
+@pytest.mark.parametrize(
+    ("field", "fragment"),
+    [
+        ("paths.prompt-api.model", "not a numeric input"),
+        ("workload.requets", "did you mean 'workload.requests'"),
+        ("team.salary", "not a field of the scenario"),
+    ],
+)
+def test_threshold_refuses_fields_it_cannot_vary(scenario, field, fragment):
+    with pytest.raises(InputError, match=fragment):
+        threshold(scenario, field)
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_cli_sensitivity_table_json_chart(tmp_path):
+    r = run("sensitivity")
+    assert r.exit_code == 0, r.output
+    assert "team.engineer_rate" in r.output.splitlines()[2]  # the largest swing first
+    j = json.loads(run("sensitivity", "--format", "json", "--metric", "breakeven-month").stdout)
+    assert j["metric"] == "breakeven-month" and j["inputs"]
+    chart = tmp_path / "t.png"
+    assert run("sensitivity", "--chart", chart).exit_code == 0
+    assert chart.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_cli_threshold():
+    r = run("threshold", "--vary", "workload.requests")
+    assert r.exit_code == 0, r.output
+    assert "prompt-api below, finetune-api above" in r.output
+    j = json.loads(run("threshold", "--vary", "workload.requests", "--format", "json").stdout)
+    assert j["below"] == "prompt-api" and j["value"] > 0
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["threshold", "--vary", "paths.prompt-api.model"], "not a numeric input"),
+        (["threshold", "--vary", "workload.requests", "--low", "5 USD"], "does not convert"),
+        (
+            [
+                "threshold",
+                "--vary",
+                "workload.requests",
+                "--low",
+                "2M requests/month",
+                "--high",
+                "1M requests/month",
+            ],
+            "low < high",
+        ),
+        (["sensitivity", "--path", "nope"], "no path named 'nope'"),
+        (["sensitivity", "--path", "prompt-api"], "other than the baseline"),
+        (["report", "--out", "r.pdf"], "use a .html or .md"),
+    ],
+)
+def test_cli_bad_input_exits_2(args, fragment, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = run(*args)
+    assert r.exit_code == 2, r.output
+    lines = [x for x in r.output.splitlines() if x.strip() and not x.startswith("warning")]
+    assert len(lines) == 1 and fragment in lines[0], r.output
+    assert list(tmp_path.iterdir()) == []
+
+
+RANGES = yaml.safe_load(EXAMPLE.read_text())
+RANGES["workload"]["requests"] = {"low": "150k requests/month", "high": "1.5M requests/month"}
+
+
+@pytest.fixture(scope="module")
+def report_html(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("report")
+    (folder / "s.yaml").write_text(yaml.safe_dump(RANGES))
+    out = folder / "report.html"
+    r = CliRunner().invoke(
+        cli, ["report", str(folder / "s.yaml"), "--out", str(out), "--draws", "300"]
+    )
+    assert r.exit_code == 0, r.output
+    return out
+
+
+def test_report_html_is_self_contained(report_html):
+    text = report_html.read_text()
+    assert text.count("src='data:image/png;base64,") == 2
+    assert "http://" not in text.split("<h2>Prices used</h2>")[0].replace("http://www.w3", "")
+    assert "<h2>How sure</h2>" in text and "% of 300 draws" in text
+    assert text.count("<table>") >= 5
+    assert "Cheapest over 36 months" in text
+
+
+def test_report_markdown(tmp_path):
+    out = tmp_path / "r.md"
+    r = CliRunner().invoke(cli, ["report", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    text = out.read_text()
+    assert text.startswith("# support-assistant")
+    assert text.count("](data:image/png;base64,") == 2
+    assert "single estimate" in text  # the bundled example has no ranges
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+HEADLESS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (.ci/run installs it)")
+def test_report_renders_in_a_headless_browser(report_html, tmp_path):
+    common = [CHROMIUM, *HEADLESS, f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run(
+        [*common, "--dump-dom", report_html.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert dom.count("<table>") >= 5 and dom.count("<img") == 2
+    assert "How sure" in dom and "Which inputs matter" in dom
+    shot = tmp_path / "shot.png"
+    subprocess.run(
+        [*common, f"--screenshot={shot}", "--window-size=1200,3000", report_html.as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    from matplotlib.image import imread
+
+    pixels = imread(shot)
+    assert pixels.shape[0] == 3000
+    assert np.std(pixels[:, :, :3]) > 0.05  # charts and tables, not a blank page
