@@ -119,9 +119,26 @@ def main() -> None:
     for _ in range(n):
         compare(example, months=60)
     t_compare = (time.perf_counter() - t0) / n
+    from tunecost.scenario import load_scenario
+    from tunecost.sensitivity import tornado
+    from tunecost.uncertainty import monte_carlo
+
+    ranged = load_scenario(example.parent / "support-assistant-ranges.yaml")
+    ranged = ranged.model_copy(update={"months": 60})
+    monte_carlo(ranged, draws=100, seed=0)
+    t0 = time.perf_counter()
+    monte_carlo(ranged, draws=10_000, seed=0)
+    t_mc = time.perf_counter() - t0
+    plain = load_scenario(example)
+    tornado(plain)
+    t0 = time.perf_counter()
+    tornado(plain)
+    t_tornado = time.perf_counter() - t0
     print(f"{'estimate_training (in-process)':<34} {t_train * 1e3:8.2f} ms")
     print(f"{'estimate_serving (in-process)':<34} {t_serve * 1e3:8.2f} ms")
     print(f"{'compare, 4 paths x 60 months':<34} {t_compare * 1e3:8.2f} ms (beyond imports)")
+    print(f"{'Monte Carlo 10k draws x 4 x 60':<34} {t_mc * 1e3:8.2f} ms")
+    print(f"{'sensitivity, bundled example':<34} {t_tornado * 1e3:8.2f} ms")
 
 
 if __name__ == "__main__":
