@@ -218,3 +218,21 @@ def test_report_renders_in_a_headless_browser(report_html, tmp_path):
     pixels = imread(shot)
     assert pixels.shape[0] == 3000
     assert np.std(pixels[:, :, :3]) > 0.05  # charts and tables, not a blank page
+
+
+def test_price_factors_scale_prices(scenario):
+    base = compare(scenario)
+    data = yaml.safe_load(EXAMPLE.read_text())
+    data["market"]["api_price_factor"] = 0.5
+    data["market"]["gpu_price_factor"] = 2
+    scaled = compare(parse_scenario(data))
+
+    def inference(result, path):
+        led = result.ledger
+        return led[(led.path == path) & (led.category == "inference")].usd.sum()
+
+    assert inference(scaled, "prompt-api") == pytest.approx(0.5 * inference(base, "prompt-api"))
+    assert inference(scaled, "llama-70b-selfhost") == pytest.approx(
+        2 * inference(base, "llama-70b-selfhost"))
+    found = threshold(scenario, "market.api_price_factor")
+    assert found.value is not None and found.below != found.above

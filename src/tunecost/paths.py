@@ -67,8 +67,13 @@ class Context:
 
     def __post_init__(self):
         s = self.scenario
-        self.api_factor = timeline.compound(*s.market.api_price_change, s.months)
-        self.gpu_factor = timeline.compound(*s.market.gpu_price_change, s.months)
+        m = s.market
+        self.api_factor = timeline.compound(*m.api_price_change, s.months) * timeline._col(
+            m.api_price_factor
+        )
+        self.gpu_factor = timeline.compound(*m.gpu_price_change, s.months) * timeline._col(
+            m.gpu_price_factor
+        )
 
     @property
     def months(self) -> int:

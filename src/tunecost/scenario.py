@@ -124,6 +124,7 @@ FTEHours = _quantity("hour/month", "173 hour/month", bare=True, positive=True, m
 FTE = _quantity("dimensionless", "0.2 FTE", bare=True, maximum=1000.0)
 Months = _quantity("month", "6 months", positive=True, maximum=240.0)
 Seconds = _quantity("s", "50 ms", positive=True, maximum=3600.0, ranges=False)
+PriceFactor = _quantity("dimensionless", "0.8", bare=True, positive=True, maximum=100.0)
 Factor = _quantity("dimensionless", "3", bare=True, positive=True, maximum=1000.0)
 
 _RATE_RE = re.compile(
@@ -212,6 +213,14 @@ class Market(Strict):
     gpu_price_change: Rate = Field((0.0, 12.0), description="Trend of GPU rental prices.")
     new_base_model_every: Months = Field(
         NEW_BASE_MODEL_EVERY_MONTHS, description="Months between better base models."
+    )
+    api_price_factor: PriceFactor = Field(
+        1.0,
+        description="API token and training prices as a multiple of the price book's "
+        "(a negotiated discount, or a range to test how much prices matter).",
+    )
+    gpu_price_factor: PriceFactor = Field(
+        1.0, description="GPU prices (from the book or given) as a multiple of themselves."
     )
 
 

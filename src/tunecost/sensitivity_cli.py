@@ -180,6 +180,7 @@ def threshold(scenario, months, overrides, fmt, output, field, low, high):
     lo = None if low is None else _value(low, f, "--low")
     hi = None if high is None else _value(high, f, "--high")
     result = find(sc, field, low=lo, high=hi)
+    unit = "" if result.unit == "dimensionless" else f" {result.unit}"
     rows = [
         {"value": v, "unit": result.unit, "cheaper_below": a, "cheaper_above": b}
         for v, a, b in result.switches
@@ -201,12 +202,12 @@ def threshold(scenario, months, overrides, fmt, output, field, low, high):
     elif result.value is None:
         a, b = result.searched
         text = (
-            f"{field}: {result.below} stays cheapest from {human(a)} to {human(b)} "
-            f"{result.unit}; widen --low/--high to search further\n"
+            f"{field}: {result.below} stays cheapest from {human(a)} to {human(b)}{unit}; "
+            "widen --low/--high to search further\n"
         )
     else:
         text = (
-            f"{field}: the cheapest path changes at {human(result.value)} {result.unit}: "
+            f"{field}: the cheapest path changes at {human(result.value)}{unit}: "
             f"{result.below} below, {result.above} above\n"
         )
         if len(rows) > 1:
