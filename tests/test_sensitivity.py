@@ -233,6 +233,7 @@ def test_price_factors_scale_prices(scenario):
 
     assert inference(scaled, "prompt-api") == pytest.approx(0.5 * inference(base, "prompt-api"))
     assert inference(scaled, "llama-70b-selfhost") == pytest.approx(
-        2 * inference(base, "llama-70b-selfhost"))
+        2 * inference(base, "llama-70b-selfhost")
+    )
     found = threshold(scenario, "market.api_price_factor")
     assert found.value is not None and found.below != found.above

@@ -87,3 +87,17 @@ def test_maximum_enforced():
 @given(st.floats(min_value=1e-6, max_value=1e15, allow_nan=False, allow_infinity=False))
 def test_round_trip_plain_numbers(x):
     assert math.isclose(parse_count(repr(x), field="n"), x, rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("spelling", sorted(__import__("tunecost.units").units._FAST_UNITS))
+def test_fast_units_agree_with_pint(spelling):
+    from tunecost.units import _FAST_UNITS, ureg
+
+    canon, factor = _FAST_UNITS[spelling]
+    text = f"2.5 {spelling}" if spelling != "%" else "2.5%"
+    reg = ureg()
+    from tunecost.units import _normalise
+
+    by_pint = reg.parse_expression(_normalise(text)).to(canon).magnitude
+    assert parse_quantity(text, canon, field="x", bare=True) == pytest.approx(by_pint)
+    assert 2.5 * factor == pytest.approx(by_pint)

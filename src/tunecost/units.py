@@ -132,6 +132,17 @@ def parse_quantity(
                 f"{raw!r}: write amounts with USD rather than '$', e.g. {example!r}", field
             )
         text = _normalise(raw)
+        fast = _fast_parse(text, unit)
+        if fast is not None:  # a common unit: skip importing pint (~0.3 s)
+            return _check(
+                fast,
+                text=raw,
+                unit=unit,
+                field=field,
+                positive=positive,
+                allow_negative=allow_negative,
+                maximum=maximum,
+            )
         if _PLAIN_NUMBER_RE.fullmatch(text):  # no unit: skip building the registry
             if not bare:
                 raise UnitError(f"{raw!r} has no unit; write it with one, e.g. {example!r}", field)
@@ -176,6 +187,50 @@ def parse_quantity(
         allow_negative=allow_negative,
         maximum=maximum,
     )
+
+
+# The unit spellings scenarios and options use most, as (canonical unit, factor). A value
+# in one of them converts without pint; anything else (and every error message) goes
+# through the registry. tests/test_units.py checks each against pint.
+_H_PER_MONTH = HOURS_PER_MONTH
+_FAST_UNITS: dict[str, tuple[str, float]] = {}
+for _names, _canon, _factor in (
+    (("requests/month", "request/month", "req/month"), "request/month", 1.0),
+    (("requests/day", "request/day"), "request/month", _H_PER_MONTH / 24),
+    (("requests/hour", "request/hour"), "request/month", _H_PER_MONTH),
+    (("tokens", "token"), "token", 1.0),
+    (("USD/hour", "USD/GPU_hour", "USD/engineer_hour", "usd/hour"), "USD/hour", 1.0),
+    (("USD", "usd"), "USD", 1.0),
+    (("USD/month", "usd/month"), "USD/month", 1.0),
+    (("USD/example", "usd/example"), "USD/example", 1.0),
+    (("engineer_hour", "engineer_hours", "hours", "hour", "GPU_hour"), "hour", 1.0),
+    (
+        ("engineer_hour/month", "engineer_hours/month", "hours/month", "hour/month"),
+        "hour/month",
+        1.0,
+    ),
+    (("months", "month"), "month", 1.0),
+    (("years", "year"), "month", 12.0),
+    (("ms",), "s", 1e-3),
+    (("s", "seconds", "second"), "s", 1.0),
+    (("FTE",), "dimensionless", 1.0),
+    (("%",), "dimensionless", 0.01),
+):
+    for _name in _names:
+        _FAST_UNITS[_name] = (_canon, _factor)
+_FAST_RE = re.compile(r"([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([A-Za-z_%/]+)")
+
+
+def _fast_parse(text: str, unit: str) -> float | None:
+    """``text`` in ``unit`` if it is a number and one of the common unit spellings that
+    converts to ``unit``; None to fall back to pint."""
+    m = _FAST_RE.fullmatch(text)
+    if not m:
+        return None
+    known = _FAST_UNITS.get(m.group(2))
+    if known is None or known[0] != unit:
+        return None
+    return float(m.group(1)) * known[1]
 
 
 def _check(value: float, *, text, unit, field, positive, allow_negative, maximum) -> float:
