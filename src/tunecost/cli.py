@@ -437,7 +437,7 @@ SERVE_FIELDS = (
 @click.option("--traffic", type=TRAFFIC, help='Requests per month, e.g. "300k requests/month".')
 @click.option(
     "--peak-factor",
-    type=Quantity("dimensionless", "3", bare=True, positive=True),
+    type=Quantity("dimensionless", "3", bare=True, positive=True, maximum=1000.0),
     default="3",
     show_default=True,
     help="Peak-hour traffic over the monthly average.",

@@ -68,6 +68,8 @@ def read_ledger(path: str | Path):
         df = pd.read_csv(p, encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"{p}: no such file", "LEDGER") from None
+    except OSError as exc:
+        raise InputError(f"{p} cannot be read ({exc.strerror})", "LEDGER") from None
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(f"{p} is not a ledger CSV ({type(exc).__name__})", "LEDGER") from None
     missing = [c for c in LEDGER_REQUIRED if c not in df.columns]

@@ -412,9 +412,10 @@ class Scenario(Strict):
         for p in self.paths:
             if p.name == name:
                 return p
-        raise InputError(
-            f"no path named {name!r}; paths: {', '.join(p.name for p in self.paths)}", "--baseline"
-        )
+        names = [p.name for p in self.paths]
+        close = difflib.get_close_matches(name, names, 1)
+        hint = f"did you mean {close[0]!r}?" if close else f"paths: {', '.join(names)}"
+        raise InputError(f"no path named {name!r}; {hint}", "--baseline")
 
 
 # ---- engineering defaults (judgement, not measurement) ----------------------------------
@@ -586,6 +587,18 @@ def parse_scenario(data: Any, source: str = "scenario") -> Scenario:
         raise InputError(_one_line(exc, data, source)) from None
 
 
+MAX_NESTING = 12
+"""Deepest nesting of mappings and lists a scenario may use (real ones use 4)."""
+
+
+def _depth(node, level: int = 0) -> int:
+    if isinstance(node, dict):
+        return max((_depth(v, level + 1) for v in node.values()), default=level + 1)
+    if isinstance(node, list):
+        return max((_depth(v, level + 1) for v in node), default=level + 1)
+    return level
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
     """PyYAML's safe loader (no object tags) that refuses a key given twice in one
     mapping; plain PyYAML silently keeps the last one."""
@@ -627,9 +640,16 @@ def read_yaml(path: str | Path) -> dict:
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         hint = "" if "given twice" in str(problem) else "; check indentation, colons and quotes"
+        if "constructor for the tag" in str(problem):
+            raise InputError(
+                f"{name}{where}: YAML tags such as !!python/... are not allowed; "
+                "a scenario is plain data"
+            ) from None
         raise InputError(f"{name}{where}: YAML syntax error: {problem}{hint}") from None
     if data is None:
         raise InputError(f"{name} is empty; see examples/ for a scenario to start from")
+    if _depth(data) > MAX_NESTING:
+        raise InputError(f"{name} nests deeper than {MAX_NESTING} levels; a scenario needs 4")
     return data
 
 

@@ -18,8 +18,11 @@ from tunecost.distributions import Dist
 from tunecost.errors import InputError
 
 MAX_DRAWS = 100_000
-"""Largest draw count accepted: 100k draws x 4 paths x 240 months of float64 is ~0.8 GB;
-more would exhaust memory on a small machine."""
+"""Largest draw count accepted."""
+
+MAX_CELLS = 20_000_000
+"""Largest draws x months x paths evaluated at once (160 MB per float64 array; the run
+holds a few): 10,000 draws of 4 paths over 240 months fit, 100,000 over 60 months do not."""
 
 
 def _walk(obj, replace):
@@ -134,6 +137,15 @@ def monte_carlo(
 
     if not 1 <= draws <= MAX_DRAWS:
         raise InputError(f"must be between 1 and {MAX_DRAWS:,}, got {draws}", "--draws")
+    cells = draws * scenario.months * len(scenario.paths)
+    if cells > MAX_CELLS:
+        most = MAX_CELLS // (scenario.months * len(scenario.paths))
+        raise InputError(
+            f"{draws:,} draws x {scenario.months} months x {len(scenario.paths)} paths is "
+            f"{cells:,} cells, over the limit of {MAX_CELLS:,} that keeps memory bounded; "
+            f"use at most {most:,} draws",
+            "--draws",
+        )
     base = baseline or scenario.baseline or scenario.paths[0].name
     scenario.path(base)
     rng = np.random.default_rng(seed)

@@ -422,7 +422,7 @@ def estimate_serving(
         raise InputError(
             f"{input_tokens:g} + {output_tokens:g} tokens exceed {arch.id}'s "
             f"context of {arch.max_context} tokens",
-            "--input-tokens",
+            "--output-tokens" if output_tokens > input_tokens else "--input-tokens",
         )
     need = min_tp_to_fit(arch, gpu, precision, ctx, kv_precision=kvp)
     if gpus is None:
