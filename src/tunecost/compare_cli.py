@@ -42,6 +42,35 @@ def _volume(row: dict) -> str:
     return f"cheaper {row['cheaper_at']} {compact(float(v))} requests/month"
 
 
+def per_path_rows(result) -> list[dict]:
+    """Per path, for people: first and last month, all-in cost per 1,000 requests,
+    break-even month and volume against the baseline."""
+    s = result.scenario
+    out = []
+    for r in result.summary():
+        if r["path"] == result.baseline:
+            be, vol = "baseline", "-"
+        else:
+            be = (
+                f"month {r['breakeven_month']} ({r['breakeven_date'][:7]})"
+                if r["breakeven_month"]
+                else f"not within {s.months} months"
+            )
+            vol = _volume(r)
+        out.append(
+            {
+                "path": r["path"],
+                "kind": r["kind"],
+                "month 1": _money(r["first_month_usd"]),
+                f"month {s.months}": _money(r["last_month_usd"]),
+                "all-in per 1k requests": _money(r["usd_per_1k_requests"]),
+                "break-even": be,
+                "break-even volume": vol,
+            }
+        )
+    return out
+
+
 def render_table(result) -> str:
     """The comparison for people: totals by category, then per-path figures."""
     from tunecost.paths import CATEGORIES
@@ -71,25 +100,7 @@ def render_table(result) -> str:
     ]
     lines.append(render_rows(rows, ["path", *cats, "total"], "table"))
     lines.append("Per path")
-    per = []
-    for r in summary:
-        if r["path"] == result.baseline:
-            be = "baseline"
-        elif r["breakeven_month"]:
-            be = f"month {r['breakeven_month']} ({r['breakeven_date'][:7]})"
-        else:
-            be = f"not within {s.months} months"
-        per.append(
-            {
-                "path": r["path"],
-                "kind": r["kind"],
-                "month 1": _money(r["first_month_usd"]),
-                f"month {s.months}": _money(r["last_month_usd"]),
-                "all-in per 1k requests": _money(r["usd_per_1k_requests"]),
-                "break-even": be,
-                "break-even volume": "-" if r["path"] == result.baseline else _volume(r),
-            }
-        )
+    per = per_path_rows(result)
     lines.append(render_rows(per, list(per[0]), "table"))
     best = min(summary, key=lambda r: r["total_usd"])
     lines.append(

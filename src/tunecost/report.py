@@ -31,6 +31,7 @@ def _money(v) -> str:
 
 def sections(result, tornado) -> dict:
     """The report's content as plain data (shared by the HTML and Markdown writers)."""
+    from tunecost.compare_cli import per_path_rows
     from tunecost.paths import CATEGORIES
 
     s = result.scenario
@@ -64,33 +65,8 @@ def sections(result, tornado) -> dict:
         [r["path"], *(_money(r.get(f"{c}_usd", 0.0)) for c in cats), _money(r["total_usd"])]
         for r in summary
     ]
-    per_path = []
-    for r in summary:
-        if r["path"] == result.baseline:
-            be = "baseline"
-        elif r["breakeven_month"]:
-            be = f"month {r['breakeven_month']} ({r['breakeven_date'][:7]})"
-        else:
-            be = f"not within {s.months} months"
-        vol = r["breakeven_volume_requests_per_month"]
-        vol = (
-            "-"
-            if r["path"] == result.baseline
-            else (
-                "never" if vol is None else f"cheaper {r['cheaper_at']} {human(vol)} requests/month"
-            )
-        )
-        per_path.append(
-            [
-                r["path"],
-                r["kind"],
-                _money(r["first_month_usd"]),
-                _money(r["last_month_usd"]),
-                _money(r["usd_per_1k_requests"]),
-                be,
-                vol,
-            ]
-        )
+    per_rows = per_path_rows(result)
+    per_path = [list(r.values()) for r in per_rows]
     uncertainty = []
     if mc is not None:
         for r in mc.summary():
@@ -127,18 +103,7 @@ def sections(result, tornado) -> dict:
         ),
         "certainty": certainty,
         "totals": (["path", *cats, "total"], totals),
-        "per_path": (
-            [
-                "path",
-                "kind",
-                "month 1",
-                f"month {s.months}",
-                "all-in per 1k requests",
-                "break-even",
-                "break-even volume",
-            ],
-            per_path,
-        ),
+        "per_path": (list(per_rows[0]), per_path),
         "uncertainty": (["path", "total P10", "total P50", "total P90", "cheapest"], uncertainty),
         "tornado": (["input", "low", "high", "result at low", "result at high", "swing"], swings),
         "tornado_what": (

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 
 from tunecost.distributions import Dist
 from tunecost.errors import InputError
+from tunecost.uncertainty import evaluate_rows
 
 SWING = 0.25
 """Relative swing for a field given as one value (the issue's +-25%)."""
@@ -138,25 +139,6 @@ def variants(scenario, assignments: dict[str, np.ndarray], rows: int):
     return visit(base, "")
 
 
-def evaluate(scenario, rows: int, book=None) -> tuple[list[str], np.ndarray]:
-    """Monthly cost of every path for a scenario whose fields are (rows, 1) columns:
-    ``(path names, array (paths, rows, months))``."""
-    from tunecost import timeline
-    from tunecost.paths import Context, path_costs
-    from tunecost.pricebook import load
-
-    w = scenario.workload
-    n = scenario.months
-    traffic = np.broadcast_to(timeline.traffic(w.requests, *w.growth, n), (rows, n))
-    ctx = Context(scenario, traffic, book or load())
-    names = [p.name for p in scenario.paths]
-    monthly = np.empty((len(names), rows, n))
-    for j, p in enumerate(scenario.paths):
-        costs = path_costs(p, ctx)
-        monthly[j] = sum(np.broadcast_to(c.usd, (rows, n)) for c in costs.values())
-    return names, monthly
-
-
 def _metric(names, monthly, metric: str, path: str, baseline: str) -> np.ndarray:
     from tunecost.uncertainty import breakeven_months
 
@@ -205,7 +187,7 @@ def tornado(scenario, *, metric="total-difference", path=None, baseline=None, bo
         col = np.full(rows, f.value)
         col[2 * k], col[2 * k + 1] = f.low, f.high
         assignments[f.name] = col
-    _, monthly = evaluate(variants(scenario, assignments, rows), rows, book)
+    _, monthly = evaluate_rows(variants(scenario, assignments, rows), rows, book)
     result = _metric(names, monthly, metric, path, base)
     out = []
     for k, f in enumerate(fields):
@@ -286,7 +268,7 @@ def threshold(
     grid = np.geomspace(low, high, points) if log else np.linspace(low, high, points)
 
     def cheapest(values: np.ndarray) -> np.ndarray:
-        names, monthly = evaluate(
+        names, monthly = evaluate_rows(
             variants(scenario, {field: values}, values.size), values.size, book
         )
         return np.argmin(monthly.sum(axis=2), axis=0), names

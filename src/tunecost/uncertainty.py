@@ -127,14 +127,29 @@ def breakeven_months(path_monthly: np.ndarray, base_monthly: np.ndarray) -> np.n
     return np.where(below[..., -1], month, 0)
 
 
-def monte_carlo(
-    scenario, *, draws: int, seed: int | None = None, baseline: str | None = None, book=None
-) -> MonteCarlo:
-    """Evaluate every path for ``draws`` draws of the scenario's ranges at once."""
+def evaluate_rows(scenario, rows: int, book=None) -> tuple[list[str], np.ndarray]:
+    """Monthly cost of every path for a scenario whose fields are (rows, 1) columns:
+    ``(path names, array (paths, rows, months))``."""
     from tunecost import timeline
     from tunecost.paths import Context, path_costs
     from tunecost.pricebook import load
 
+    w = scenario.workload
+    n = scenario.months
+    traffic = np.broadcast_to(timeline.traffic(w.requests, *w.growth, n), (rows, n))
+    ctx = Context(scenario, traffic, book or load())
+    names = [p.name for p in scenario.paths]
+    monthly = np.empty((len(names), rows, n))
+    for j, p in enumerate(scenario.paths):
+        costs = path_costs(p, ctx)
+        monthly[j] = sum(np.broadcast_to(c.usd, (rows, n)) for c in costs.values())
+    return names, monthly
+
+
+def monte_carlo(
+    scenario, *, draws: int, seed: int | None = None, baseline: str | None = None, book=None
+) -> MonteCarlo:
+    """Evaluate every path for ``draws`` draws of the scenario's ranges at once."""
     if not 1 <= draws <= MAX_DRAWS:
         raise InputError(f"must be between 1 and {MAX_DRAWS:,}, got {draws}", "--draws")
     cells = draws * scenario.months * len(scenario.paths)
@@ -149,16 +164,7 @@ def monte_carlo(
     base = baseline or scenario.baseline or scenario.paths[0].name
     scenario.path(base)
     rng = np.random.default_rng(seed)
-    drawn = draw(scenario, rng, draws)
-    w = drawn.workload
-    n = scenario.months
-    traffic = np.broadcast_to(timeline.traffic(w.requests, *w.growth, n), (draws, n))
-    ctx = Context(drawn, traffic, book or load())
-    names = [p.name for p in scenario.paths]
-    monthly = np.empty((len(names), draws, n))
-    for j, p in enumerate(drawn.paths):
-        costs = path_costs(p, ctx)
-        monthly[j] = sum(np.broadcast_to(c.usd, (draws, n)) for c in costs.values())
+    names, monthly = evaluate_rows(draw(scenario, rng, draws), draws, book)
     totals = monthly.sum(axis=2).T
     cumulative = np.cumsum(monthly, axis=2)  # (paths, draws, months)
     bands = np.percentile(cumulative, [10, 50, 90], axis=1).transpose(0, 2, 1)
@@ -179,5 +185,5 @@ def monte_carlo(
         last_month=monthly[:, :, -1].T,
         cumulative_bands=bands,
         breakeven=be,
-        months=n,
+        months=scenario.months,
     )
