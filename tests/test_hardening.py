@@ -335,3 +335,52 @@ def test_fuzzed_arguments_exit_0_or_2_and_never_emit_bad_numbers(command, data):
         _finite_non_negative(json.loads(result.stdout))
     else:
         assert result.output.strip().splitlines()[-1].startswith("Error: ")
+
+
+# ---- every numeric scenario field -------------------------------------------------------
+def _numeric_scenario_fields():
+    from tunecost.scenario import load_scenario
+    from tunecost.sensitivity import numeric_fields
+
+    return sorted(numeric_fields(load_scenario(EXAMPLE)).items())
+
+
+def _set(data, dotted, value):
+    node = data
+    parts = dotted.split(".")
+    for part in parts[:-1]:
+        if isinstance(node, list):
+            node = next(x for x in node if x.get("name") == part)
+        else:
+            node = node[part]
+    node[parts[-1]] = value
+
+
+SCENARIO_BAD = {
+    "nan": "nan",
+    "inf": "inf",
+    "wrong type": "abc",
+    "wrong unit": "5 kg",
+    "empty": "",
+    "list": [1, 2],
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "field"), _numeric_scenario_fields(), ids=[n for n, _ in _numeric_scenario_fields()]
+)
+def test_every_numeric_scenario_field_refuses_bad_values(name, field):
+    from tunecost.errors import InputError
+    from tunecost.scenario import parse_scenario
+
+    bad = dict(SCENARIO_BAD)
+    bad["negative"] = "-150 %/year" if field.is_rate else "-5"
+    bad["huge"] = "1e300 %/month" if field.is_rate else "1e300"
+    for label, value in bad.items():
+        data = yaml.safe_load(EXAMPLE.read_text())
+        _set(data, name, value)
+        with pytest.raises(InputError) as info:
+            parse_scenario(data)
+        # the message names the field (a path by its index) and is one line
+        leaf = name.split(".")[-1]
+        assert leaf in str(info.value) and "\n" not in str(info.value), (label, info.value)

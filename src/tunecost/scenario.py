@@ -87,6 +87,8 @@ def _quantity(
             raise ValueError(str(exc).lstrip(": ")) from None
 
     def parse(value: Any) -> float | Dist:
+        if not isinstance(value, str | int | float | dict) or isinstance(value, bool):
+            raise ValueError(f"expected a value like {example!r}, got a {type(value).__name__}")
         if isinstance(value, dict):
             if not ranges:
                 raise ValueError("a range is not supported here; give one value")
