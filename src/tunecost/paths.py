@@ -504,7 +504,7 @@ def _serving(path, ctx: Context, model_id: str, in_tok: float, out_tok: float) -
     try:
         capacity, est = _capacity(s, model_id, in_tok, out_tok)  # output tokens/s per replica
     except InputError as exc:
-        raise exc.relabel(field, {"input_tokens": "input_tokens"}) from None
+        raise exc.relabel(field) from None
     price, source = gpu_price(s, ctx, field, est.gpus_per_replica)
     peak = (
         ctx.traffic * out_tok / (HOURS_PER_MONTH * 3600.0) * ctx.scenario.workload.peak_to_average
@@ -557,7 +557,7 @@ def finetune_selfhost(path: FinetuneSelfhost, ctx: Context) -> dict[str, Cost]:
             seq_len=round(float(np.max(d.tokens_per_example))),
         )
     except InputError as exc:
-        raise exc.relabel(f"{field}.training", {"method": "method"}) from None
+        raise exc.relabel(f"{field}.training") from None
     price, source = gpu_price(t, ctx, f"{field}.training", est.gpus)
     releases = _releases(path, ctx, path.retrain)
     first = ctx.first_month()
