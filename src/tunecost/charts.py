@@ -106,7 +106,8 @@ def comparison_figure(ledger, *, title: str, baseline: str | None = None, bands=
         top.text(
             0.99,
             0.03,
-            f"no path breaks even with {baseline} within {len(dates)} months",
+            f"no path breaks even with {baseline} within {len(dates)} months"
+            + (" at central values" if bands is not None else ""),
             transform=top.transAxes,
             ha="right",
             va="bottom",
@@ -119,7 +120,13 @@ def comparison_figure(ledger, *, title: str, baseline: str | None = None, bands=
     top.set_xlabel("Month")
     top.yaxis.set_major_formatter(FuncFormatter(usd))
     top.grid(True, alpha=0.3)
-    top.legend(loc="upper left", frameon=False)
+    handles, labels = top.get_legend_handles_labels()
+    if bands is not None:
+        from matplotlib.patches import Patch
+
+        handles.append(Patch(color="0.6", alpha=0.35))
+        labels.append("P10-P90 of the draws (lines: central values)")
+    top.legend(handles, labels, loc="upper left", frameon=False)
 
     ymax = float(monthly.to_numpy().max()) * 1.05 or 1.0
     for i, name in enumerate(paths):
@@ -194,6 +201,6 @@ def tornado_figure(result, *, title: str, top: int = 12) -> Figure:
     else:
         ax.set_xlabel(f"Break-even month of {result.path} against {result.baseline}")
     ax.set_title(f"{title}: which inputs move the result", loc="left", fontsize=13)
-    ax.legend(loc="lower right", frameon=False)
+    ax.legend(loc="best", frameon=False)
     ax.grid(True, axis="x", alpha=0.3)
     return fig

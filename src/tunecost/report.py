@@ -46,17 +46,32 @@ def sections(result, tornado) -> dict:
             f"{best['path']} is the cheapest path in {p:.0%} of {mc.draws:,} draws "
             f"over the ranges in {', '.join(result.ranges)}."
         )
+        if p < 0.8:
+            runner = max(
+                (r for r in mc.summary() if r["path"] != best["path"]),
+                key=lambda r: r["p_cheapest"],
+            )
+            certainty += (
+                f" That is close to a tie: {runner['path']} is cheapest in "
+                f"{runner['p_cheapest']:.0%}; narrow the widest ranges in the "
+                "sensitivity table before deciding."
+            )
     else:
         certainty = (
             "The scenario gives no ranges, so this is a single estimate; give "
             "ranges (low/high) for the inputs you are unsure of to see how sure it is."
         )
+    flip = _flip_point(result)
+    desc = s.description.strip()
+    if desc and not desc.endswith((".", "!", "?")):
+        desc += "."
+    ranged = " (central values of the ranges given)" if result.ranges else ""
     words = (
-        f"{s.description.strip() + ' ' if s.description else ''}"
+        f"{desc + ' ' if desc else ''}"
         f"The plan runs {s.months} months from {s.start:%Y-%m} with "
         f"{human(float(w.requests))} requests in the first month, growing "
-        f"{rate * 100:g}% every {period:g} month(s), {human(float(w.input_tokens))} input and "
-        f"{human(float(w.output_tokens))} output tokens per request. It compares "
+        f"{rate * 100:g}% every {period:g} month(s), {float(w.input_tokens):,.0f} input and "
+        f"{float(w.output_tokens):,.0f} output tokens per request{ranged}. It compares "
         + "; ".join(f"{p.name} ({p.kind})" for p in s.paths)
         + "."
     )
@@ -70,6 +85,14 @@ def sections(result, tornado) -> dict:
     uncertainty = []
     if mc is not None:
         for r in mc.summary():
+            if r["path"] == result.baseline:
+                spread = "baseline"
+            else:
+                marks = [
+                    "-" if r[f"breakeven_month_p{q}"] is None else str(r[f"breakeven_month_p{q}"])
+                    for q in (10, 50, 90)
+                ]
+                spread = f"{' / '.join(marks)} ({r['breakeven_none_share']:.0%} never)"
             uncertainty.append(
                 [
                     r["path"],
@@ -77,6 +100,7 @@ def sections(result, tornado) -> dict:
                     _money(r["total_p50_usd"]),
                     _money(r["total_p90_usd"]),
                     f"{r['p_cheapest']:.0%}",
+                    spread,
                 ]
             )
     swings = [
@@ -104,7 +128,18 @@ def sections(result, tornado) -> dict:
         "certainty": certainty,
         "totals": (["path", *cats, "total"], totals),
         "per_path": (list(per_rows[0]), per_path),
-        "uncertainty": (["path", "total P10", "total P50", "total P90", "cheapest"], uncertainty),
+        "uncertainty": (
+            [
+                "path",
+                "total P10",
+                "total P50",
+                "total P90",
+                "cheapest",
+                "break-even month P10 / P50 / P90",
+            ],
+            uncertainty,
+        ),
+        "flip": flip,
         "tornado": (["input", "low", "high", "result at low", "result at high", "swing"], swings),
         "tornado_what": (
             f"Total cost of {tornado.path} minus {tornado.baseline} (USD), "
@@ -121,6 +156,28 @@ def sections(result, tornado) -> dict:
         "warnings": result.warnings,
         "prices": (["provider", "item", "kind", "effective from", "retrieved", "source"], prices),
     }
+
+
+def _flip_point(result) -> str:
+    """Where the cheapest path changes with monthly volume, in words (or "")."""
+    from tunecost.compare_cli import compact
+    from tunecost.sensitivity import threshold
+
+    try:
+        found = threshold(result.scenario, "workload.requests")
+    except Exception:
+        return ""
+    if found.value is None:
+        return (
+            f"Between {compact(found.searched[0])} and {compact(found.searched[1])} "
+            f"requests a month, {found.below} stays the cheapest."
+        )
+    return (
+        f"The recommendation changes at about {compact(found.value)} requests a month "
+        f"(total cost over the plan): {found.below} below, {found.above} above. The "
+        "break-even volume in the table compares steady-state monthly costs, build costs "
+        "left out, so it sits lower."
+    )
 
 
 def _html_table(header, rows) -> str:
@@ -162,7 +219,7 @@ def render(result, tornado, fmt: str = "html") -> str:
         parts = [
             f"# {c['title']}",
             c["words"],
-            f"**{c['recommendation']}** {c['certainty']}",
+            f"**{c['recommendation']}** {c['certainty']} {c['flip']}".rstrip(),
             "## Cost by path",
             _md_table(*c["totals"]),
             _md_table(*c["per_path"]),
@@ -186,6 +243,7 @@ def render(result, tornado, fmt: str = "html") -> str:
         f"<p>{html.escape(c['words'])}</p>",
         f"<p class='rec'>{html.escape(c['recommendation'])}</p>",
         f"<p>{html.escape(c['certainty'])}</p>",
+        f"<p>{html.escape(c['flip'])}</p>",
         "<h2>Cost by path</h2>",
         _html_table(*c["totals"]),
         _html_table(*c["per_path"]),

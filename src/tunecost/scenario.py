@@ -197,6 +197,18 @@ class Team(Strict):
     engineer_rate: USDPerHour = Field(
         ENGINEER_RATE_USD_PER_HOUR, description="Loaded cost of an engineer-hour."
     )
+
+    @field_validator("engineer_rate", mode="before")
+    @classmethod
+    def _per_hour(cls, v):
+        texts = v.values() if isinstance(v, dict) else [v]
+        if any(re.search(r"/\s*(month|year|week|day)", str(t)) for t in texts):
+            raise ValueError(
+                f"{v!r}: give the rate per engineer-hour, e.g. '90 USD/hour'; a monthly salary "
+                "covers about 173 working hours, not the 730 hours of a calendar month"
+            )
+        return v
+
     hours_per_fte_month: FTEHours = Field(
         HOURS_PER_FTE_MONTH, description="Hours one FTE works in a month."
     )
@@ -250,9 +262,10 @@ class Data(Strict):
 
     @field_validator("examples", "epochs")
     @classmethod
-    def _positive(cls, v: float) -> float:
-        if v <= 0:
-            raise ValueError("must be greater than zero")
+    def _positive(cls, v: float | Dist) -> float | Dist:
+        low = v.span[0] if isinstance(v, Dist) else v
+        if low <= 0:
+            raise ValueError("must be greater than zero (a range must start above zero)")
         return v
 
 
@@ -410,14 +423,14 @@ class Scenario(Strict):
             raise ValueError(f"baseline {self.baseline!r} is not a path{hint}")
         return self
 
-    def path(self, name: str) -> AnyPath:
+    def path(self, name: str, field: str = "--baseline") -> AnyPath:
         for p in self.paths:
             if p.name == name:
                 return p
         names = [p.name for p in self.paths]
         close = difflib.get_close_matches(name, names, 1)
         hint = f"did you mean {close[0]!r}?" if close else f"paths: {', '.join(names)}"
-        raise InputError(f"no path named {name!r}; {hint}", "--baseline")
+        raise InputError(f"no path named {name!r}; {hint}", field)
 
 
 # ---- engineering defaults (judgement, not measurement) ----------------------------------

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 
 from tunecost.distributions import Dist
 from tunecost.errors import InputError
+from tunecost.render import human
 from tunecost.uncertainty import evaluate_rows
 
 SWING = 0.25
@@ -43,21 +44,39 @@ def _parser(model: type[BaseModel], field: str):
 
 @dataclass(frozen=True)
 class Field:
-    """One numeric input: its dotted name, central value, swing ends and bounds."""
+    """One numeric input: its dotted name, central value, swing ends and bounds. A rate is
+    a fraction per ``period`` months; ``default`` marks a value the scenario left unset."""
 
     name: str
     value: float
     low: float
     high: float
     unit: str
+    bounds: tuple[float, float] = (-np.inf, np.inf)
     is_rate: bool = False
+    period: float = 1.0
+    ranged: bool = False
+    default: bool = False
+
+    @property
+    def display_unit(self) -> str:
+        if self.is_rate:
+            return {1.0: "%/month", 12.0: "%/year"}.get(
+                self.period, f"% per {self.period:g} months"
+            )
+        return "" if self.unit == "dimensionless" else self.unit
+
+    def display(self, x: float) -> float:
+        """A value in :attr:`display_unit` (rates as percent)."""
+        return x * 100 if self.is_rate else x
 
 
 def numeric_fields(scenario) -> dict[str, Field]:
     """Every numeric input of the scenario that can be varied, by dotted name (paths by
-    name). Engine settings (latency targets, batch limits, GPU and run counts) are not
+    name), including the engineering and evaluation hours a path leaves at their
+    defaults. Engine settings (latency targets, batch limits, GPU and run counts) are not
     inputs to vary."""
-    from tunecost.scenario import _rate
+    from tunecost.scenario import _rate, engineering_hours, evaluation_hours
 
     out: dict[str, Field] = {}
 
@@ -79,18 +98,36 @@ def numeric_fields(scenario) -> dict[str, Field]:
             if func is _rate:
                 rate, period = value
                 out[dotted] = _field(
-                    dotted, rate, (-0.999999, 2**period - 1), f"per {period:g} month(s)", True
+                    dotted, rate, (-0.999999, 2**period - 1), "rate", is_rate=True, period=period
                 )
             elif getattr(func, "ranges", False):
                 out[dotted] = _field(dotted, value, func.bounds, func.unit)
+        if hasattr(obj, "engineering") and hasattr(obj, "kind"):  # a path: its defaults too
+            hours = dict(
+                zip(("build", "upkeep", "per_release"), engineering_hours(obj), strict=True)
+            )
+            for key, unit in (("build", "hour"), ("upkeep", "hour/month"), ("per_release", "hour")):
+                if getattr(obj.engineering, key) is None:
+                    out[f"{prefix}.engineering.{key}"] = _field(
+                        f"{prefix}.engineering.{key}", hours[key], (0.0, 1e5), unit, default=True
+                    )
+            if obj.evaluation.hours is None:
+                out[f"{prefix}.evaluation.hours"] = _field(
+                    f"{prefix}.evaluation.hours",
+                    evaluation_hours(obj),
+                    (0.0, 1e5),
+                    "hour",
+                    default=True,
+                )
 
     visit(scenario, "")
     return out
 
 
-def _field(name, value, bounds, unit, is_rate=False) -> Field:
+def _field(name, value, bounds, unit, *, is_rate=False, period=1.0, default=False) -> Field:
     lo_b, hi_b = bounds
-    if isinstance(value, Dist):
+    ranged = isinstance(value, Dist)
+    if ranged:
         low, high = value.span
         centre = value.point
     else:
@@ -103,7 +140,11 @@ def _field(name, value, bounds, unit, is_rate=False) -> Field:
         float(np.clip(low, lo_b, hi_b)),
         float(np.clip(high, lo_b, hi_b)),
         unit,
+        (float(lo_b), float(hi_b)),
         is_rate,
+        float(period),
+        ranged,
+        default,
     )
 
 
@@ -159,7 +200,7 @@ class Tornado:
     metric: str
     path: str
     baseline: str
-    base_value: float
+    base_value: float | None  # None: never breaks even (breakeven-month metric)
     rows: list[dict]
 
 
@@ -177,10 +218,15 @@ def tornado(scenario, *, metric="total-difference", path=None, baseline=None, bo
         if not others:
             raise InputError("the scenario has one path; add another to compare", "--path")
         path = others[0]
-    scenario.path(path)
+    scenario.path(path, "--path")
     if path == base:
         raise InputError("choose a path other than the baseline", "--path")
-    fields = list(numeric_fields(scenario).values())
+    # inputs of paths that are neither compared path cannot move the result
+    fields = [
+        f
+        for f in numeric_fields(scenario).values()
+        if not f.name.startswith("paths.") or f.name.split(".")[1] in (path, base)
+    ]
     rows = 2 * len(fields) + 1  # the last row is the scenario at its central values
     assignments = {}
     for k, f in enumerate(fields):
@@ -189,23 +235,28 @@ def tornado(scenario, *, metric="total-difference", path=None, baseline=None, bo
         assignments[f.name] = col
     _, monthly = evaluate_rows(variants(scenario, assignments, rows), rows, book)
     result = _metric(names, monthly, metric, path, base)
+    never = scenario.months + 1  # the break-even metric's code for "not within the plan"
+
+    def shown(x):
+        return None if metric == "breakeven-month" and x >= never else float(x)
+
     out = []
     for k, f in enumerate(fields):
         lo, hi = result[2 * k], result[2 * k + 1]
         out.append(
             {
-                "field": f.name,
-                "unit": f.unit,
-                "value": f.value,
-                "low": f.low,
-                "high": f.high,
-                "result_at_low": float(lo),
-                "result_at_high": float(hi),
+                "field": f.name + (" (default)" if f.default else ""),
+                "unit": f.display_unit,
+                "value": f.display(f.value),
+                "low": f.display(f.low),
+                "high": f.display(f.high),
+                "result_at_low": shown(lo),
+                "result_at_high": shown(hi),
                 "swing": float(abs(hi - lo)),
             }
         )
     out.sort(key=lambda r: (-r["swing"], r["field"]))
-    return Tornado(metric, path, base, float(result[-1]), out)
+    return Tornado(metric, path, base, shown(result[-1]), out)
 
 
 @dataclass
@@ -217,6 +268,7 @@ class Threshold:
     above: str | None
     searched: tuple[float, float]
     switches: list[tuple[float, str, str]]
+    info: Field | None = None  # the field varied (units and display)
 
 
 def _check_field(scenario, field: str) -> Field:
@@ -250,20 +302,30 @@ def threshold(
     scenario, field: str, *, low=None, high=None, points=401, book=None, rtol=1e-4
 ) -> Threshold:
     """Where the cheapest path over the horizon changes as ``field`` moves from ``low``
-    to ``high`` (default: the field's range, or a tenth to ten times its value).
+    to ``high`` (default: the field's range if it has one; else a tenth to ten times its
+    value, or 50 percentage points either side for a rate; clipped to the field's bounds).
+    A rate's ``low``/``high`` are fractions per the field's own period.
 
     A log-spaced grid finds the first change; bisection refines it to ``rtol``.
     """
     f = _check_field(scenario, field)
-    if low is None or high is None:
-        if f.value > 0 and not f.is_rate:
-            low = f.value / 10 if low is None else low
-            high = f.value * 10 if high is None else high
-        else:
-            low = f.low if low is None else low
-            high = f.high if high is None else high
+    if f.ranged:  # the range the scenario gives
+        default_low, default_high = f.low, f.high
+    elif f.is_rate:  # 50 percentage points either way
+        default_low, default_high = f.value - 0.5, f.value + 0.5
+    elif f.value > 0:
+        default_low, default_high = f.value / 10, f.value * 10
+    else:
+        default_low, default_high = 0.0, 1.0
+    low = default_low if low is None else low
+    high = default_high if high is None else high
+    low, high = (float(np.clip(x, *f.bounds)) for x in (low, high))
     if not low < high:
-        raise InputError(f"the search range must have low < high, got {low:g}..{high:g}", "--vary")
+        raise InputError(
+            f"the search range must have low < high within the field's bounds; got "
+            f"{human(f.display(low))} to {human(f.display(high))} {f.display_unit}".rstrip(),
+            "--vary",
+        )
     log = low > 0 and not f.is_rate
     grid = np.geomspace(low, high, points) if log else np.linspace(low, high, points)
 
@@ -290,6 +352,6 @@ def threshold(
         switches.append((float(b), names[left], names[best[i + 1]]))
     if not switches:
         only = names[best[0]]
-        return Threshold(field, f.unit, None, only, only, (float(low), float(high)), [])
+        return Threshold(field, f.unit, None, only, only, (float(low), float(high)), [], f)
     value, below, above = switches[0]
-    return Threshold(field, f.unit, value, below, above, (float(low), float(high)), switches)
+    return Threshold(field, f.unit, value, below, above, (float(low), float(high)), switches, f)

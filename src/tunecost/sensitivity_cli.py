@@ -51,14 +51,17 @@ def _common(fn):
 
 
 def _value(text: str, field, name: str) -> float:
+    """A --low/--high value in the field's canonical unit; a rate is converted to the
+    period the field states it over (``24 %/year`` for a monthly rate is 1.8 %/month)."""
     from tunecost.scenario import _rate
     from tunecost.units import parse_quantity
 
     if field.is_rate:
         try:
-            return _rate(text)[0]
+            rate, period = _rate(text)
         except ValueError as exc:
             raise InputError(str(exc), name) from None
+        return (1 + rate) ** (field.period / period) - 1
     return parse_quantity(text, field.unit, field=name, bare=True, allow_negative=True)
 
 
@@ -124,9 +127,19 @@ def sensitivity(scenario, months, overrides, fmt, output, metric, path_name, bas
             if metric == "total-difference"
             else "break-even month of {p} against {b}"
         ).format(p=result.path, b=result.baseline)
-        text = f"{sc.name}: {what}; {result.base_value:,.0f} at central values\n" + render_rows(
-            result.rows, columns, "table"
-        )
+        base = "never" if result.base_value is None else f"{result.base_value:,.0f}"
+        text = f"{sc.name}: {what}; {base} at central values\n"
+        if metric == "breakeven-month" and all(r["swing"] == 0 for r in result.rows):
+            how = (
+                "never breaks even"
+                if result.base_value is None
+                else "breaks even in the same month"
+            )
+            text += (
+                f"no swing moves it: {result.path} {how} within {sc.months} months "
+                "whatever the inputs; try --metric total-difference\n"
+            )
+        text += render_rows(result.rows, columns, "table")
     if chart_path:
         import io
 
@@ -180,34 +193,40 @@ def threshold(scenario, months, overrides, fmt, output, field, low, high):
     lo = None if low is None else _value(low, f, "--low")
     hi = None if high is None else _value(high, f, "--high")
     result = find(sc, field, low=lo, high=hi)
-    unit = "" if result.unit == "dimensionless" else f" {result.unit}"
+    info = result.info
+    unit = f" {info.display_unit}" if info.display_unit else ""
     rows = [
-        {"value": v, "unit": result.unit, "cheaper_below": a, "cheaper_above": b}
+        {
+            "value": info.display(v),
+            "unit": info.display_unit,
+            "cheaper_below": a,
+            "cheaper_above": b,
+        }
         for v, a, b in result.switches
     ]
     if fmt == "json":
         text = to_json(
             {
                 "field": field,
-                "unit": result.unit,
-                "value": result.value,
+                "unit": info.display_unit,
+                "value": None if result.value is None else info.display(result.value),
                 "below": result.below,
                 "above": result.above,
-                "searched": list(result.searched),
+                "searched": [info.display(x) for x in result.searched],
                 "switches": rows,
             }
         )
     elif fmt == "csv":
         text = render_rows(rows, ["value", "unit", "cheaper_below", "cheaper_above"], "csv")
     elif result.value is None:
-        a, b = result.searched
+        a, b = (info.display(x) for x in result.searched)
         text = (
             f"{field}: {result.below} stays cheapest from {human(a)} to {human(b)}{unit}; "
             "widen --low/--high to search further\n"
         )
     else:
         text = (
-            f"{field}: the cheapest path changes at {human(result.value)}{unit}: "
+            f"{field}: the cheapest path changes at {human(info.display(result.value))}{unit}: "
             f"{result.below} below, {result.above} above\n"
         )
         if len(rows) > 1:
