@@ -165,11 +165,13 @@ def sensitivity(scenario, months, overrides, fmt, output, metric, path_name, bas
 )
 @click.option(
     "--low",
-    help="Lowest value to try, with its unit (default: the range's low "
-    "end, or a tenth of the value).",
+    help="Lowest value to try, with its unit (default: the range's low end if the field has "
+    "a range; else a tenth of the value, or 50 points below it for a rate).",
 )
 @click.option(
-    "--high", help="Highest value to try (default: the range's high end, or ten times the value)."
+    "--high",
+    help="Highest value to try (default: the range's high end; else ten times the value, or "
+    "50 points above it for a rate). Values outside the field's bounds are clipped.",
 )
 def threshold(scenario, months, overrides, fmt, output, field, low, high):
     """Find the value of one input at which the cheapest path changes.
