@@ -159,6 +159,18 @@ def gpu_price(gpu: str, usd_per_gpu_hour, provider, offer, tier, min_gpus: int =
     return chosen.price(tier_key), chosen.describe(tier_key)
 
 
+def priced(run, gpu, usd_per_gpu_hour, provider, offer, tier, size):
+    """Run an estimate, price its GPUs (given, or the book's cheapest offer whose
+    instances hold ``size(estimate)`` GPUs) and run it again with the price.
+
+    Returns the estimate and where its price came from."""
+    est = run()
+    price, source = gpu_price(gpu, usd_per_gpu_hour, provider, offer, tier, size(est))
+    if price is not None:
+        est = run(usd_per_gpu_hour=price, price_source=source)
+    return est, source
+
+
 def output_options(fn):
     """``--format`` and ``--output`` for every command that prints a result."""
     fn = click.option(
@@ -339,10 +351,6 @@ def train(
             "say how much data: --tokens 2T, or --examples N --tokens-per-example N [--epochs N]",
             "--tokens",
         )
-    if usd_per_gpu_hour is not None and (provider or offer):
-        raise InputError(
-            "give --usd-per-gpu-hour or --provider/--offer, not both", "--usd-per-gpu-hour"
-        )
     run = functools.partial(
         estimate_training,
         model=model,
@@ -362,10 +370,8 @@ def train(
         lora_rank=lora_rank,
         recompute=recompute,
     )
-    est = run()  # the job's GPU count decides which offers can host it
-    price, price_source = gpu_price(gpu, usd_per_gpu_hour, provider, offer, tier, est.gpus)
-    if price is not None:
-        est = run(usd_per_gpu_hour=price, price_source=price_source)
+    # the job's GPU count decides which offers can host it
+    est, price_source = priced(run, gpu, usd_per_gpu_hour, provider, offer, tier, lambda e: e.gpus)
     notes = [f"price: {price_source}", f"MFU source: {est.mfu_source}"]
     if est.wall_clock_hours > 30 * 24:
         notes.append(
@@ -492,10 +498,6 @@ def serve(
     """
     from tunecost.api import estimate_serving
 
-    if usd_per_gpu_hour is not None and (provider or offer):
-        raise InputError(
-            "give --usd-per-gpu-hour or --provider/--offer, not both", "--usd-per-gpu-hour"
-        )
     run = functools.partial(
         estimate_serving,
         model=model,
@@ -512,12 +514,10 @@ def serve(
         kv_precision=kv_precision,
         max_batch=max_batch,
     )
-    est = run()  # the replica's GPU count decides which offers can host it
-    price, price_source = gpu_price(
-        gpu, usd_per_gpu_hour, provider, offer, tier, est.gpus_per_replica
+    # the replica's GPU count decides which offers can host it
+    est, price_source = priced(
+        run, gpu, usd_per_gpu_hour, provider, offer, tier, lambda e: e.gpus_per_replica
     )
-    if price is not None:
-        est = run(usd_per_gpu_hour=price, price_source=price_source)
     _print_record(est.to_dict(), SERVE_FIELDS, fmt, output, notes=[f"price: {price_source}"])
 
 
