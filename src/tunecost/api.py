@@ -44,7 +44,7 @@ def estimate_training(
     mfu=None,
     runs=1,
     seq_len=None,
-    lora_rank=16,
+    lora_rank=8,
     recompute=None,
     usd_per_gpu_hour=None,
     price_source=None,

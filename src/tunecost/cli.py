@@ -295,7 +295,13 @@ TRAIN_FIELDS = (
     help="Tokens per sequence for activation memory (default: --tokens-per-example, "
     "else the model's context up to 4096).",
 )
-@click.option("--lora-rank", type=click.IntRange(min=1), default=16, show_default=True)
+@click.option(
+    "--lora-rank",
+    type=click.IntRange(min=1),
+    default=8,
+    show_default=True,
+    help="LoRA rank (default: PEFT's LoraConfig default).",
+)
 @click.option(
     "--recompute/--no-recompute",
     default=None,
@@ -446,7 +452,8 @@ SERVE_FIELDS = (
     type=Quantity("dimensionless", "3", bare=True, positive=True, maximum=1000.0),
     default="3",
     show_default=True,
-    help="Peak-hour traffic over the monthly average.",
+    help="Peak-hour traffic over the monthly average (3 is an assumption: set it from "
+    "your traffic).",
 )
 @click.option(
     "--min-replicas",

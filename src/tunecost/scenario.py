@@ -219,7 +219,11 @@ class Workload(Strict):
     growth: Rate = Field((0.0, 1.0), description="Compound traffic growth, e.g. 4 %/month.")
     input_tokens: PositiveTokens = Field(description="Prompt tokens per request (prompted).")
     output_tokens: PositiveTokens = Field(description="Output tokens per request.")
-    peak_to_average: Factor = Field(3.0, description="Peak-hour traffic over the average.")
+    peak_to_average: Factor = Field(
+        3.0,
+        description="Peak-hour traffic over the average (3 is an assumption, printed "
+        "as one; measure it from your traffic).",
+    )
 
 
 class Market(Strict):

@@ -79,7 +79,13 @@ TENSOR_PARALLEL_MAX = 8
 (Megatron-LM practice; Narayanan et al., arXiv:2104.04473, sec. 3.3), splitting
 activations 8 ways at most [2]."""
 
-DEFAULT_LORA_RANK = 16
+DEFAULT_LORA_RANK = 8
+"""LoRA rank: Hugging Face PEFT's ``LoraConfig`` default (r=8); the adapters' memory is
+small either way (0.2% of an 8B model at rank 8)."""
+
+PRETRAIN_SEQ_LEN = 4096
+"""Default sequence length for activation memory when pretraining: Llama 2's pretraining
+context (Touvron et al. 2023, table 1), capped by the model's own context."""
 
 
 @dataclass(frozen=True)
@@ -347,7 +353,7 @@ def estimate_training(
     if recompute is None:
         recompute = DEFAULT_RECOMPUTE[method]
     if seq_len is None:
-        seq_len = min(arch.max_context or 4096, 4096)
+        seq_len = min(arch.max_context or PRETRAIN_SEQ_LEN, PRETRAIN_SEQ_LEN)
     if mfu is None:
         d = default_mfu(method, gpu.id, arch.is_moe)
         mfu, mfu_source = d.value, d.source
