@@ -49,7 +49,8 @@ class GPU:
         raise InputError(f"{self.id} has no {precision} tensor cores; choose one of: {have}", field)
 
 
-def _key(name: str) -> str:
+def name_key(name: str) -> str:
+    """How GPU ids and aliases are matched: lower case, spaces and underscores as '-'."""
     return re.sub(r"[\s_]+", "-", name.strip().lower())
 
 
@@ -74,10 +75,10 @@ def _index() -> tuple[dict[str, GPU], dict[str, str]]:
             retrieved=str(row["retrieved"]),
         )
         gpus[gpu.id] = gpu
-        names[_key(gpu.id)] = gpu.id
+        names[name_key(gpu.id)] = gpu.id
         for alias in (row.get("aliases") or "").split(";"):
             if alias.strip():
-                names.setdefault(_key(alias), gpu.id)
+                names.setdefault(name_key(alias), gpu.id)
     return gpus, names
 
 
@@ -95,7 +96,7 @@ def get_gpu(name: str, field: str = "--gpu") -> GPU:
         With the closest ids when ``name`` is not known.
     """
     gpus, names = _index()
-    gid = names.get(_key(name))
+    gid = names.get(name_key(name))
     if gid is None:
         raise UnknownNameError("GPU", name, sorted(names), field)  # ids and aliases
     return gpus[gid]
@@ -103,4 +104,4 @@ def get_gpu(name: str, field: str = "--gpu") -> GPU:
 
 def resolve_gpu_id(name: str) -> str | None:
     """The GPU id for ``name`` or None (for importers mapping catalogue names)."""
-    return _index()[1].get(_key(name))
+    return _index()[1].get(name_key(name))

@@ -376,6 +376,8 @@ def validate(directory: Path) -> list[str]:
     do not convert, duplicate keys, providers missing from ``providers.csv``, GPU ids
     missing from ``gpus.csv``, dates in the future, and alias collisions.
     """
+    from tunecost.hardware import name_key
+
     problems: list[str] = []
     loaded: dict[str, list[dict]] = {}
     if not directory.is_dir():
@@ -393,7 +395,7 @@ def validate(directory: Path) -> list[str]:
     gpu_ids: dict[str, str] = {}
     for r in loaded.get("gpus.csv", []):
         for name in [r["id"], *(a for a in (r.get("aliases") or "").split(";") if a.strip())]:
-            key = "-".join(name.strip().lower().replace("_", " ").split())
+            key = name_key(name)
             if key in gpu_ids and gpu_ids[key] != r["id"]:
                 problems.append(
                     f"gpus.csv, row {r['_row']}, column aliases: {name!r} already "
@@ -443,7 +445,7 @@ def validate(directory: Path) -> list[str]:
                 "region and effective_from)"
             )
         seen[key] = r["_row"]
-        gkey = "-".join(r["gpu"].strip().lower().replace("_", " ").split())
+        gkey = name_key(r["gpu"])
         if gpu_ids and gkey not in gpu_ids:
             problems.append(f"{where}, column gpu: {r['gpu']!r} is not in gpus.csv")
         if all(r[f"{t}_usd_per_gpu_hour"] is None for t in TIERS):

@@ -132,22 +132,15 @@ def parse_quantity(
                 f"{raw!r}: write amounts with USD rather than '$', e.g. {example!r}", field
             )
         text = _normalise(raw)
+        # A common unit spelling, or a bare number, needs no pint (~0.3 s to import).
         fast = _fast_parse(text, unit)
-        if fast is not None:  # a common unit: skip importing pint (~0.3 s)
-            return _check(
-                fast,
-                text=raw,
-                unit=unit,
-                field=field,
-                positive=positive,
-                allow_negative=allow_negative,
-                maximum=maximum,
-            )
-        if _PLAIN_NUMBER_RE.fullmatch(text):  # no unit: skip building the registry
+        if fast is None and _PLAIN_NUMBER_RE.fullmatch(text):
             if not bare:
                 raise UnitError(f"{raw!r} has no unit; write it with one, e.g. {example!r}", field)
+            fast = float(text)
+        if fast is not None:
             return _check(
-                float(text),
+                fast,
                 text=raw,
                 unit=unit,
                 field=field,
