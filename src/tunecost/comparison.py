@@ -181,13 +181,10 @@ def _build_ledger(scenario: Scenario, costs: dict[str, dict]):
 
 def _steady_costs(scenario: Scenario, book, volumes: np.ndarray) -> dict[str, np.ndarray]:
     """Steady-state monthly cost of every path at each flat traffic level in ``volumes``."""
-    traffic = np.broadcast_to(volumes[:, None], (volumes.size, scenario.months))
-    ctx = Context(scenario, traffic, book)
-    out = {}
-    for p in scenario.paths:
-        total = sum(np.broadcast_to(c.usd, traffic.shape) for c in path_costs(p, ctx).values())
-        out[p.name] = breakeven.steady_state(total)
-    return out
+    from tunecost.uncertainty import evaluate_rows
+
+    names, monthly = evaluate_rows(scenario, volumes.size, book, traffic=volumes[:, None])
+    return {name: breakeven.steady_state(monthly[j]) for j, name in enumerate(names)}
 
 
 def compare(

@@ -127,16 +127,19 @@ def breakeven_months(path_monthly: np.ndarray, base_monthly: np.ndarray) -> np.n
     return np.where(below[..., -1], month, 0)
 
 
-def evaluate_rows(scenario, rows: int, book=None) -> tuple[list[str], np.ndarray]:
+def evaluate_rows(scenario, rows: int, book=None, traffic=None) -> tuple[list[str], np.ndarray]:
     """Monthly cost of every path for a scenario whose fields are (rows, 1) columns:
-    ``(path names, array (paths, rows, months))``."""
+    ``(path names, array (paths, rows, months))``. ``traffic`` (rows, months) replaces the
+    workload's requests and growth (flat volumes for break-even volume)."""
     from tunecost import timeline
     from tunecost.paths import Context, path_costs
     from tunecost.pricebook import load
 
     w = scenario.workload
     n = scenario.months
-    traffic = np.broadcast_to(timeline.traffic(w.requests, *w.growth, n), (rows, n))
+    if traffic is None:
+        traffic = timeline.traffic(w.requests, *w.growth, n)
+    traffic = np.broadcast_to(traffic, (rows, n))
     ctx = Context(scenario, traffic, book or load())
     names = [p.name for p in scenario.paths]
     monthly = np.empty((len(names), rows, n))
