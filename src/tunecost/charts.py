@@ -170,16 +170,21 @@ def comparison_figure(ledger, *, title: str, baseline: str | None = None, bands=
     return fig
 
 
-def save_figure(fig: Figure, path: str | Path, field: str = "--chart") -> None:
-    """Render ``fig`` to PNG, SVG or PDF (by extension), atomically."""
+def figure_bytes(fig: Figure, fmt: str, dpi: int = 150) -> bytes:
+    """``fig`` rendered as ``png``, ``svg`` or ``pdf`` (a leading dot is ignored)."""
     import io
 
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt.lower().lstrip("."), dpi=dpi)
+    return buf.getvalue()
+
+
+def save_figure(fig: Figure, path: str | Path, field: str = "--chart") -> None:
+    """Render ``fig`` to PNG, SVG or PDF (by extension), atomically."""
     from tunecost.render import write_atomic
 
     p = check_chart_path(path, field)
-    buf = io.BytesIO()
-    fig.savefig(buf, format=p.suffix.lower().lstrip("."), dpi=150)
-    write_atomic(p, buf.getvalue(), field)
+    write_atomic(p, figure_bytes(fig, p.suffix), field)
 
 
 def tornado_figure(result, *, title: str, top: int = 12) -> Figure:

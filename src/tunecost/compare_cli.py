@@ -273,18 +273,16 @@ def compare(scenario, months, baseline, overrides, fmt, output, csv_path, chart_
         text = ledger_csv(result.ledger)
     else:
         text = render_table(result)
-    figure = None
-    if chart_path:
-        import io
+    chart = None
+    if chart_path:  # rendered before anything is written, so a failure writes nothing
+        from tunecost.charts import figure_bytes
 
-        figure = result.plot()
-        buf = io.BytesIO()
-        figure.savefig(buf, format=Path(chart_path).suffix.lower().lstrip("."), dpi=150)
+        chart = figure_bytes(result.plot(), Path(chart_path).suffix)
     if csv_path:
         write_atomic(csv_path, ledger_csv(result.ledger), "--csv")
         click.echo(f"wrote {csv_path}", err=True)
-    if figure is not None:
-        write_atomic(chart_path, buf.getvalue(), "--chart")
+    if chart is not None:
+        write_atomic(chart_path, chart, "--chart")
         click.echo(f"wrote {chart_path}", err=True)
     emit(text, output)
 

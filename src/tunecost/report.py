@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 
 from tunecost.render import human
 
@@ -20,9 +19,11 @@ DEFAULT_DRAWS = 2000
 
 
 def _png(fig) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    from tunecost.charts import figure_bytes
+
+    return "data:image/png;base64," + base64.b64encode(figure_bytes(fig, "png", dpi=110)).decode(
+        "ascii"
+    )
 
 
 def _money(v) -> str:

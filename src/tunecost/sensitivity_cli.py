@@ -99,7 +99,7 @@ def sensitivity(scenario, months, overrides, fmt, output, metric, path_name, bas
     """
     from tunecost.cli import emit
     from tunecost.export import to_json
-    from tunecost.render import check_chart_path, check_output_path, render_rows, write_atomic
+    from tunecost.render import check_chart_path, check_output_path, render_rows
     from tunecost.sensitivity import tornado
 
     if output:
@@ -141,15 +141,9 @@ def sensitivity(scenario, months, overrides, fmt, output, metric, path_name, bas
             )
         text += render_rows(result.rows, columns, "table")
     if chart_path:
-        import io
+        from tunecost.charts import save_figure, tornado_figure
 
-        from tunecost.charts import tornado_figure
-
-        buf = io.BytesIO()
-        tornado_figure(result, title=sc.name).savefig(
-            buf, format=Path(chart_path).suffix.lower().lstrip("."), dpi=150
-        )
-        write_atomic(chart_path, buf.getvalue(), "--chart")
+        save_figure(tornado_figure(result, title=sc.name), chart_path)
         click.echo(f"wrote {chart_path}", err=True)
     emit(text, output)
 
