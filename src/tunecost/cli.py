@@ -13,6 +13,7 @@ import click
 
 from tunecost import __version__
 from tunecost.errors import InputError, TunecostError, UnitError
+from tunecost.options import output_options
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -169,25 +170,6 @@ def priced(run, gpu, usd_per_gpu_hour, provider, offer, tier, size):
     if price is not None:
         est = run(usd_per_gpu_hour=price, price_source=source)
     return est, source
-
-
-def output_options(fn):
-    """``--format`` and ``--output`` for every command that prints a result."""
-    fn = click.option(
-        "-o",
-        "--output",
-        type=click.Path(dir_okay=False),
-        help="Write the result to this file instead of the terminal.",
-    )(fn)
-    fn = click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["table", "csv", "json"]),
-        default="table",
-        show_default=True,
-        help="table for people (rounded); csv or json for machines (unrounded).",
-    )(fn)
-    return fn
 
 
 def emit(text: str, output: str | None) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from tunecost.errors import InputError
+from tunecost.options import format_option, output_option
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 EXAMPLE = "support-assistant.yaml"
@@ -191,20 +192,8 @@ def result_json(result) -> str:
     help='Override a field, e.g. --set workload.requests="2M requests/month" or '
     "--set paths.finetune-api.data.examples=8000. Repeatable.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="table for people; csv (the ledger) or json for machines.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False),
-    help="Write what would be printed to this file.",
-)
+@format_option("table for people; csv (the ledger) or json for machines.")
+@output_option("Write what would be printed to this file.")
 @click.option(
     "--csv",
     "csv_path",

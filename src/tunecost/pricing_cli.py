@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from tunecost.errors import InputError, TunecostError
+from tunecost.options import format_option, output_options
 from tunecost.schemas import SCHEMAS
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -143,14 +144,7 @@ def _out(text: str, output: str | None) -> None:
     metavar="DATE",
     help="Prices in effect on this date (default: today).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
+@output_options
 def list_prices(kind, provider, as_of, fmt, output):
     """List the prices in effect on a date, with units, dates and sources.
 
@@ -186,13 +180,7 @@ def list_prices(kind, provider, as_of, fmt, output):
 
 @pricing.command(context_settings=CONTEXT)
 @click.argument("name")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-)
+@format_option()
 def show(name, fmt):
     """Show every price for a model or GPU, old and new, with unit, date and source.
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from tunecost.errors import InputError
+from tunecost.options import format_option, output_option
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -31,19 +32,8 @@ def _common(fn):
                 metavar="KEY=VALUE",
                 help="Override a scenario field (repeatable).",
             ),
-            click.option(
-                "--format",
-                "fmt",
-                type=click.Choice(["table", "csv", "json"]),
-                default="table",
-                show_default=True,
-            ),
-            click.option(
-                "-o",
-                "--output",
-                type=click.Path(dir_okay=False),
-                help="Write the result to this file.",
-            ),
+            format_option(),
+            output_option(),
         ]
     ):
         fn = decorator(fn)
