@@ -46,10 +46,6 @@ def to_json(data) -> str:
     return json.dumps(walk(data), indent=2, allow_nan=False) + "\n"
 
 
-def ledger_records(ledger) -> list[dict]:
-    return [{k: _clean(v) for k, v in row.items()} for row in ledger.to_dict("records")]
-
-
 LEDGER_REQUIRED = ("month", "date", "path", "category", "usd")
 
 

@@ -14,8 +14,6 @@ from functools import lru_cache
 from tunecost.errors import InputError, UnknownNameError
 from tunecost.tables import load_table
 
-PRECISIONS = ("fp32", "tf32", "fp16", "bf16", "fp8", "fp4", "int8", "int4")
-
 
 @dataclass(frozen=True)
 class GPU:

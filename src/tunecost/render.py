@@ -20,8 +20,6 @@ from pathlib import Path
 
 from tunecost.errors import InputError
 
-FORMATS = ("table", "csv", "json")
-
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -8,6 +8,7 @@ import click
 
 from tunecost.errors import InputError
 from tunecost.options import format_option, output_option
+from tunecost.report import DEFAULT_DRAWS
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -241,7 +242,7 @@ def threshold(scenario, months, overrides, fmt, output, field, low, high):
 @click.option(
     "--draws",
     type=click.IntRange(1, 100_000),
-    default=2000,
+    default=DEFAULT_DRAWS,
     show_default=True,
     help="Monte Carlo draws over the scenario's ranges.",
 )

@@ -13,7 +13,6 @@ import csv
 import datetime as dt
 import math
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -184,13 +183,3 @@ def load_table(name: str) -> tuple[dict[str, Any], ...]:
         )
         raise PriceBookError("; ".join(problems[:3]) + more)
     return tuple(rows)
-
-
-def iter_tables(directory: Path) -> Iterator[tuple[str, Path]]:
-    """The known tables present in ``directory``, by name."""
-    from tunecost.schemas import SCHEMAS
-
-    for name in SCHEMAS:
-        path = directory / name
-        if path.exists():
-            yield name, path

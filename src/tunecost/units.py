@@ -30,7 +30,6 @@ if TYPE_CHECKING:  # pint is imported only when a quantity is parsed.
 HOURS_PER_MONTH = 730.0
 """Billing month in hours: 8,760 h / 12 (AWS and Azure price pages use 730 h/month)."""
 
-HOURS_PER_YEAR = 12 * HOURS_PER_MONTH
 
 _DEFINITIONS = """
 USD = [currency] = usd = dollar
