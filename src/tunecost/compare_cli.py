@@ -28,6 +28,15 @@ def _money(value) -> str:
     return "-" if value is None else human(float(value), "USD")
 
 
+def command_scenario(scenario, overrides=(), months=None):
+    """The scenario a command works on: the file given (or the bundled example), with
+    ``--set`` overrides and a ``--months`` horizon applied."""
+    from tunecost.scenario import load_scenario
+
+    sc = load_scenario(Path(scenario) if scenario else bundled_example(), overrides)
+    return sc.model_copy(update={"months": months}) if months else sc
+
+
 def compact(value: float) -> str:
     """3 significant digits with a k/M/B suffix: 3.82M, 950k, 12.5B."""
     for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
@@ -234,7 +243,6 @@ def compare(scenario, months, baseline, overrides, fmt, output, csv_path, chart_
     from tunecost.comparison import compare as run
     from tunecost.export import ledger_csv
     from tunecost.render import check_chart_path, check_output_path, write_atomic
-    from tunecost.scenario import load_scenario
 
     # Check every output location before any work, so a bad one writes nothing.
     for path, field in ((output, "--output"), (csv_path, "--csv")):
@@ -242,10 +250,7 @@ def compare(scenario, months, baseline, overrides, fmt, output, csv_path, chart_
             check_output_path(path, field)
     if chart_path:
         check_chart_path(chart_path)
-    source = Path(scenario) if scenario else bundled_example()
-    sc = load_scenario(source, overrides)
-    if months is not None:
-        sc = sc.model_copy(update={"months": months})
+    sc = command_scenario(scenario, overrides, months)
     result = run(sc, baseline=baseline)
     if draws:
         from tunecost.uncertainty import monte_carlo, ranges

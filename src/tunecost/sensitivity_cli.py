@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
+from tunecost.compare_cli import command_scenario
 from tunecost.errors import InputError
 from tunecost.options import format_option, output_option
 from tunecost.report import DEFAULT_DRAWS
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
-
-
-def _scenario(scenario, overrides, months):
-    from tunecost.compare_cli import bundled_example
-    from tunecost.scenario import load_scenario
-
-    sc = load_scenario(Path(scenario) if scenario else bundled_example(), overrides)
-    return sc.model_copy(update={"months": months}) if months else sc
 
 
 def _common(fn):
@@ -97,7 +88,7 @@ def sensitivity(scenario, months, overrides, fmt, output, metric, path_name, bas
         check_output_path(output)
     if chart_path:
         check_chart_path(chart_path)
-    sc = _scenario(scenario, overrides, months)
+    sc = command_scenario(scenario, overrides, months)
     result = tornado(sc, metric=metric, path=path_name, baseline=baseline)
     columns = ["field", "low", "high", "result_at_low", "result_at_high", "swing", "unit"]
     if fmt == "json":
@@ -175,7 +166,7 @@ def threshold(scenario, months, overrides, fmt, output, field, low, high):
 
     if output:
         check_output_path(output)
-    sc = _scenario(scenario, overrides, months)
+    sc = command_scenario(scenario, overrides, months)
     f = _check_field(sc, field)
     lo = None if low is None else _value(low, f, "--low")
     hi = None if high is None else _value(high, f, "--high")
@@ -269,7 +260,7 @@ def report(scenario, out, months, overrides, baseline, draws, seed):
     fmt = {".html": "html", ".htm": "html", ".md": "md"}.get(path.suffix.lower())
     if fmt is None:
         raise InputError(f"{path.name}: use a .html or .md file name", "--out")
-    sc = _scenario(scenario, overrides, months)
+    sc = command_scenario(scenario, overrides, months)
     result = compare(sc, baseline=baseline)
     result.ranges = list(ranges(sc))
     if result.ranges:
