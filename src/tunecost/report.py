@@ -14,9 +14,6 @@ import html
 
 from tunecost.render import human
 
-DEFAULT_DRAWS = 2000
-"""Draws for the report's certainty figures when the scenario has ranges."""
-
 
 def _png(fig) -> str:
     from tunecost.charts import figure_bytes

@@ -7,9 +7,11 @@ import click
 from tunecost.compare_cli import command_scenario
 from tunecost.errors import InputError
 from tunecost.options import format_option, output_option
-from tunecost.report import DEFAULT_DRAWS
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+REPORT_DRAWS = 2000
+"""Draws for the report's certainty figures when the scenario has ranges."""
 
 
 def _common(fn):
@@ -233,7 +235,7 @@ def threshold(scenario, months, overrides, fmt, output, field, low, high):
 @click.option(
     "--draws",
     type=click.IntRange(1, 100_000),
-    default=DEFAULT_DRAWS,
+    default=REPORT_DRAWS,
     show_default=True,
     help="Monte Carlo draws over the scenario's ranges.",
 )
