@@ -111,7 +111,7 @@ def main() -> None:
         50,
     )
     from tunecost import compare
-    from tunecost.compare_cli import bundled_example
+    from tunecost.cli.options import bundled_example
 
     example = bundled_example()
     compare(example)  # warm: imports, tables, pint registry
@@ -119,9 +119,9 @@ def main() -> None:
     for _ in range(n):
         compare(example, months=60)
     t_compare = (time.perf_counter() - t0) / n
+    from tunecost.analysis.montecarlo import monte_carlo
+    from tunecost.analysis.sensitivity import tornado
     from tunecost.scenario import load_scenario
-    from tunecost.sensitivity import tornado
-    from tunecost.uncertainty import monte_carlo
 
     ranged = load_scenario(example.parent / "support-assistant-ranges.yaml")
     ranged = ranged.model_copy(update={"months": 60})

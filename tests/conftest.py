@@ -1,13 +1,10 @@
-"""Shared fixtures: a fresh price-book cache around every test."""
+"""Shared fixtures: no price-book folder from the environment unless a test sets one."""
 
 import pytest
 
 
 @pytest.fixture(autouse=True)
-def fresh_price_book(monkeypatch):
-    from tunecost import tables
+def default_price_book(monkeypatch):
+    from tunecost.pricebook import ENV_VAR
 
-    monkeypatch.delenv(tables.ENV_VAR, raising=False)
-    tables.set_pricing_dir(None)
-    yield
-    tables.set_pricing_dir(None)
+    monkeypatch.delenv(ENV_VAR, raising=False)

@@ -13,9 +13,10 @@ from matplotlib.container import BarContainer
 from matplotlib.text import Annotation
 
 from tunecost import compare
-from tunecost.charts import comparison_figure, save_figure
-from tunecost.compare_cli import bundled_example
+from tunecost.analysis.ledger import breakeven_by_path
+from tunecost.cli.options import bundled_example
 from tunecost.errors import InputError
+from tunecost.output.charts import comparison_figure, save_figure
 from tunecost.scenario import parse_scenario
 
 CATEGORIES = ["data", "training", "inference", "hosting", "engineering", "evaluation", "monitoring"]
@@ -42,7 +43,13 @@ paths:
 
 
 def figure_of(result):
-    return comparison_figure(result.ledger, title=result.scenario.name, baseline=result.baseline)
+    # the figure shows the break-even months the analysis found in the ledger
+    return comparison_figure(
+        result.ledger,
+        title=result.scenario.name,
+        baseline=result.baseline,
+        breakeven=breakeven_by_path(result.ledger, result.baseline),
+    )
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tunecost.breakeven import breakeven_month, crossing, steady_state
-from tunecost.comparison import compare
+from tunecost.analysis.breakeven import breakeven_month, crossing, steady_state
+from tunecost.analysis.compare import compare
 from tunecost.scenario import parse_scenario
 
 HAND = {
@@ -222,16 +222,17 @@ def test_more_traffic_never_costs_less(a, b):
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.floats(0.1, 1.0))
 def test_cheaper_prices_never_cost_more(factor):
-    from tunecost.pricebook import load
+    from tunecost.pricebook import PriceBook, open_book
 
-    book = load()
-    cheaper = dataclasses.replace(
-        book,
+    book = open_book()
+    cheaper = PriceBook(
         prices=[dataclasses.replace(p, usd=p.usd * factor) for p in book.prices],
         offers=[
             dataclasses.replace(o, on_demand=o.on_demand and o.on_demand * factor)
             for o in book.offers
         ],
+        providers=book.providers,
+        directory=book.directory,
     )
     scenario = _with(2_000_000)
     base = compare(scenario, book=book).totals["total"]

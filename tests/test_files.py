@@ -8,8 +8,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from tunecost import render
 from tunecost.cli import cli
+from tunecost.output import files, tables
 
 MALICIOUS = '=HYPERLINK("http://evil.example","click")'
 
@@ -48,13 +48,13 @@ def test_ledger_csv_escapes_formula_text(tmp_path):
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1+2", "@SUM(1)", "\tx", "\rx"])
 def test_spreadsheet_safe(text):
-    assert render.spreadsheet_safe(text) == "'" + text
-    assert render.spreadsheet_safe(-1.5) == -1.5
-    assert render.spreadsheet_safe("plain") == "plain"
+    assert tables.spreadsheet_safe(text) == "'" + text
+    assert tables.spreadsheet_safe(-1.5) == -1.5
+    assert tables.spreadsheet_safe("plain") == "plain"
 
 
 def test_render_rows_csv_escapes_text_cells():
-    out = render.render_rows([{"model": "=evil()", "price": -0.0}], ["model", "price"], "csv")
+    out = tables.render_rows([{"model": "=evil()", "price": -0.0}], ["model", "price"], "csv")
     assert list(csv.reader(io.StringIO(out)))[1] == ["'=evil()", "-0.0"]
 
 
@@ -67,14 +67,14 @@ def test_interrupted_write_keeps_the_previous_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "replace", fail)
     with pytest.raises(KeyboardInterrupt):
-        render.write_atomic(target, "new contents\n")
+        files.write_atomic(target, "new contents\n")
     assert target.read_text() == "previous contents\n"
     assert [p.name for p in tmp_path.iterdir()] == ["ledger.csv"]
 
 
 def test_failure_while_writing_leaves_no_temporary_file(tmp_path):
     with pytest.raises(TypeError):  # the write itself fails: not str or bytes
-        render.write_atomic(tmp_path / "x.json", object())
+        files.write_atomic(tmp_path / "x.json", object())
     assert list(tmp_path.iterdir()) == []
 
 
@@ -88,7 +88,7 @@ def test_compare_with_a_bad_chart_name_writes_nothing(tmp_path):
 
 def test_written_file_replaces_atomically(tmp_path):
     target = tmp_path / "out.txt"
-    render.write_atomic(target, "one\n")
-    render.write_atomic(target, b"two\n")
+    files.write_atomic(target, "one\n")
+    files.write_atomic(target, b"two\n")
     assert target.read_bytes() == b"two\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tunecost.cli import cli
-from tunecost.compare_cli import bundled_example
+from tunecost.cli.options import bundled_example
 
 EXAMPLE = bundled_example()
 TRAIN = ["train", "--model", "llama-3.1-8b", "--gpu", "h100"]
@@ -340,9 +340,9 @@ def test_fuzzed_arguments_exit_0_or_2_and_never_emit_bad_numbers(command, data):
 # ---- every numeric scenario field -------------------------------------------------------
 def _numeric_scenario_fields():
     from tunecost.scenario import load_scenario
-    from tunecost.sensitivity import numeric_fields
+    from tunecost.scenario.walk import numeric_fields
 
-    return sorted(numeric_fields(load_scenario(EXAMPLE)).items())
+    return sorted((f.name, f) for f in numeric_fields(load_scenario(EXAMPLE)).values())
 
 
 def _set(data, dotted, value):

@@ -10,7 +10,12 @@ from pathlib import Path
 import pytest
 
 from tunecost.errors import InputError
-from tunecost.importers import OFFER_COLUMNS, PRICE_COLUMNS, import_litellm, import_skypilot
+from tunecost.pricebook.importers import (
+    OFFER_COLUMNS,
+    PRICE_COLUMNS,
+    import_litellm,
+    import_skypilot,
+)
 
 FIXTURES = Path(__file__).parent / "data" / "fixtures"
 LITELLM = FIXTURES / "litellm_small.json"
@@ -217,7 +222,7 @@ def _write(tmp_path: Path, name: str, data: bytes) -> Path:
 def test_litellm_given_a_csv_says_it_expected_litellm_json():
     with pytest.raises(InputError) as info:
         import_litellm(SKY_AWS)
-    assert info.value.field == "FILE"
+    assert info.value.field == "path"
     assert "is not JSON (line 1)" in str(info.value)
     assert f"expected {LITELLM_EXPECTS}" in str(info.value)
 
@@ -234,7 +239,7 @@ def test_skypilot_given_json_says_it_expected_a_vms_csv():
     with pytest.raises(InputError) as info:
         import_skypilot(LITELLM, provider="aws")
     msg = str(info.value)
-    assert info.value.field == "FILE"
+    assert info.value.field == "path"
     assert "lacks column(s) InstanceType, AcceleratorName, AcceleratorCount, Price, Region" in msg
     assert f"expected {SKYPILOT_EXPECTS}" in msg
 
@@ -257,7 +262,7 @@ def test_an_empty_file_says_what_was_expected(tmp_path, importer, expects):
 def test_a_folder_says_what_was_expected(tmp_path, importer, expects):
     with pytest.raises(InputError) as info:
         importer(tmp_path)
-    assert str(info.value) == f"FILE: {tmp_path} is a folder; expected {expects}"
+    assert str(info.value) == f"path: {tmp_path} is a folder; expected {expects}"
 
 
 @pytest.mark.parametrize(
@@ -268,7 +273,7 @@ def test_a_non_utf8_file_says_what_was_expected(tmp_path, importer, expects):
     path = _write(tmp_path, "latin1.csv", "InstanceType,Région\nprix,1\n".encode("latin-1"))
     with pytest.raises(InputError) as info:
         importer(path)
-    assert str(info.value) == f"FILE: {path} is not UTF-8 text; expected {expects}"
+    assert str(info.value) == f"path: {path} is not UTF-8 text; expected {expects}"
 
 
 @pytest.mark.parametrize("importer", [import_litellm, import_skypilot])

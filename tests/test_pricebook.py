@@ -1,4 +1,4 @@
-"""The price book (pricebook.py): unit conversion, dates, tiers, GPU offers, staleness
+"""The price book (tunecost.pricebook): unit conversion, dates, tiers, GPU offers, staleness
 warnings, the validator on the shipped book and on broken copies of it, and a schema test
 over every shipped table."""
 
@@ -13,10 +13,20 @@ from pathlib import Path
 
 import pytest
 
-from tunecost import hardware, pricebook, tables
 from tunecost.errors import InputError, PriceBookError, UnknownNameError
-from tunecost.pricebook import GPUOffer, Price, PriceBook, in_effect, unit_factor, validate
-from tunecost.schemas import SCHEMAS
+from tunecost.pricebook import (
+    ENV_VAR,
+    GPUOffer,
+    Price,
+    PriceBook,
+    find_pricing_dir,
+    in_effect,
+    open_book,
+    unit_factor,
+    validate,
+)
+from tunecost.pricebook.reading import read_rows
+from tunecost.pricebook.schemas import SCHEMAS
 
 PRICING = Path(__file__).parents[1] / "pricing"
 TODAY = dt.date.today()
@@ -232,7 +242,7 @@ def test_price_refuses_a_model_sold_by_two_providers_unless_one_is_named():
     )
     with pytest.raises(InputError) as info:
         book.price("shared", "input")
-    assert info.value.field == "--provider"
+    assert info.value.field == "provider"
     assert "acme, beta" in str(info.value)
     assert book.price("shared", "input", provider="beta").price == 0.20
     assert book.price("shared", "input", provider="ACME").price == 0.15
@@ -242,7 +252,7 @@ def test_price_refuses_a_kind_the_model_does_not_have():
     with pytest.raises(InputError) as info:
         _tiered_book().price("gem", "cache_write")
     assert "no cache_write price for gem" in str(info.value)
-    assert info.value.field == "--model"
+    assert info.value.field == "model"
 
 
 def test_price_of_an_unknown_model_suggests_close_names_never_zero():
@@ -257,7 +267,7 @@ def test_price_with_an_unknown_provider_suggests_close_names():
     with pytest.raises(UnknownNameError) as info:
         book.price("m-1", "input", provider="acmee")
     assert info.value.suggestions[0] == "acme"
-    assert info.value.field == "--provider"
+    assert info.value.field == "provider"
 
 
 def test_price_with_a_provider_that_does_not_sell_the_model():
@@ -330,7 +340,7 @@ def test_gpu_offer_unknown_provider_suggests_close_names():
 def test_gpu_offer_unknown_offer_suggests_close_names():
     with pytest.raises(UnknownNameError) as info:
         _gpu_book().gpu_offer("h100-sxm", offer="a.8xx")
-    assert info.value.field == "--offer"
+    assert info.value.field == "offer"
     assert "a.8x" in info.value.suggestions
 
 
@@ -418,9 +428,9 @@ def test_validate_the_shipped_book_is_clean():
 
 
 def test_shipped_book_loads_and_prices_in_canonical_units():
-    book = pricebook.load()
+    book = open_book()
     # the book in use (the checkout's, or the copy a wheel installed) is this repo's book
-    assert book.directory.resolve() == tables.pricing_dir().resolve()
+    assert book.directory.resolve() == find_pricing_dir().resolve()
     for name in ("api_models.csv", "gpu_offers.csv", "gpus.csv"):
         assert (book.directory / name).read_bytes() == (PRICING / name).read_bytes()
     p = book.price("gpt-4.1-mini", "input", as_of=TODAY)
@@ -441,21 +451,19 @@ def test_a_per_thousand_tokens_row_loads_to_the_same_usd_per_token(tmp_path):
 
     folder = _broken_copy(tmp_path, "api_models.csv", edit)
     assert validate(folder) == []
-    tables.set_pricing_dir(folder)
-    p = pricebook.load().price("gpt-4.1-mini", "input", provider="openai")
+    p = open_book(folder).price("gpt-4.1-mini", "input", provider="openai")
     assert p.unit == "USD/1K tokens"
     assert p.usd == pytest.approx(0.4e-6)
 
 
-def test_set_pricing_dir_after_a_load_reads_the_new_folder(tmp_path):
-    # set_pricing_dir: "Use path as the price book for the rest of the process".
+def test_another_folder_after_a_load_reads_the_new_folder(tmp_path):
+    # one book per folder: the default book loaded first does not hide another folder's
     def edit(rows):
         _set(rows, _index(rows, model="gpt-4.1-mini", kind="input"), "price", "0.45")
 
     folder = _broken_copy(tmp_path, "api_models.csv", edit)
-    assert pricebook.load().price("gpt-4.1-mini", "input").price == 0.4
-    tables.set_pricing_dir(folder)
-    assert pricebook.load().price("gpt-4.1-mini", "input").price == 0.45
+    assert open_book().price("gpt-4.1-mini", "input").price == 0.4
+    assert open_book(folder).price("gpt-4.1-mini", "input").price == 0.45
 
 
 # ---- where the tables are read from ------------------------------------------------------
@@ -468,35 +476,32 @@ def test_the_wheel_ships_the_pricing_folder_inside_the_package():
 
 
 def test_pricing_dir_uses_tables_shipped_inside_the_package(tmp_path, monkeypatch):
-    # an installed wheel: site-packages/tunecost/pricing next to tables.py
+    # an installed wheel: site-packages/tunecost/pricing inside the package
     package = tmp_path / "site-packages" / "tunecost"
     shutil.copytree(PRICING, package / "pricing")
-    monkeypatch.setattr(tables, "__file__", str(package / "tables.py"))
-    assert tables.pricing_dir() == (package / "pricing").resolve()
+    assert find_pricing_dir(package_dir=package.resolve()) == (package / "pricing").resolve()
 
 
 def test_pricing_dir_falls_back_to_the_checkout(monkeypatch):
-    # an editable install: tables.py lives in the checkout's src/tunecost, no package copy
-    monkeypatch.setattr(tables, "__file__", str(PRICING.parent / "src" / "tunecost" / "tables.py"))
-    assert tables.pricing_dir().resolve() == PRICING.resolve()
+    # an editable install: the package is the checkout's src/tunecost, no package copy
+    package = PRICING.parent / "src" / "tunecost"
+    assert find_pricing_dir(package_dir=package).resolve() == PRICING.resolve()
 
 
 def test_pricing_dir_without_any_book_says_how_to_point_at_one(tmp_path, monkeypatch):
     package = tmp_path / "lib" / "site-packages" / "tunecost"
     package.mkdir(parents=True)
-    monkeypatch.setattr(tables, "__file__", str(package / "tables.py"))
     with pytest.raises(PriceBookError, match=r"the price book is missing.*TUNECOST_PRICING_DIR"):
-        tables.pricing_dir()
+        find_pricing_dir(package_dir=package)
 
 
 def test_pricing_dir_override_wins_over_the_environment(tmp_path, monkeypatch):
     env_dir, opt_dir = tmp_path / "env", tmp_path / "opt"
     env_dir.mkdir()
     opt_dir.mkdir()
-    monkeypatch.setenv(tables.ENV_VAR, str(env_dir))
-    assert tables.pricing_dir() == env_dir
-    tables.set_pricing_dir(opt_dir)
-    assert tables.pricing_dir() == opt_dir
+    monkeypatch.setenv(ENV_VAR, str(env_dir))
+    assert find_pricing_dir() == env_dir
+    assert find_pricing_dir(opt_dir) == opt_dir
 
 
 # ---- validate on broken copies: one class of problem each --------------------------------
@@ -650,7 +655,7 @@ SOURCE_COLUMN = {name: "source_url" for name in SCHEMAS} | {"providers.csv": "pr
 
 @pytest.mark.parametrize("name", sorted(SCHEMAS))
 def test_every_shipped_row_has_a_source_and_a_retrieved_date_not_in_the_future(name):
-    rows, problems = tables.read_rows(PRICING / name, SCHEMAS[name])
+    rows, problems = read_rows(PRICING / name, SCHEMAS[name])
     assert problems == []
     assert len(rows) >= 5
     source = SOURCE_COLUMN[name]
@@ -664,7 +669,7 @@ def test_every_shipped_row_has_a_source_and_a_retrieved_date_not_in_the_future(n
 
 
 def test_api_models_has_at_least_40_models_across_7_providers():
-    rows, _ = tables.read_rows(PRICING / "api_models.csv", SCHEMAS["api_models.csv"])
+    rows, _ = read_rows(PRICING / "api_models.csv", SCHEMAS["api_models.csv"])
     models = {(r["provider"], r["model"]) for r in rows}
     providers = {r["provider"] for r in rows}
     assert len({m for _, m in models}) >= 40
@@ -679,13 +684,13 @@ def test_api_models_has_at_least_40_models_across_7_providers():
 
 
 def test_finetune_prices_cover_at_least_5_providers():
-    rows, _ = tables.read_rows(PRICING / "finetune_prices.csv", SCHEMAS["finetune_prices.csv"])
+    rows, _ = read_rows(PRICING / "finetune_prices.csv", SCHEMAS["finetune_prices.csv"])
     assert len({r["provider"] for r in rows}) >= 5
 
 
 def test_gpu_offers_cover_8_providers_and_the_required_gpus():
-    rows, _ = tables.read_rows(PRICING / "gpu_offers.csv", SCHEMAS["gpu_offers.csv"])
+    rows, _ = read_rows(PRICING / "gpu_offers.csv", SCHEMAS["gpu_offers.csv"])
     assert len({r["provider"] for r in rows}) >= 8
     assert {"aws", "gcp", "azure"} <= {r["provider"] for r in rows}
-    gpus = {hardware.resolve_gpu_id(r["gpu"]) for r in rows}
+    gpus = {open_book().gpus.resolve(r["gpu"]) for r in rows}
     assert {"a100-80gb", "h100-sxm", "h200", "l4", "l40s", "b200"} <= gpus

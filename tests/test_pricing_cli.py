@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tunecost import tables
 from tunecost.cli import cli
-from tunecost.schemas import SCHEMAS
-from tunecost.tables import read_rows
+from tunecost.pricebook import find_pricing_dir
+from tunecost.pricebook.reading import read_rows
+from tunecost.pricebook.schemas import SCHEMAS
 
 PRICING = Path(__file__).parents[1] / "pricing"
 FIXTURES = Path(__file__).parent / "data" / "fixtures"
@@ -289,7 +289,7 @@ def test_validate_the_shipped_book():
     r = run("pricing", "validate")
     assert r.exit_code == 0, r.output
     assert r.stdout.strip().endswith("price book OK")
-    assert str(tables.pricing_dir()) in r.stdout
+    assert str(find_pricing_dir()) in r.stdout
 
 
 def test_validate_a_broken_copy_prints_one_line_per_problem(tmp_path):

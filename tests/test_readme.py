@@ -53,8 +53,8 @@ def test_quick_start_is_what_ci_runs():
 def test_generated_docs_are_current(script):
     import importlib.util
 
-    path = ROOT / "benchmarks" / script
+    path = ROOT / "tools" / script
     spec = importlib.util.spec_from_file_location(script[:-3], path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert module.TARGET.read_text() == module.render(), f"run python benchmarks/{script}"
+    assert module.TARGET.read_text() == module.render(), f"run python tools/{script}"

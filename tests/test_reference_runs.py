@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from tunecost.api import estimate_training
-from tunecost.calibration import compare_serving, compare_training, median_abs_error
+from tunecost.analysis.calibration import compare_serving, compare_training, median_abs_error
+from tunecost.compute.estimates import estimate_training
 
 DATA = Path(__file__).parent / "data"
 TRAINING = compare_training(DATA / "reference_training_runs.csv")
@@ -86,8 +86,8 @@ def test_finetune_rows_are_bounded_by_their_data():
 def test_docs_accuracy_table_is_current():
     import importlib.util
 
-    path = Path(__file__).parents[1] / "benchmarks" / "reference_errors.py"
+    path = Path(__file__).parents[1] / "tools" / "reference_errors.py"
     spec = importlib.util.spec_from_file_location("reference_errors", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert module.TARGET.read_text() == module.render(), "run benchmarks/reference_errors.py"
+    assert module.TARGET.read_text() == module.render(), "run tools/reference_errors.py"

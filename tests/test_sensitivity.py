@@ -11,11 +11,13 @@ import yaml
 from click.testing import CliRunner
 
 from tunecost import compare
+from tunecost.analysis.sensitivity import tornado
+from tunecost.analysis.threshold import threshold
 from tunecost.cli import cli
-from tunecost.compare_cli import bundled_example
+from tunecost.cli.options import bundled_example
 from tunecost.errors import InputError
 from tunecost.scenario import load_scenario, parse_scenario
-from tunecost.sensitivity import numeric_fields, threshold, tornado
+from tunecost.scenario.walk import numeric_fields
 
 EXAMPLE = bundled_example()
 
@@ -58,9 +60,9 @@ def test_sensitivity_on_the_bundled_example_is_fast(scenario):
     result = tornado(scenario, metric="breakeven-month", path="llama-8b-lora-selfhost")
     assert time.perf_counter() - t0 < 1.0
     related = [
-        n
-        for n in numeric_fields(scenario)
-        if not n.startswith("paths.") or n.split(".")[1] in ("prompt-api", "llama-8b-lora-selfhost")
+        a
+        for a in numeric_fields(scenario)
+        if a[0] != "paths" or a[1] in ("prompt-api", "llama-8b-lora-selfhost")
     ]
     assert len(result.rows) == len(related) > 30
 
@@ -282,7 +284,7 @@ def test_engineer_rate_per_month_is_refused():
 
 
 def test_a_range_on_examples_runs():
-    from tunecost.uncertainty import monte_carlo
+    from tunecost.analysis.montecarlo import monte_carlo
 
     data = yaml.safe_load(EXAMPLE.read_text())
     data["paths"][1]["data"]["examples"] = {"low": 2000, "high": 10000}

@@ -5,9 +5,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tunecost.architectures import Architecture
+from tunecost.compute import memory as mem
+from tunecost.compute import roofline as rf
 from tunecost.compute import serving as sv
-from tunecost.hardware import GPU
+from tunecost.pricebook.gpus import GPU
+from tunecost.pricebook.models import Architecture
 
 TOY = Architecture(
     id="toy",
@@ -37,38 +39,38 @@ IDEAL = {"mem_eff": 1.0, "compute_eff": 1.0}
 
 def test_kv_bytes_per_sequence():
     # 10 layers x 2 x 10 heads x 100 dims x 2 bytes = 40,000 bytes per token
-    assert sv.kv_bytes_per_sequence(TOY, 100) == pytest.approx(4e6)
-    assert sv.kv_bytes_per_sequence(TOY, 100, "fp8") == pytest.approx(2e6)
+    assert mem.kv_bytes_per_sequence(TOY, 100) == pytest.approx(4e6)
+    assert mem.kv_bytes_per_sequence(TOY, 100, "fp8") == pytest.approx(2e6)
 
 
 def test_decode_memory_bound_at_batch_1():
     # weights 2e9 B + KV 4e6 B over 1e12 B/s = 2.004 ms; math 2.004e9 FLOP / 1e14 = 20 us
-    t = sv.decode_step_seconds(TOY, CHIP, 1, 100, **IDEAL)
+    t = rf.decode_step_seconds(TOY, CHIP, 1, 100, **IDEAL)
     assert t == pytest.approx(2.004e-3)
 
 
 def test_decode_at_batch_100():
     # memory 2e9 + 100 x 4e6 = 2.4e9 B -> 2.4 ms; math 100 x (2e9 + 4e6) = 2.004e11 -> 2.004 ms
-    t = sv.decode_step_seconds(TOY, CHIP, 100, 100, **IDEAL)
+    t = rf.decode_step_seconds(TOY, CHIP, 100, 100, **IDEAL)
     assert t == pytest.approx(2.4e-3)
 
 
 def test_prefill_worked_example():
     # 2 x 1e9 x 100 + attention 2 x 1000 x 100 x (10 x 100) = 2.002e11 FLOP -> 2.002 ms
-    assert sv.prefill_seconds(TOY, CHIP, 100, **IDEAL) == pytest.approx(2.002e-3)
+    assert rf.prefill_seconds(TOY, CHIP, 100, **IDEAL) == pytest.approx(2.002e-3)
 
 
 def test_allreduce_ring():
     # 2 (2-1)/2 x 1e6 B / (100e9 / 2) = 20 us, no latency
     # 2 (2-1)/2 x 1e6 B / (100e9 / 2) = 20 us, plus NCCL latency 6.6 + 0.6 x 2 = 7.8 us
-    assert sv.allreduce_seconds(1e6, 2, 100e9, efficiency=1.0) == pytest.approx(2.78e-5)
-    assert sv.allreduce_seconds(1e6, 1, 100e9) == 0
+    assert rf.allreduce_seconds(1e6, 2, 100e9, efficiency=1.0) == pytest.approx(2.78e-5)
+    assert rf.allreduce_seconds(1e6, 1, 100e9) == 0
 
 
 def test_weight_bytes():
-    assert sv.weight_bytes(1e9, "bf16") == 2e9
-    assert sv.weight_bytes(1e9, "fp8") == 1e9
-    assert sv.weight_bytes(1e9, "fp4") == pytest.approx(0.5625e9)
+    assert mem.weight_bytes(1e9, "bf16") == 2e9
+    assert mem.weight_bytes(1e9, "fp8") == 1e9
+    assert mem.weight_bytes(1e9, "fp4") == pytest.approx(0.5625e9)
 
 
 def test_moe_weights_read_grow_with_batch():
@@ -88,7 +90,7 @@ def test_moe_weights_read_grow_with_batch():
     # total = shared + 8 e, active = shared + 2 e -> e = 34e9 / 6, shared = 13e9 - 2e
     assert expert == pytest.approx(34e9 / 6)
     assert shared == pytest.approx(13e9 - 2 * 34e9 / 6)
-    reads = sv.weights_read_per_step(moe, np.array([1, 4, 1000]), "bf16")
+    reads = rf.weights_read_per_step(moe, np.array([1, 4, 1000]), "bf16")
     # batch 1 reads shared + 2 experts = active params
     assert reads[0] == pytest.approx(2 * 13e9)
     assert reads[1] > reads[0]
@@ -130,5 +132,5 @@ def test_more_traffic_never_fewer_replicas(a, b):
 
 def test_throughput_rises_with_batch():
     b = np.arange(1, 50)
-    t = sv.decode_step_seconds(TOY, CHIP, b, 200)
+    t = rf.decode_step_seconds(TOY, CHIP, b, 200)
     assert np.all(np.diff(b / t) > 0)

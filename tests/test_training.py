@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tunecost.architectures import Architecture, generic_architecture
 from tunecost.compute import training as tr
+from tunecost.compute import training_memory as tm
+from tunecost.pricebook.models import Architecture, generic_architecture
 
 # A toy model small enough to check on paper.
 TOY = Architecture(
@@ -49,34 +50,34 @@ def test_memory_full_worked_example():
     # state 16 B x 1e9 / 4 GPUs = 4e9; activations 2 layers x 34 x 100 x 1024 = 6,963,200;
     # logits 4 x 100 x 1000 = 400,000; activations split over 4 GPUs by tensor parallelism
     # -> 4e9 + 7,363,200 / 4 = 4,001,840,800 bytes
-    m = tr.memory_per_gpu(TOY, "full", 4, 100, recompute=False)
+    m = tm.memory_per_gpu(TOY, "full", 4, 100, recompute=False)
     assert m == pytest.approx(4_001_840_800)
 
 
 def test_memory_recompute_keeps_checkpoints_plus_one_layer():
     # (2 layers x 2 x 100 x 1024 + 34 x 100 x 1024 + logits 400,000) / 8-way split
-    m = tr.memory_per_gpu(TOY, "full", math.inf, 100, recompute=True)
+    m = tm.memory_per_gpu(TOY, "full", math.inf, 100, recompute=True)
     assert m == pytest.approx((2 * 2 * 102_400 + 34 * 102_400 + 400_000) / 8)
 
 
 def test_lora_adapter_params_worked_example():
     # per layer: q (1024+1024) + k,v 2 x (1024+256) + o (1024+1024) + MLP 3 x (1024+4096)
     # = 22,016; x rank 8 x 2 layers = 352,256
-    assert tr.lora_adapter_params(TOY, rank=8) == 352_256
+    assert tm.lora_adapter_params(TOY, rank=8) == 352_256
 
 
 def test_qlora_bytes_per_param():
-    assert tr.BYTES_PER_PARAM["qlora"] == pytest.approx(4.127 / 8)
+    assert tm.BYTES_PER_PARAM["qlora"] == pytest.approx(4.127 / 8)
 
 
 def test_min_gpus_worked_example():
     # activations 6,963,200 + logits 400,000 = 7,363,200 bytes on one GPU
     # 40 GB x 0.9 = 36e9 >= 16e9 + 7,363,200 -> 1 GPU
-    assert tr.min_gpus_to_fit(TOY, "full", 40e9, 100, recompute=False) == 1
+    assert tm.min_gpus_to_fit(TOY, "full", 40e9, 100, recompute=False) == 1
     # 8 GB x 0.9 = 7.2e9: 2 GPUs need 8e9 + 3.7e6; 3 GPUs need 5.33e9 + 2.5e6 -> 3 GPUs
-    assert tr.min_gpus_to_fit(TOY, "full", 8e9, 100, recompute=False) == 3
+    assert tm.min_gpus_to_fit(TOY, "full", 8e9, 100, recompute=False) == 3
     # activations / 8 (~0.5 MB with recompute) larger than the GPU -> cannot fit at any count
-    assert tr.min_gpus_to_fit(TOY, "full", 1e5, 100) == math.inf
+    assert tm.min_gpus_to_fit(TOY, "full", 1e5, 100) == math.inf
 
 
 def test_generic_architecture_matches_7b_shape():
@@ -101,6 +102,6 @@ def test_more_tokens_never_fewer_gpu_hours(t1, t2, method):
 
 @given(st.integers(1, 64), st.sampled_from(tr.METHODS))
 def test_more_gpus_never_more_memory_per_gpu(g, method):
-    a = tr.memory_per_gpu(TOY, method, g, 512)
-    b = tr.memory_per_gpu(TOY, method, g + 1, 512)
+    a = tm.memory_per_gpu(TOY, method, g, 512)
+    b = tm.memory_per_gpu(TOY, method, g + 1, 512)
     assert b <= a

@@ -11,11 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tunecost import compare
-from tunecost.breakeven import breakeven_month
+from tunecost.analysis.breakeven import breakeven_month, breakeven_months
+from tunecost.analysis.montecarlo import monte_carlo
 from tunecost.cli import cli
-from tunecost.compare_cli import bundled_example
+from tunecost.cli.options import bundled_example
 from tunecost.scenario import parse_scenario
-from tunecost.uncertainty import _walk, breakeven_months, monte_carlo, point, ranges
+from tunecost.scenario.walk import map_ranges, point, ranges
 
 BASE = yaml.safe_load(bundled_example().read_text())
 
@@ -64,7 +65,7 @@ def test_draws_match_a_plain_loop_over_draws():
     values = {name: dist.sample(rng, n) for name, dist in ranges(s).items()}
     loop = np.array(
         [
-            compare(_walk(s, lambda _d, name, i=i: float(values[name][i])))
+            compare(map_ranges(s, lambda _d, name, i=i: float(values[name][i])))
             .totals["total"]
             .to_numpy()
             for i in range(n)

@@ -4,8 +4,8 @@ The package imports nothing heavy at start-up; the API is loaded on first use::
 
     from tunecost import compare, estimate_training, estimate_serving
 
-    result = compare("examples/support-assistant.yaml")
-    result.ledger, result.totals, result.breakeven, result.plot("cost.png")
+    result = compare("examples/support-assistant.yaml", draws=1000)
+    result.ledger, result.totals, result.breakeven, result.monte_carlo, result.plot("cost.png")
 """
 
 from __future__ import annotations
@@ -17,15 +17,15 @@ __all__ = ["__version__", "compare", "estimate_serving", "estimate_training", "l
 
 def __getattr__(name: str):
     if name in ("estimate_training", "estimate_serving"):
-        from tunecost import api
+        from tunecost.compute import estimates
 
-        return getattr(api, name)
+        return getattr(estimates, name)
     if name == "compare":
-        from tunecost.comparison import compare
+        from tunecost.analysis.compare import compare
 
         return compare
     if name == "load_scenario":
-        from tunecost.scenario import load_scenario
+        from tunecost.scenario.loading import load_scenario
 
         return load_scenario
     raise AttributeError(f"module 'tunecost' has no attribute {name!r}")

@@ -7,7 +7,8 @@ answered as asked (exit 2). ``TunecostError`` is any other known failure (exit 1
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 
 class TunecostError(Exception):
@@ -17,29 +18,39 @@ class TunecostError(Exception):
 class InputError(TunecostError):
     """Bad input: a value, unit, name or file the user supplied (exit code 2).
 
-    ``field`` names the option or scenario field at fault so the message can say
-    where to look.
+    ``field`` names the parameter or scenario field at fault so the message can say
+    where to look. The library speaks its own names (``gpus``, ``tpot_slo``,
+    ``paths.x.serving.gpus``); the command line shows its option for a name it knows
+    (``--gpus``). ``absolute`` marks a field named from the top of the scenario.
     """
 
-    def __init__(self, message: str, field: str | None = None):
+    def __init__(self, message: str, field: str | None = None, *, absolute: bool = False):
         self.field = field
         self.message = message
+        self.absolute = absolute
         super().__init__(f"{field}: {message}" if field else message)
 
-    def relabel(self, prefix: str, renames: dict[str, str] | None = None) -> InputError:
-        """The same error reported against a scenario field: ``--gpus`` under prefix
-        ``paths.x.serving`` becomes ``paths.x.serving.gpus``. Fields that are not
-        command-line options are kept."""
-        if not (self.field or "").startswith("--"):
+    def under(self, prefix: str) -> InputError:
+        """The same error placed in a scenario: a field named relative to the call that
+        raised it (``gpus`` from the serving estimator) is put under ``prefix``
+        (``paths.x.serving.gpus``). An error without a field, or one that already names
+        its place in the scenario (``absolute``), is returned as it is."""
+        if not self.field or self.absolute:
             return self
-        name = self.field.lstrip("-").replace("-", "_")
-        name = (renames or {}).get(name, name)
-        err = type(self).__new__(type(self))
-        InputError.__init__(err, self.message, f"{prefix}.{name}")
-        err.__dict__.update(
-            {k: v for k, v in self.__dict__.items() if k not in ("field", "message", "args")}
-        )
+        err = type(self).__new__(type(self))  # subclasses keep their attributes (suggestions)
+        err.__dict__.update(self.__dict__)
+        InputError.__init__(err, self.message, f"{prefix}.{self.field}", absolute=True)
         return err
+
+
+@contextmanager
+def within(prefix: str) -> Iterator[None]:
+    """Report input errors raised inside the block under ``prefix`` (see
+    :meth:`InputError.under`)."""
+    try:
+        yield
+    except InputError as exc:
+        raise exc.under(prefix) from None
 
 
 class UnitError(InputError):

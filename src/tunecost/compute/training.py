@@ -28,11 +28,17 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
-from tunecost.architectures import Architecture
+from tunecost.compute.training_memory import (
+    DEFAULT_LORA_RANK,
+    memory_per_gpu,
+    min_gpus_to_fit,
+)
 from tunecost.errors import InputError
-from tunecost.hardware import GPU
+from tunecost.pricebook.gpus import GPU
+from tunecost.pricebook.models import Architecture
+from tunecost.vocabulary import TRAINING_METHODS
 
-METHODS = ("pretrain", "full", "lora", "qlora")
+METHODS = TRAINING_METHODS
 
 FLOPS_PER_PARAM_TOKEN = {"pretrain": 6.0, "full": 6.0, "lora": 4.0, "qlora": 4.0}
 """Training FLOPs per active parameter per token. 6 = 2 forward + 4 backward [1];
@@ -42,30 +48,6 @@ LoRA and QLoRA skip the weight-gradient half of the backward pass for the frozen
 RECOMPUTE_FLOPS_PER_PARAM_TOKEN = 2.0
 """Full activation recomputation repeats the forward pass: +2 N D [2]."""
 
-BYTES_PER_PARAM = {"pretrain": 16.0, "full": 16.0, "lora": 2.0, "qlora": (4 + 0.127) / 8}
-"""Model-state bytes per base parameter: mixed-precision Adam 16 [3]; LoRA keeps the
-frozen base in bf16, 2 [4]; QLoRA keeps it in NF4 with double quantisation,
-4.127 bits [5]."""
-
-ADAPTER_BYTES_PER_PARAM = 16.0
-"""LoRA adapters train with mixed-precision Adam like any weight [3]."""
-
-ACTIVATION_BYTES_PER_SBH = 34.0
-"""Per layer, per token, per unit of hidden size, 16-bit, no recomputation and
-FlashAttention (no s^2 term) [2][6]."""
-
-CHECKPOINT_BYTES_PER_SBH = 2.0
-"""With full recomputation each layer keeps only its 16-bit input [2]."""
-
-LOGIT_BYTES_PER_TOKEN_VOCAB = 4.0
-"""The output logits are kept in fp32 for the loss (as Hugging Face Transformers' and
-Megatron-LM's cross-entropy do), 4 bytes per token per vocabulary entry."""
-
-USABLE_MEMORY_FRACTION = 0.9
-"""Share of a GPU's memory a run can plan to use; the rest goes to the CUDA context,
-allocator fragmentation and communication buffers. The same margin as vLLM's default
-``gpu_memory_utilization=0.9`` (vLLM engine arguments documentation)."""
-
 DEFAULT_RECOMPUTE = {"pretrain": False, "full": True, "lora": True, "qlora": True}
 """Activation (gradient) checkpointing: on by default for fine-tuning, where one node's
 memory is the limit (artidoro/qlora ``qlora.py``: ``gradient_checkpointing`` default
@@ -73,15 +55,6 @@ True, "You want to use this"; Hugging Face TRL turns it on by default since v0.2
 PEFT's ``prepare_model_for_kbit_training`` too); off for pretraining at scale, where
 selective recomputation costs little [2]. It changes memory, not the MFU-based time:
 the MFU defaults were measured on stacks that already made this choice."""
-
-TENSOR_PARALLEL_MAX = 8
-"""Tensor and sequence parallelism stays inside one node of 8 NVLink-connected GPUs
-(Megatron-LM practice; Narayanan et al., arXiv:2104.04473, sec. 3.3), splitting
-activations 8 ways at most [2]."""
-
-DEFAULT_LORA_RANK = 8
-"""LoRA rank: Hugging Face PEFT's ``LoraConfig`` default (r=8); the adapters' memory is
-small either way (0.2% of an 8B model at rank 8)."""
 
 PRETRAIN_SEQ_LEN = 4096
 """Default sequence length for activation memory when pretraining: Llama 2's pretraining
@@ -187,93 +160,6 @@ def gpu_hours(flops, peak_flops_per_gpu, mfu):
     return flops / (peak_flops_per_gpu * mfu * 3600.0)
 
 
-def lora_adapter_params(arch: Architecture, rank: int = DEFAULT_LORA_RANK) -> float:
-    """Trainable LoRA parameters: ``r (d_in + d_out)`` per adapted matrix [4].
-
-    Adapters on q, k, v, o and the MLP projections of every layer; for a mixture of
-    experts only the attention and the always-active part are counted (adapters on
-    every expert are rare).
-    """
-    h = arch.hidden_size
-    q = (arch.attention_heads or h // 128) * arch.head_size
-    kv = (arch.kv_heads or arch.attention_heads or h // 128) * arch.head_size
-    inter = arch.intermediate_size or 4 * h
-    attn = (h + q) + 2 * (h + kv) + (q + h)
-    mlp = 0 if arch.is_moe else 3 * (h + inter)
-    return float(rank * arch.layers * (attn + mlp))
-
-
-def activation_bytes(arch: Architecture, seq_len, micro_batch=1, recompute=False):
-    """Activation memory of one micro-batch on one GPU [bytes].
-
-    Without recomputation: ``L s b h 34`` [2][6]. With full recomputation:
-    ``L s b h 2`` for the checkpoints plus one layer's full activations ``s b h 34``.
-    Plus the fp32 logits, ``4 s b V``.
-    """
-    sbh = seq_len * micro_batch * arch.hidden_size
-    if recompute:
-        layers = arch.layers * CHECKPOINT_BYTES_PER_SBH * sbh + ACTIVATION_BYTES_PER_SBH * sbh
-    else:
-        layers = arch.layers * ACTIVATION_BYTES_PER_SBH * sbh
-    logits = LOGIT_BYTES_PER_TOKEN_VOCAB * seq_len * micro_batch * (arch.vocab_size or 32000)
-    return layers + logits
-
-
-def memory_per_gpu(
-    arch: Architecture,
-    method,
-    gpus,
-    seq_len,
-    *,
-    micro_batch=1,
-    recompute=False,
-    lora_rank=DEFAULT_LORA_RANK,
-):
-    """Peak training memory per GPU [bytes].
-
-    ``M = b_m N / g + 16 A + activations / t``: model state ``b_m`` bytes per base
-    parameter (16 full, 2 LoRA, 0.516 QLoRA) sharded over ``g`` GPUs (ZeRO-3 / FSDP
-    [3]); LoRA adapters ``A`` with their Adam state; activations of one micro-batch
-    split over ``t = min(g, 8)`` GPUs by tensor and sequence parallelism inside one
-    NVLink node [2].
-    """
-    state = BYTES_PER_PARAM[method] * arch.params_total / gpus
-    adapters = 0.0
-    if method in ("lora", "qlora"):
-        adapters = ADAPTER_BYTES_PER_PARAM * lora_adapter_params(arch, lora_rank)
-    tp = min(gpus, TENSOR_PARALLEL_MAX)
-    return state + adapters + activation_bytes(arch, seq_len, micro_batch, recompute) / tp
-
-
-def min_gpus_to_fit(
-    arch: Architecture,
-    method,
-    gpu_memory_bytes,
-    seq_len,
-    *,
-    micro_batch=1,
-    recompute=False,
-    lora_rank=DEFAULT_LORA_RANK,
-    usable=USABLE_MEMORY_FRACTION,
-):
-    """Fewest GPUs whose memory holds the run, or ``math.inf`` if none can.
-
-    Tries 1 to 8 GPUs, then solves ``b_m N / g + fixed <= usable x memory`` for the
-    smallest whole ``g`` with activations split 8 ways.
-    """
-    budget = usable * gpu_memory_bytes
-    kw = {"micro_batch": micro_batch, "recompute": recompute, "lora_rank": lora_rank}
-    for g in range(1, TENSOR_PARALLEL_MAX + 1):
-        if memory_per_gpu(arch, method, g, seq_len, **kw) <= budget:
-            return g
-    state = BYTES_PER_PARAM[method] * arch.params_total
-    fixed = memory_per_gpu(arch, method, math.inf, seq_len, **kw)  # activations / 8
-    room = budget - fixed
-    if room <= 0:
-        return math.inf
-    return max(TENSOR_PARALLEL_MAX + 1, math.ceil(state / room - 1e-9))
-
-
 @dataclass
 class TrainingEstimate:
     """Result of :func:`estimate_training`; every figure in canonical units."""
@@ -347,9 +233,7 @@ def estimate_training(
     TrainingEstimate
     """
     if method not in METHODS:
-        raise InputError(
-            f"unknown method {method!r}; choose one of {', '.join(METHODS)}", "--method"
-        )
+        raise InputError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}", "method")
     if recompute is None:
         recompute = DEFAULT_RECOMPUTE[method]
     if seq_len is None:
@@ -360,43 +244,12 @@ def estimate_training(
     else:
         mfu_source = "user"
     peak = gpu.peak_flops(precision)
-    need = min_gpus_to_fit(
-        arch,
-        method,
-        gpu.memory_bytes,
-        seq_len,
-        micro_batch=micro_batch,
-        recompute=recompute,
-        lora_rank=lora_rank,
-    )
-    if need > max_gpus:
-        raise InputError(
-            f"{arch.id} ({method}) does not fit on {max_gpus} x {gpu.id} "
-            f"(activations alone need more than one GPU's memory at seq_len {seq_len})"
-            if need == math.inf
-            else f"{arch.id} ({method}) needs {need} x {gpu.id}, more than --max-gpus {max_gpus}; "
-            "raise --max-gpus, use a larger GPU or a lighter method (lora, qlora)",
-            "--gpus",
-        )
-    if gpus is None:
-        gpus = need
-    elif gpus < need:
-        raise InputError(
-            f"{arch.id} ({method}) needs at least {need} x {gpu.id} to fit in memory; "
-            f"got --gpus {gpus}",
-            "--gpus",
-        )
+    memory = {"micro_batch": micro_batch, "recompute": recompute, "lora_rank": lora_rank}
+    need = min_gpus_to_fit(arch, method, gpu.memory_bytes, seq_len, **memory)
+    gpus = _job_gpus(arch, gpu, method, seq_len, need, gpus, max_gpus)
     model_flops = training_flops(arch.params_active, tokens, method, recompute=False)
     hours = gpu_hours(model_flops, peak, mfu) * runs
-    mem = memory_per_gpu(
-        arch,
-        method,
-        gpus,
-        seq_len,
-        micro_batch=micro_batch,
-        recompute=recompute,
-        lora_rank=lora_rank,
-    )
+    mem = memory_per_gpu(arch, method, gpus, seq_len, **memory)
     cost = hours * usd_per_gpu_hour if usd_per_gpu_hour is not None else None
     return TrainingEstimate(
         model=arch.id,
@@ -419,3 +272,26 @@ def estimate_training(
         cost_usd=cost,
         price_source=price_source,
     )
+
+
+def _job_gpus(arch, gpu, method, seq_len, need, gpus, max_gpus) -> int:
+    """GPUs of the job: ``gpus``, or the ``need`` that fit; refused when that is more
+    than ``max_gpus`` or more than the GPUs given."""
+    if need > max_gpus:
+        raise InputError(
+            f"{arch.id} ({method}) does not fit on {max_gpus} x {gpu.id} "
+            f"(activations alone need more than one GPU's memory at seq_len {seq_len})"
+            if need == math.inf
+            else f"{arch.id} ({method}) needs {need} x {gpu.id}, more than --max-gpus {max_gpus}; "
+            "raise --max-gpus, use a larger GPU or a lighter method (lora, qlora)",
+            "gpus",
+        )
+    if gpus is None:
+        return need
+    if gpus < need:
+        raise InputError(
+            f"{arch.id} ({method}) needs at least {need} x {gpu.id} to fit in memory; "
+            f"got --gpus {gpus}",
+            "gpus",
+        )
+    return gpus

@@ -1,0 +1,241 @@
+"""``compare(scenario)``: price every path month by month into one tidy ledger.
+
+The :class:`Result` holds the ledger and everything computed from it: totals, monthly
+and cumulative cost, break-even month and volume against the baseline, the price-book
+rows used, and, when draws are asked for, the Monte Carlo run over the scenario's
+ranges. It is complete when :func:`compare` returns it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from tunecost.analysis import breakeven
+from tunecost.analysis.ledger import breakeven_by_path, build_ledger
+from tunecost.analysis.montecarlo import MonteCarlo, monte_carlo
+from tunecost.costing import timeline
+from tunecost.costing.context import CATEGORIES
+from tunecost.costing.evaluate import evaluate, monthly_costs
+from tunecost.pricebook.book import PriceBook, open_book
+from tunecost.scenario.defaults import assumptions
+from tunecost.scenario.loading import load_scenario
+from tunecost.scenario.model import Scenario
+from tunecost.scenario.walk import point, ranges
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+VOLUME_GRID = np.logspace(1, 11, 201)
+"""Monthly request volumes (10 to 1e11, 201 points) over which break-even volumes are
+searched."""
+
+NO_RANGES = "the scenario has no ranges: every draw is the same"
+
+
+@dataclass
+class Result:
+    """A comparison: the ledger and the views computed from it."""
+
+    scenario: Scenario  # at the central values of its ranges
+    ledger: pd.DataFrame
+    baseline: str
+    requests: np.ndarray  # requests in each month of the plan
+    breakeven_rows: list[dict]
+    prices_used: list[dict]
+    warnings: list[str] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    ranges: list[str] = field(default_factory=list)  # fields the scenario gives as ranges
+    monte_carlo: MonteCarlo | None = None  # when draws were asked for
+
+    @property
+    def paths(self) -> list[str]:
+        return [p.name for p in self.scenario.paths]
+
+    @cached_property
+    def monthly(self) -> pd.DataFrame:
+        """USD per month: rows month 1..N, one column per path."""
+        t = self.ledger.pivot_table(
+            index="month", columns="path", values="usd", aggfunc="sum", sort=False
+        )
+        return t[self.paths]
+
+    @cached_property
+    def cumulative(self) -> pd.DataFrame:
+        return self.monthly.cumsum()
+
+    @cached_property
+    def totals(self) -> pd.DataFrame:
+        """Total USD per path (rows) and category (columns), with a ``total`` column."""
+        t = self.ledger.pivot_table(
+            index="path",
+            columns="category",
+            values="usd",
+            aggfunc="sum",
+            fill_value=0.0,
+            sort=False,
+        )
+        t = t.reindex(
+            index=self.paths, columns=[c for c in CATEGORIES if c in t.columns], fill_value=0.0
+        )
+        t["total"] = t.sum(axis=1)
+        return t
+
+    @cached_property
+    def breakeven(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(self.breakeven_rows).set_index("path")
+
+    def summary(self) -> list[dict]:
+        """Per path, from the ledger: total, split by category, first and last month,
+        cost per 1,000 requests, break-even month and volume against the baseline."""
+        total_requests = float(np.sum(self.requests))
+        out = []
+        for name in self.paths:
+            row = {"path": name, "kind": self.scenario.path(name).kind}
+            row.update(
+                {f"{c}_usd": float(v) for c, v in self.totals.loc[name].items() if c != "total"}
+            )
+            row["total_usd"] = float(self.totals.loc[name, "total"])
+            row["first_month_usd"] = float(self.monthly[name].iloc[0])
+            row["last_month_usd"] = float(self.monthly[name].iloc[-1])
+            row["usd_per_1k_requests"] = (
+                row["total_usd"] / total_requests * 1000 if total_requests else None
+            )
+            be = self.breakeven.loc[name]
+            month = _none(be["month"])
+            row["breakeven_month"] = None if month is None else int(month)
+            row["breakeven_date"] = _none(be["date"])
+            row["breakeven_volume_requests_per_month"] = _none(be["volume"])
+            row["cheaper_at"] = _none(be["cheaper_at"])
+            out.append(row)
+        return out
+
+    def plot(self, path: str | Path | None = None) -> Figure:
+        """The report figure (cumulative cost with break-even points, stacked monthly
+        costs); saved to ``path`` when given. Returns the matplotlib Figure."""
+        from tunecost.output.charts import comparison_figure, save_figure
+
+        fig = comparison_figure(
+            self.ledger,
+            title=self.scenario.name,
+            baseline=self.baseline,
+            breakeven=breakeven_by_path(self.ledger, self.baseline),
+            bands=None if self.monte_carlo is None else self.monte_carlo.cumulative_bands,
+        )
+        if path is not None:
+            save_figure(fig, path)
+        return fig
+
+
+def _none(value):
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def compare(
+    scenario: Scenario | str | Path,
+    *,
+    baseline: str | None = None,
+    months: int | None = None,
+    draws: int | None = None,
+    seed: int | None = 0,
+    book: PriceBook | None = None,
+) -> Result:
+    """Price every path of ``scenario`` month by month; see :class:`Result`.
+
+    ``scenario`` may be a :class:`Scenario` or a path to a YAML file. ``baseline`` and
+    ``months`` override the scenario's. With ``draws``, the ranges in the scenario are
+    drawn that many times (``seed`` for repeatability) and the result carries the
+    Monte Carlo summary; the ledger is always at the ranges' central values.
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    if months is not None:
+        scenario = scenario.model_copy(update={"months": months})
+    central = point(scenario)
+    base = baseline or central.baseline or central.paths[0].name
+    central.path(base)  # raises for an unknown name
+    book = book or open_book()
+    run = evaluate(central, book)
+    monthly = dict(zip(run.costs, run.monthly(), strict=True))
+    result = Result(
+        scenario=central,
+        ledger=build_ledger(central, run.costs),
+        baseline=base,
+        requests=np.asarray(run.traffic, float),
+        breakeven_rows=_breakeven_rows(central, book, monthly, base),
+        prices_used=_prices_used(run.used),
+        warnings=book.stale_warnings(_unique(run.used).values(), central.start),
+        assumptions=assumptions(central),
+        notes=sorted(set(run.notes)),
+        ranges=list(ranges(scenario)),
+    )
+    if draws:
+        result.monte_carlo = monte_carlo(scenario, draws=draws, seed=seed, baseline=base, book=book)
+        if not result.ranges:
+            result.notes.append(NO_RANGES)
+    return result
+
+
+def _breakeven_rows(scenario: Scenario, book, monthly: dict, base: str) -> list[dict]:
+    """Per path: break-even month and date of the plan, and the steady-state volume at
+    which its monthly cost crosses the baseline's (and on which side it is cheaper)."""
+    names, swept = monthly_costs(scenario, book, VOLUME_GRID.size, VOLUME_GRID[:, None])
+    steady = {name: breakeven.steady_state(swept[j]) for j, name in enumerate(names)}
+    dates = timeline.month_dates(scenario.start, scenario.months)
+    rows = []
+    for name in monthly:
+        m = None if name == base else breakeven.breakeven_month(monthly[name], monthly[base])
+        v = None if name == base else breakeven.crossing(VOLUME_GRID, steady[name], steady[base])
+        rows.append(
+            {
+                "path": name,
+                "month": m,
+                "date": dates[m - 1].isoformat() if m else None,
+                "volume": v[0] if v else None,
+                "cheaper_at": v[1] if v else None,
+            }
+        )
+    return rows
+
+
+def _unique(used: list) -> dict:
+    """The price rows consulted, once each (the last one seen per key), in first-use order."""
+    out: dict = {}
+    for r in used:
+        key = (
+            type(r).__name__,
+            r.provider,
+            getattr(r, "model", getattr(r, "instance", "")),
+            getattr(r, "kind", "gpu"),
+        )
+        out[key] = r
+    return out
+
+
+def _prices_used(used: list) -> list[dict]:
+    return [
+        {
+            "provider": r.provider,
+            "item": getattr(r, "model", None) or getattr(r, "instance", ""),
+            "kind": getattr(r, "kind", "gpu offer"),
+            "effective_from": r.effective_from.isoformat(),
+            "retrieved": r.retrieved.isoformat(),
+            "source_url": r.source_url,
+        }
+        for r in _unique(used).values()
+    ]

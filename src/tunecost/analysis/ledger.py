@@ -1,0 +1,84 @@
+"""The ledger: one row per month, path and cost category, in USD.
+
+Every other view (totals, cumulative cost, break-even, CSV, JSON, charts, the report) is
+computed from it. Columns: ``month`` (1..N), ``date`` (first day of the month), ``path``,
+``category``, ``usd``, and the driver that explains the row: ``quantity``, ``unit``,
+``unit_price_usd`` (usd / quantity) and ``note``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from tunecost.analysis.breakeven import breakeven_month
+from tunecost.costing import timeline
+from tunecost.costing.context import CATEGORIES, Cost
+from tunecost.scenario.model import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+LEDGER_COLUMNS = [
+    "month",
+    "date",
+    "path",
+    "category",
+    "usd",
+    "quantity",
+    "unit",
+    "unit_price_usd",
+    "note",
+]
+
+
+def build_ledger(scenario: Scenario, costs: dict[str, dict[str, Cost]]) -> pd.DataFrame:
+    """The ledger of one plan from each path's costs by category."""
+    import pandas as pd
+
+    n = scenario.months
+    dates = timeline.month_dates(scenario.start, n)
+    months = np.arange(1, n + 1)
+    frames = []
+    for name, cats in costs.items():
+        for cat in (c for c in CATEGORIES if c in cats):
+            c = cats[cat]
+            usd = np.asarray(c.usd, float).reshape(n)
+            qty = np.asarray(c.quantity, float).reshape(n)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                unit_price = np.where(qty > 0, usd / np.where(qty > 0, qty, 1.0), np.nan)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "month": months,
+                        "date": dates,
+                        "path": name,
+                        "category": cat,
+                        "usd": usd,
+                        "quantity": qty,
+                        "unit": c.unit,
+                        "unit_price_usd": unit_price,
+                        "note": c.note,
+                    }
+                )
+            )
+    return pd.concat(frames, ignore_index=True)[LEDGER_COLUMNS]
+
+
+def monthly_by_path(ledger: pd.DataFrame) -> pd.DataFrame:
+    """USD per month: one row per date, one column per path in ledger order."""
+    paths = list(dict.fromkeys(ledger["path"]))
+    return ledger.pivot_table(index="date", columns="path", values="usd", aggfunc="sum", sort=True)[
+        paths
+    ]
+
+
+def breakeven_by_path(ledger: pd.DataFrame, baseline: str) -> dict[str, int | None]:
+    """Break-even month of every path against ``baseline``, from the ledger."""
+    monthly = monthly_by_path(ledger)
+    base = monthly[baseline].to_numpy()
+    return {
+        name: None if name == baseline else breakeven_month(monthly[name].to_numpy(), base)
+        for name in monthly.columns
+    }

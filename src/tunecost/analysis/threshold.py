@@ -1,0 +1,124 @@
+"""Where the recommendation flips: the value of one input at which the cheapest path
+over the horizon changes.
+
+A grid over the input's range finds every change; bisection refines each to a relative
+tolerance. Every grid point is a row of one vectorised evaluation, as in the tornado.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+import numpy as np
+
+from tunecost.costing.evaluate import monthly_costs
+from tunecost.errors import InputError
+from tunecost.output.numbers import human
+from tunecost.pricebook.book import PriceBook, open_book
+from tunecost.scenario.model import Scenario
+from tunecost.scenario.walk import NumericField, find_field, numeric_fields, variants
+
+FIELD = "field"
+"""The parameter errors name (the command line shows it as ``--vary``)."""
+
+
+@dataclass
+class Threshold:
+    """The first switch (``value``, ``below`` and ``above`` it), every switch found, the
+    range searched, and the input varied (for its units)."""
+
+    field: str
+    unit: str
+    value: float | None
+    below: str | None
+    above: str | None
+    searched: tuple[float, float]
+    switches: list[tuple[float, str, str]]
+    info: NumericField | None = None
+
+
+def check_field(scenario: Scenario, field: str) -> NumericField:
+    """The numeric input ``field`` names (``workload.requests``,
+    ``paths[gpt-4.1].input_tokens``), or an error with close names."""
+    address, exists = find_field(scenario, field, FIELD)
+    fields = numeric_fields(scenario)
+    if address in fields:
+        return fields[address]
+    known = [f.name for f in fields.values()]
+    close = difflib.get_close_matches(field, known, 3, 0.5)
+    hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+    what = "is not a numeric input" if exists else "is not a field of the scenario"
+    raise InputError(f"{field!r} {what}{hint}", FIELD)
+
+
+def search_range(f: NumericField, low: float | None, high: float | None) -> tuple[float, float]:
+    """``low``..``high``, each defaulting to the field's range if it has one; else a
+    tenth to ten times its value, or 50 percentage points either side for a rate;
+    clipped to the field's bounds."""
+    if f.ranged:  # the range the scenario gives
+        default_low, default_high = f.span(0.0)
+    elif f.is_rate:  # 50 percentage points either way
+        default_low, default_high = f.value - 0.5, f.value + 0.5
+    elif f.value > 0:
+        default_low, default_high = f.value / 10, f.value * 10
+    else:
+        default_low, default_high = 0.0, 1.0
+    low = default_low if low is None else low
+    high = default_high if high is None else high
+    low, high = (float(np.clip(x, *f.bounds)) for x in (low, high))
+    if not low < high:
+        raise InputError(
+            f"the search range must have low < high within the field's bounds; got "
+            f"{human(f.display(low))} to {human(f.display(high))} {f.display_unit}".rstrip(),
+            FIELD,
+        )
+    return low, high
+
+
+def threshold(
+    scenario: Scenario,
+    field: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    points: int = 401,
+    book: PriceBook | None = None,
+    rtol: float = 1e-4,
+) -> Threshold:
+    """Where the cheapest path over the horizon changes as ``field`` moves from ``low``
+    to ``high`` (see :func:`search_range`). A rate's ``low``/``high`` are fractions per
+    the field's own period. A grid of ``points`` finds the changes (log-spaced for a
+    positive quantity); bisection refines each to ``rtol``.
+    """
+    f = check_field(scenario, field)
+    low, high = search_range(f, low, high)
+    book = book or open_book()
+    log = low > 0 and not f.is_rate
+    grid = np.geomspace(low, high, points) if log else np.linspace(low, high, points)
+
+    def cheapest(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
+        varied = variants(scenario, {f.address: values}, values.size)
+        names, monthly = monthly_costs(varied, book, values.size)
+        return np.argmin(monthly.sum(axis=2), axis=0), names
+
+    best, names = cheapest(grid)
+    switches = []
+    for i in np.nonzero(best[1:] != best[:-1])[0]:
+        a, b = grid[i], grid[i + 1]
+        left = best[i]
+        for _ in range(60):  # bisection
+            if abs(b - a) <= rtol * max(abs(a), abs(b), 1e-12):
+                break
+            mid = np.sqrt(a * b) if log else (a + b) / 2
+            if cheapest(np.array([mid]))[0][0] == left:
+                a = mid
+            else:
+                b = mid
+        switches.append((float(b), names[left], names[best[i + 1]]))
+    searched = (float(low), float(high))
+    if not switches:
+        only = names[best[0]]
+        return Threshold(field, f.unit, None, only, only, searched, [], f)
+    value, below, above = switches[0]
+    return Threshold(field, f.unit, value, below, above, searched, switches, f)

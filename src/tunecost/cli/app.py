@@ -1,0 +1,92 @@
+"""The ``tunecost`` group: exit codes, errors in one line, and the commands.
+
+Every usage or input error is reported in one line on stderr: exit 2 for bad usage or
+input, 1 for other known failures. The library names the parameter or scenario field at
+fault (``gpus``, ``paths.x.serving.gpu``); here a parameter of the command being run is
+shown as its option or argument (``--gpus``, ``SCENARIO``).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from tunecost import __version__
+from tunecost.cli.base import PARAMS, Group, shown_field
+from tunecost.cli.options import CONTEXT
+from tunecost.errors import InputError, TunecostError
+
+
+class TunecostGroup(Group):
+    """The top group: reports every usage or input error in one line on stderr, exit 2
+    for bad usage or input, 1 for other known failures."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            field = shown_field(exc.field, ctx.meta.get(PARAMS, ()))
+            click.echo(f"Error: {field}: {exc.message}" if field else f"Error: {exc}", err=True)
+            ctx.exit(2)
+        except TunecostError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(1)
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as exc:
+            where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            click.echo(f"Error: {exc.format_message()}{where}", err=True)
+            sys.exit(2)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+@click.group(cls=TunecostGroup, context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="tunecost")
+@click.option(
+    "--pricing-dir",
+    type=click.Path(file_okay=False),
+    help="Read the price book from this folder (or set TUNECOST_PRICING_DIR).",
+)
+def cli(pricing_dir):
+    """Estimate what each way of building an LLM feature costs over time: prompting an
+    API, fine-tuning through a provider, or fine-tuning and self-hosting.
+
+    \b
+    Examples:
+      tunecost compare                      # the bundled example scenario
+      tunecost compare my.yaml --chart cost.png --csv ledger.csv
+      tunecost train --model llama-3.1-8b --method lora --examples 5000 \\
+          --tokens-per-example 700 --epochs 3 --gpu h100
+      tunecost serve --model llama-3.1-8b --gpu l40s --precision fp8 \\
+          --input-tokens 1800 --output-tokens 250 --traffic "300k requests/month"
+    """
+
+
+def _register() -> None:
+    from tunecost.cli.analysis import sensitivity, threshold
+    from tunecost.cli.compare import compare
+    from tunecost.cli.estimate import serve, train
+    from tunecost.cli.output import chart, report
+    from tunecost.cli.pricing import pricing
+
+    for command in (train, serve, compare, sensitivity, threshold, report, chart, pricing):
+        cli.add_command(command)
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="tunecost")

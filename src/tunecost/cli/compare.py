@@ -1,0 +1,104 @@
+"""``tunecost compare``: the main job, every path month by month with break-even."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tunecost.cli.base import Command
+from tunecost.cli.options import (
+    CONTEXT,
+    command_book,
+    command_scenario,
+    emit,
+    format_option,
+    output_flag,
+    output_option,
+)
+
+
+@click.command(cls=Command, context_settings=CONTEXT)
+@click.argument("scenario", required=False, type=click.Path(dir_okay=True))
+@click.option("--months", type=click.IntRange(1, 240), help="Horizon (overrides the file).")
+@click.option("--baseline", help="Path the others are compared with (default: the first).")
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help='Override a field, e.g. --set workload.requests="2M requests/month" or '
+    "--set paths.finetune-api.data.examples=8000 (a name with a dot in brackets: "
+    "--set 'paths[gpt-4.1-prompt].input_tokens=900'). Repeatable.",
+)
+@format_option("table for people; csv (the ledger) or json for machines.")
+@output_option("Write what would be printed to this file.")
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False),
+    help="Also write the ledger (unrounded) to this CSV file.",
+)
+@click.option(
+    "--chart",
+    "chart_path",
+    type=click.Path(dir_okay=False),
+    help="Also draw the report figure to this .png, .svg or .pdf file.",
+)
+@click.option(
+    "--draws",
+    type=click.IntRange(1, 100_000),
+    help="Monte Carlo draws over the scenario's ranges (e.g. 10000): percentiles of cost, "
+    "chance each path is cheapest, spread of the break-even month.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Random seed for --draws; the same seed gives the same answer.",
+)
+def compare(scenario, months, baseline, overrides, fmt, output, csv_path, chart_path, draws, seed):
+    """Price every way of building the feature month by month and find break-evens.
+
+    Without SCENARIO, runs the bundled example (a support assistant).
+
+    \b
+    Examples:
+      tunecost compare
+      tunecost compare examples/high-volume-classifier.yaml --months 60 --chart cost.png
+      tunecost compare my.yaml --set workload.requests="2M requests/month" --csv ledger.csv
+    """
+    from tunecost.analysis.compare import compare as run
+    from tunecost.output.comparison import render_table, result_json
+    from tunecost.output.files import check_chart_path, check_output_path, write_atomic
+    from tunecost.output.ledger_io import ledger_csv
+
+    # Check every output location before any work, so a bad one writes nothing.
+    for path, field in ((output, output_flag()), (csv_path, "--csv")):
+        if path:
+            check_output_path(path, field)
+    if chart_path:
+        check_chart_path(chart_path)
+    sc = command_scenario(scenario, overrides, months)
+    result = run(sc, baseline=baseline, draws=draws, seed=seed, book=command_book())
+    for w in result.warnings:
+        click.echo(f"warning: {w}", err=True)
+    if fmt == "json":
+        text = result_json(result)
+    elif fmt == "csv":
+        text = ledger_csv(result.ledger)
+    else:
+        text = render_table(result)
+    chart = None
+    if chart_path:  # rendered before anything is written, so a failure writes nothing
+        from tunecost.output.charts import figure_bytes
+
+        chart = figure_bytes(result.plot(), Path(chart_path).suffix)
+    if csv_path:
+        write_atomic(csv_path, ledger_csv(result.ledger), "--csv")
+        click.echo(f"wrote {csv_path}", err=True)
+    if chart is not None:
+        write_atomic(chart_path, chart, "--chart")
+        click.echo(f"wrote {chart_path}", err=True)
+    emit(text, output)

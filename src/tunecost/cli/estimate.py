@@ -1,0 +1,314 @@
+"""``tunecost train`` and ``tunecost serve``: the compute estimators on the command line.
+
+Each runs the estimator, prices its GPUs through the one GPU-price route (given, or the
+book's cheapest offer whose instances hold the job or replica, as of today) and prints
+the estimate as a table, CSV or JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+import click
+
+from tunecost.cli.base import Command
+from tunecost.cli.options import (
+    CONTEXT,
+    COUNT,
+    DURATION,
+    FRACTION,
+    TOKENS,
+    TRAFFIC,
+    Quantity,
+    command_book,
+    emit,
+    output_flag,
+    output_options,
+    price_options,
+)
+from tunecost.errors import InputError
+from tunecost.vocabulary import KV_PRECISIONS, PRECISIONS, TRAINING_METHODS
+
+TRAIN_FIELDS = (
+    ("model", "model", ""),
+    ("method", "method", ""),
+    ("gpu", "GPU", ""),
+    ("tokens", "tokens per run", "tokens"),
+    ("runs", "runs", ""),
+    ("flops", "compute (all runs)", "FLOP"),
+    ("mfu", "MFU", ""),
+    ("gpu_hours", "GPU-hours (all runs)", "GPU-h"),
+    ("gpus", "GPUs", ""),
+    ("min_gpus", "fewest GPUs that fit", ""),
+    ("wall_clock_hours", "wall-clock", "h"),
+    ("memory_per_gpu_gb", "memory per GPU", "GB"),
+    ("gpu_memory_gb", "GPU memory", "GB"),
+    ("usd_per_gpu_hour", "price", "USD/GPU-h"),
+    ("cost_usd", "cost", "USD"),
+)
+
+
+@click.command(cls=Command, context_settings=CONTEXT)
+@click.option("--model", help="Model id from the model table (e.g. llama-3.1-8b).")
+@click.option(
+    "--params", type=COUNT(example="7B"), help="Parameter count instead of --model, e.g. 7B."
+)
+@click.option(
+    "--active-params",
+    type=COUNT(example="1.3B"),
+    help="Parameters active per token for a mixture of experts (with --params).",
+)
+@click.option("--tokens", type=TOKENS, help="Tokens seen per run, epochs included, e.g. 2T.")
+@click.option("--examples", type=COUNT(example="5000"), help="Fine-tuning examples.")
+@click.option("--tokens-per-example", type=COUNT(example="700"), help="Mean tokens per example.")
+@click.option(
+    "--epochs",
+    type=COUNT(example="3"),
+    default="1",
+    show_default=True,
+    help="Passes over the examples.",
+)
+@click.option(
+    "--method",
+    type=click.Choice(TRAINING_METHODS),
+    default="full",
+    show_default=True,
+)
+@click.option("--gpu", required=True, help="GPU id or alias, e.g. h100, a100-80gb, l40s.")
+@click.option("--gpus", type=click.IntRange(min=1), help="GPUs to use (default: fewest that fit).")
+@click.option(
+    "--max-gpus",
+    type=click.IntRange(min=1),
+    default=4096,
+    show_default=True,
+    help="Largest GPU count to consider when finding the fewest that fit.",
+)
+@click.option("--mfu", type=FRACTION, help="Model FLOPs utilisation in (0, 1], e.g. 0.4 or 40%.")
+@click.option(
+    "--runs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Runs in the campaign (a hyper-parameter search is several).",
+)
+@click.option(
+    "--seq-len",
+    type=click.IntRange(min=1),
+    help="Tokens per sequence for activation memory (default: --tokens-per-example, "
+    "else the model's context up to 4096).",
+)
+@click.option(
+    "--lora-rank",
+    type=click.IntRange(min=1),
+    default=8,
+    show_default=True,
+    help="LoRA rank (default: PEFT's LoraConfig default).",
+)
+@click.option(
+    "--recompute/--no-recompute",
+    default=None,
+    help="Activation recomputation (default: on for fine-tuning, off for pretraining).",
+)
+@price_options
+@output_options
+def train(fmt, output, usd_per_gpu_hour, provider, offer, tier, **options):
+    """Estimate FLOPs, GPU-hours, GPUs and memory to train or fine-tune a model.
+
+    \b
+    Examples:
+      tunecost train --model llama-2-7b --method pretrain --tokens 2T --gpu a100-80gb
+      tunecost train --model llama-3.1-8b --method lora --examples 5000 \\
+          --tokens-per-example 700 --epochs 3 --gpu h100 --runs 4 --usd-per-gpu-hour 2.49
+      tunecost train --params 7B --active-params 1.3B --tokens 1T --method pretrain --gpu h100
+    """
+    from tunecost.compute.estimates import estimate_training
+
+    _check_training_data(options)
+    book = command_book()
+    run = functools.partial(estimate_training, book=book, **options)
+    # the job's GPU count decides which offers can host it
+    prices = (usd_per_gpu_hour, provider, offer, tier)
+    est, source = priced(run, book, options["gpu"], prices, lambda e: e.gpus)
+    notes = [f"price: {source}", f"MFU source: {est.mfu_source}"]
+    if est.wall_clock_hours > 30 * 24:
+        notes.append(
+            f"{est.wall_clock_hours / 24:,.0f} days of wall-clock on {est.gpus} GPUs; "
+            "--gpus N spreads the same GPU-hours over more GPUs"
+        )
+    _print_record(est.to_dict(), TRAIN_FIELDS, fmt, output, notes=notes)
+
+
+def _check_training_data(o: dict) -> None:
+    """Exactly one model (id or size) and one way of saying how much data."""
+    if o["model"] and o["params"]:
+        raise InputError("give --model or --params, not both", "params")
+    if not o["model"] and not o["params"]:
+        raise InputError("say which model to train: --model llama-3.1-8b or --params 7B", "model")
+    if o["tokens"] is not None and (o["examples"] or o["tokens_per_example"]):
+        raise InputError(
+            "give --tokens or --examples with --tokens-per-example, not both", "tokens"
+        )
+    if o["tokens"] is None and not (o["examples"] and o["tokens_per_example"]):
+        raise InputError(
+            "say how much data: --tokens 2T, or --examples N --tokens-per-example N [--epochs N]",
+            "tokens",
+        )
+
+
+SERVE_FIELDS = (
+    ("model", "model", ""),
+    ("gpu", "GPU", ""),
+    ("precision", "precision", ""),
+    ("kv_precision", "KV-cache precision", ""),
+    ("gpus_per_replica", "GPUs per replica", ""),
+    ("weights_gb", "weights", "GB"),
+    ("kv_cache_gb", "KV cache", "GB"),
+    ("kv_cache_tokens", "KV cache", "tokens"),
+    ("max_batch", "largest batch that fits", ""),
+    ("max_output_tokens_per_s", "max throughput (offline)", "tokens/s"),
+    ("slo_batch", "batch within SLOs", ""),
+    ("slo_output_tokens_per_s", "throughput within SLOs", "tokens/s"),
+    ("tpot_s", "time per output token", "s"),
+    ("ttft_s", "time to first token", "s"),
+    ("requests_per_month", "traffic", "requests/month"),
+    ("peak_output_tokens_per_s", "peak load", "tokens/s"),
+    ("replicas", "replicas", ""),
+    ("gpus_total", "GPUs in total", ""),
+    ("utilization", "average utilisation", ""),
+    ("usd_per_gpu_hour", "price", "USD/GPU-h"),
+    ("monthly_cost_usd", "monthly cost", "USD"),
+    ("usd_per_million_output_tokens", "cost per 1M output tokens", "USD"),
+    ("usd_per_million_output_tokens_at_full_load", "at full load", "USD/1M tokens"),
+)
+
+
+@click.command(cls=Command, context_settings=CONTEXT)
+@click.option("--model", required=True, help="Model id from the model table.")
+@click.option("--gpu", required=True, help="GPU id or alias, e.g. h100, l40s.")
+@click.option(
+    "--gpus",
+    type=click.IntRange(min=1, max=8),
+    help="Tensor-parallel GPUs per replica (default: fewest that fit).",
+)
+@click.option(
+    "--precision",
+    type=click.Choice(PRECISIONS),
+    default="bf16",
+    show_default=True,
+    help="Weight format.",
+)
+@click.option(
+    "--kv-precision",
+    type=click.Choice(KV_PRECISIONS),
+    help="KV-cache format (default: fp8 with fp8/fp4 weights, else bf16).",
+)
+@click.option(
+    "--input-tokens",
+    type=COUNT(example="1800"),
+    required=True,
+    help="Mean prompt tokens per request.",
+)
+@click.option(
+    "--output-tokens",
+    type=COUNT(example="250"),
+    required=True,
+    help="Mean output tokens per request.",
+)
+@click.option(
+    "--traffic",
+    "requests_per_month",
+    type=TRAFFIC,
+    help='Requests per month, e.g. "300k requests/month".',
+)
+@click.option(
+    "--peak-factor",
+    type=Quantity("dimensionless", "3", bare=True, positive=True, maximum=1000.0),
+    default="3",
+    show_default=True,
+    help="Peak-hour traffic over the monthly average (3 is an assumption: set it from "
+    "your traffic).",
+)
+@click.option(
+    "--min-replicas",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Replicas kept up with no traffic (0 = scale to zero).",
+)
+@click.option(
+    "--max-batch",
+    type=click.IntRange(min=1),
+    help="Most sequences batched at once (default: vLLM's, 1024 on >=70 GiB GPUs "
+    "other than A100, else 256).",
+)
+@click.option("--tpot-slo", type=DURATION, help='Time-per-output-token target, e.g. "50 ms".')
+@click.option("--ttft-slo", type=DURATION, help='Time-to-first-token target, e.g. "2 s".')
+@price_options
+@output_options
+def serve(fmt, output, usd_per_gpu_hour, provider, offer, tier, **options):
+    """Estimate throughput, batch, replicas and cost to serve a model on GPUs.
+
+    \b
+    Examples:
+      tunecost serve --model llama-3.3-70b --gpu h200 --precision fp8 \\
+          --input-tokens 1000 --output-tokens 1000
+      tunecost serve --model llama-3.1-8b --gpu l40s --precision fp8 --input-tokens 1800 \\
+          --output-tokens 250 --traffic "300k requests/month" --tpot-slo "50 ms" \\
+          --usd-per-gpu-hour 0.99
+    """
+    from tunecost.compute.estimates import estimate_serving
+
+    book = command_book()
+    run = functools.partial(estimate_serving, book=book, **options)
+    # the replica's GPU count decides which offers can host it
+    prices = (usd_per_gpu_hour, provider, offer, tier)
+    est, source = priced(run, book, options["gpu"], prices, lambda e: e.gpus_per_replica)
+    _print_record(est.to_dict(), SERVE_FIELDS, fmt, output, notes=[f"price: {source}"])
+
+
+def priced(run, book, gpu: str, prices: tuple, size) -> tuple:
+    """Run an estimate, price its GPUs (given, or the book's cheapest offer whose
+    instances hold ``size(estimate)`` GPUs, as of today) and run it again with the price.
+
+    Returns the estimate and where its price came from; with no offer in the book and
+    none asked for, the estimate has no cost line and the source says why."""
+    from tunecost.costing.gpu_price import gpu_price
+
+    usd_per_gpu_hour, provider, offer, tier = prices
+    est = run()
+    if usd_per_gpu_hour is not None and (provider or offer):
+        raise InputError(
+            "give --usd-per-gpu-hour or --provider/--offer, not both", "usd_per_gpu_hour"
+        )
+    today = dt.date.today()
+    try:
+        found = gpu_price(
+            book,
+            gpu,
+            as_of=today,
+            min_gpus=size(est),
+            usd_per_gpu_hour=usd_per_gpu_hour,
+            given="given with --usd-per-gpu-hour",
+            provider=provider,
+            offer=offer,
+            tier=tier,
+        )
+    except InputError as exc:
+        if provider or offer:
+            raise
+        return est, f"{exc.message}; no cost line (give --usd-per-gpu-hour)"
+    if found.offer is not None:
+        for warning in book.stale_warnings([found.offer], today):
+            click.echo(f"warning: {warning}", err=True)
+    return run(usd_per_gpu_hour=found.usd_per_gpu_hour, price_source=found.source), found.source
+
+
+def _print_record(record, fields, fmt, output, notes=()):
+    from tunecost.output.files import check_output_path
+    from tunecost.output.tables import Field, render_record
+
+    if output:
+        check_output_path(output, output_flag())
+    text = render_record(record, [Field(*f) for f in fields], fmt, notes=notes)
+    emit(text, output)

@@ -1,0 +1,110 @@
+"""``tunecost report`` and ``tunecost chart``: files for a decision document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tunecost.cli.base import Command
+from tunecost.cli.options import (
+    CONTEXT,
+    command_book,
+    command_scenario,
+    output_flag,
+    output_option,
+    scenario_options,
+)
+from tunecost.errors import InputError, TunecostError
+
+REPORT_DRAWS = 2000
+"""Draws for the report's certainty figures when the scenario has ranges."""
+
+REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "md"}
+
+
+@click.command(cls=Command, context_settings=CONTEXT)
+@scenario_options
+@output_option("Report file: .html or .md.", required=True)
+@click.option("--baseline", help="Baseline path (default: the scenario's, else the first).")
+@click.option(
+    "--draws",
+    type=click.IntRange(1, 100_000),
+    default=REPORT_DRAWS,
+    show_default=True,
+    help="Monte Carlo draws over the scenario's ranges.",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+def report(scenario, months, overrides, output, baseline, draws, seed):
+    """Write one self-contained report (HTML or Markdown, charts embedded).
+
+    It states the scenario in words, the recommendation and how sure it is, the
+    comparison, the charts, which inputs matter, break-even, the assumptions and the
+    price-book rows used with their dates and sources.
+
+    \b
+    Examples:
+      tunecost report --output report.html
+      tunecost report examples/high-volume-classifier.yaml --output classifier.md
+    """
+    from tunecost.analysis.compare import compare
+    from tunecost.analysis.sensitivity import tornado
+    from tunecost.analysis.threshold import threshold
+    from tunecost.output.files import check_output_path, write_atomic
+    from tunecost.output.report import render
+    from tunecost.scenario.walk import ranges
+
+    path = check_output_path(output, output_flag())
+    fmt = REPORT_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"{path.name}: use a .html or .md file name", output_flag())
+    sc = command_scenario(scenario, overrides, months)
+    book = command_book()
+    ranged = bool(ranges(sc))
+    result = compare(sc, baseline=baseline, draws=draws if ranged else None, seed=seed, book=book)
+    if len(sc.paths) < 2:
+        raise InputError("a report compares paths; the scenario has one", "scenario")
+    swings = tornado(sc, baseline=result.baseline, book=book)
+    try:  # where the recommendation flips with volume; the report says nothing if unknown
+        flip = threshold(result.scenario, "workload.requests", book=book)
+    except TunecostError:
+        flip = None
+    for w in result.warnings:
+        click.echo(f"warning: {w}", err=True)
+    write_atomic(path, render(result, swings, fmt, flip), output_flag())
+    click.echo(f"wrote {output}", err=True)
+
+
+@click.command(cls=Command, context_settings=CONTEXT)
+@click.argument("ledger", type=click.Path())
+@output_option("Figure file: .png, .svg or .pdf.", required=True)
+@click.option("--baseline", help="Path to measure break-even against (default: the first).")
+@click.option("--title", help="Figure title (default: the file name).")
+def chart(ledger, output, baseline, title):
+    """Redraw the report figure from a ledger exported with `compare --csv`.
+
+    \b
+    Example:
+      tunecost compare --csv ledger.csv && tunecost chart ledger.csv --output cost.svg
+    """
+    from tunecost.analysis.ledger import breakeven_by_path
+    from tunecost.output.charts import comparison_figure, save_figure
+    from tunecost.output.files import check_chart_path
+    from tunecost.output.ledger_io import read_ledger
+
+    check_chart_path(output, output_flag())
+    df = read_ledger(ledger)
+    paths = list(dict.fromkeys(df["path"]))
+    if baseline and baseline not in paths:
+        raise InputError(
+            f"no path {baseline!r} in the ledger; paths: {', '.join(paths)}", "baseline"
+        )
+    base = baseline or paths[0]
+    fig = comparison_figure(
+        df,
+        title=title or Path(ledger).stem,
+        baseline=base,
+        breakeven=breakeven_by_path(df, base),
+    )
+    save_figure(fig, output, output_flag())
+    click.echo(f"wrote {output}", err=True)

@@ -1,0 +1,142 @@
+"""The Python API that the CLI mirrors: names in, estimates out.
+
+``estimate_training`` and ``estimate_serving`` take model and GPU ids (as the commands
+do), resolve them against a price book's tables (``book``, default the bundled one) and
+call the pure models in :mod:`tunecost.compute.training` and
+:mod:`tunecost.compute.serving`. Plain numbers are in canonical units (tokens, seconds,
+requests/month, USD/GPU-hour). Errors name the parameter at fault (``gpus``).
+"""
+
+from __future__ import annotations
+
+from tunecost.compute import serving as _serving
+from tunecost.compute import training as _training
+from tunecost.errors import InputError
+from tunecost.pricebook.book import PriceBook, open_book
+from tunecost.pricebook.models import Architecture, generic_architecture
+
+
+def _architecture(
+    model: str | Architecture | None,
+    params: float | None,
+    active_params: float | None,
+    book: PriceBook,
+) -> Architecture:
+    if isinstance(model, Architecture):
+        return model
+    if model:
+        return book.architecture(model)
+    if not params:
+        raise InputError("give a model id or a parameter count", "model")
+    if active_params and active_params > params:
+        raise InputError("active parameters cannot exceed total parameters", "active_params")
+    return generic_architecture(params, active_params)
+
+
+def estimate_training(
+    *,
+    model=None,
+    params=None,
+    active_params=None,
+    tokens=None,
+    examples=None,
+    tokens_per_example=None,
+    epochs=1.0,
+    method="full",
+    gpu="h100-sxm",
+    gpus=None,
+    max_gpus=4096,
+    mfu=None,
+    runs=1,
+    seq_len=None,
+    lora_rank=8,
+    recompute=None,
+    usd_per_gpu_hour=None,
+    price_source=None,
+    book: PriceBook | None = None,
+):
+    """Estimate a training or fine-tuning campaign; see ``tunecost train --help``.
+
+    Give ``tokens`` (per run, epochs included) or ``examples`` x ``tokens_per_example``
+    x ``epochs``. Returns a :class:`tunecost.compute.training.TrainingEstimate`.
+    """
+    book = book or open_book()
+    arch = _architecture(model, params, active_params, book)
+    if tokens is None:
+        if not (examples and tokens_per_example):
+            raise InputError("give tokens, or examples and tokens_per_example", "tokens")
+        tokens = _training.finetune_tokens(examples, tokens_per_example, epochs)
+        if seq_len is None:
+            seq_len = round(tokens_per_example)
+    if tokens <= 0:
+        raise InputError("must be greater than zero", "tokens")
+    if mfu is not None and not 0 < mfu <= 1:
+        raise InputError(f"must be in (0, 1], got {mfu}", "mfu")
+    return _training.estimate_training(
+        arch,
+        book.gpu(gpu),
+        method=method,
+        tokens=tokens,
+        runs=runs,
+        gpus=gpus,
+        mfu=mfu,
+        seq_len=seq_len,
+        recompute=recompute,
+        lora_rank=lora_rank,
+        max_gpus=max_gpus,
+        usd_per_gpu_hour=usd_per_gpu_hour,
+        price_source=price_source,
+    )
+
+
+def estimate_serving(
+    *,
+    model,
+    gpu,
+    input_tokens,
+    output_tokens,
+    precision="bf16",
+    gpus=None,
+    requests_per_month=None,
+    peak_factor=3.0,
+    min_replicas=1,
+    tpot_slo=None,
+    ttft_slo=None,
+    usd_per_gpu_hour=None,
+    price_source=None,
+    kv_precision=None,
+    max_batch=None,
+    book: PriceBook | None = None,
+):
+    """Estimate serving throughput, replicas and cost; see ``tunecost serve --help``.
+
+    ``max_batch`` caps the sequences batched at once (the engine's ``max_num_seqs``;
+    default vLLM's, see :func:`tunecost.compute.serving.max_num_seqs_for`).
+    Returns a :class:`tunecost.compute.serving.ServingEstimate`.
+    """
+    if max_batch is not None and max_batch < 1:
+        raise InputError("must be at least 1", "max_batch")
+    for name, value in (("input_tokens", input_tokens), ("output_tokens", output_tokens)):
+        if value is None or value <= 0:
+            raise InputError("must be greater than zero", name)
+    if requests_per_month is not None and requests_per_month < 0:
+        raise InputError("must not be negative", "requests_per_month")
+    book = book or open_book()
+    arch = model if isinstance(model, Architecture) else book.architecture(model)
+    return _serving.estimate_serving(
+        arch,
+        book.gpu(gpu),
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        precision=precision,
+        gpus=gpus,
+        tpot_slo=tpot_slo,
+        ttft_slo=ttft_slo,
+        requests_per_month=requests_per_month,
+        peak_factor=peak_factor,
+        min_replicas=min_replicas,
+        usd_per_gpu_hour=usd_per_gpu_hour,
+        price_source=price_source,
+        kv_precision=kv_precision,
+        max_num_seqs=max_batch,
+    )

@@ -1,0 +1,120 @@
+"""What every path's pricing needs besides its own fields, and what it returns.
+
+A :class:`Context` holds the plan's months, traffic (with leading axes for a sweep of
+volumes or Monte Carlo draws), price trends and the price book, and records the price
+rows consulted. A :class:`Cost` is one category of one path: USD per month and the
+quantity that drives it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tunecost.costing import timeline
+from tunecost.errors import InputError
+from tunecost.pricebook.book import PriceBook
+from tunecost.scenario.model import Scenario
+
+CATEGORIES = ("data", "training", "inference", "hosting", "engineering", "evaluation", "monitoring")
+"""Cost categories of the ledger, in the order tables and charts show them."""
+
+
+def fmt(x, spec: str = "g") -> str:
+    """A number for a note; a column of Monte Carlo draws shows its range."""
+    a = np.asarray(x, float)
+    if a.ndim == 0 or a.size == 1:
+        return format(float(a.reshape(-1)[0]) if a.ndim else float(a), spec)
+    return f"{format(float(a.min()), spec)} to {format(float(a.max()), spec)}"
+
+
+@dataclass
+class Cost:
+    """One category of one path: USD per month and the quantity that drives it."""
+
+    usd: np.ndarray
+    quantity: np.ndarray
+    unit: str
+    note: str = ""
+
+
+@dataclass
+class Context:
+    """The plan's months, traffic, price trends and the price book. ``used`` collects
+    the price rows consulted, ``notes`` what the reader should know about them."""
+
+    scenario: Scenario
+    traffic: np.ndarray  # requests per month, shape (..., N)
+    book: PriceBook
+    api_factor: np.ndarray = field(init=False)
+    gpu_factor: np.ndarray = field(init=False)
+    used: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+    def __post_init__(self):
+        s = self.scenario
+        m = s.market
+        self.api_factor = timeline.compound(*m.api_price_change, s.months) * timeline.column(
+            m.api_price_factor
+        )
+        self.gpu_factor = timeline.compound(*m.gpu_price_change, s.months) * timeline.column(
+            m.gpu_price_factor
+        )
+
+    @property
+    def months(self) -> int:
+        return self.scenario.months
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.scenario.start
+
+    @property
+    def rate(self) -> float:
+        return self.scenario.team.engineer_rate
+
+    def first_month(self) -> np.ndarray:
+        out = np.zeros(self.months)
+        out[0] = 1.0
+        return out
+
+    def zeros(self) -> np.ndarray:
+        return np.zeros(np.broadcast_shapes(self.traffic.shape, (self.months,)))
+
+    def full(self, values) -> np.ndarray:
+        return np.broadcast_to(np.asarray(values, float), self.zeros().shape).copy()
+
+    def price(self, model, kind, *, provider=None, context_tokens=0):
+        """The book's row for ``kind`` of ``model`` at the plan's start, recorded."""
+        p = self.book.price(
+            model, kind, provider=provider, as_of=self.as_of, context_tokens=context_tokens
+        )
+        self.used.append(p)
+        return p
+
+    def usd(self, model, kind, *, provider=None, context_tokens=0):
+        """Canonical price of ``kind``; with a column of context lengths (Monte Carlo),
+        each draw gets the long-context tier its own prompt length falls in."""
+        if np.ndim(context_tokens) == 0:
+            return self.price(model, kind, provider=provider, context_tokens=context_tokens).usd
+        out = np.full(np.shape(context_tokens), self.price(model, kind, provider=provider).usd)
+        tiers = [
+            p
+            for p in self.book.model_prices(model, provider=provider, as_of=self.as_of)
+            if p.kind == kind and p.context_over_tokens
+        ]
+        for p in sorted(tiers, key=lambda p: p.context_over_tokens):
+            over = np.asarray(context_tokens) > p.context_over_tokens
+            if over.any():
+                self.used.append(p)
+            out = np.where(over, p.usd, out)
+        return out
+
+    def has_price(self, model, kind, provider=None) -> bool:
+        try:
+            rows = self.book.model_prices(model, provider=provider, as_of=self.as_of)
+        except InputError:
+            return False
+        return any(r.kind == kind for r in rows)

@@ -1,0 +1,118 @@
+"""Paths that serve an open-weight model on rented GPUs, tuned or as it is.
+
+Serving pays for enough replicas to carry the peak hour within the latency targets, for
+every hour of the month (idle capacity included); fine-tuning pays GPU-hours for a tuning
+campaign and for every retrain. GPU prices follow the market's GPU price trend.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tunecost.compute.estimates import estimate_training
+from tunecost.compute.serving import peak_output_tokens_per_s, replicas_for_peak
+from tunecost.costing.capacity import capacity
+from tunecost.costing.common import common_costs, data_cost, releases, tokens
+from tunecost.costing.context import Context, Cost, fmt
+from tunecost.costing.gpu_price import gpu_price
+from tunecost.errors import within
+from tunecost.scenario.model import FinetuneSelfhost, PromptSelfhost
+from tunecost.units import HOURS_PER_MONTH
+
+GIVEN = "given in the scenario"
+
+
+def serving_cost(path, ctx: Context, model_id: str, in_tok, out_tok) -> Cost:
+    """GPU-hours of the replicas that carry each month's peak hour, at the GPU price."""
+    s = path.serving
+    with within(f"paths.{path.name}.serving"):
+        per_replica, est = capacity(s, ctx.book, model_id, in_tok, out_tok)  # tokens/s
+        price = _price(s, ctx, est.gpus_per_replica)
+    peak = peak_output_tokens_per_s(ctx.traffic, out_tok, ctx.scenario.workload.peak_to_average)
+    replicas = replicas_for_peak(peak, per_replica, s.min_replicas)
+    gpu_hours = replicas * est.gpus_per_replica * HOURS_PER_MONTH
+    note = (
+        f"{est.gpus_per_replica} x {est.gpu} per replica, {fmt(per_replica, ',.0f')} output "
+        f"tokens/s each within SLO; {price.source}"
+    )
+    return Cost(gpu_hours * price.usd_per_gpu_hour * ctx.gpu_factor, gpu_hours, "GPU-hour", note)
+
+
+def _price(choice, ctx: Context, min_gpus: int):
+    """The GPU price of a scenario's GPU choice, with the offer recorded as used."""
+    found = gpu_price(
+        ctx.book,
+        choice.gpu,
+        as_of=ctx.as_of,
+        min_gpus=min_gpus,
+        usd_per_gpu_hour=choice.usd_per_gpu_hour,
+        given=GIVEN,
+        provider=choice.provider,
+        offer=choice.offer,
+        tier=choice.tier,
+    )
+    if found.offer is not None:
+        ctx.used.append(found.offer)
+    return found
+
+
+def prompt_selfhost(path: PromptSelfhost, ctx: Context) -> dict[str, Cost]:
+    """An open-weight model served as is on rented GPUs: replicas for the peak hour with
+    idle capacity paid for, serving engineering and on-call, evaluation, monitoring."""
+    ctx.book.architecture(path.model)
+    in_tok, out_tok = tokens(path, ctx)
+    events = releases(path, ctx, "on-new-base-model" if path.follow_new_models else "never")
+    out = {"inference": serving_cost(path, ctx, path.model, in_tok, out_tok)}
+    out.update(common_costs(path, ctx, events, path.ops.oncall))
+    return out
+
+
+def finetune_selfhost(path: FinetuneSelfhost, ctx: Context) -> dict[str, Cost]:
+    """Fine-tune an open-weight model on rented GPUs and serve it: data, a tuning campaign
+    of GPU-hours, re-training at every release, serving as for prompt-selfhost."""
+    ctx.book.architecture(path.base_model, "base_model")
+    events = releases(path, ctx, path.retrain)
+    first = ctx.first_month()
+    in_tok, out_tok = tokens(path, ctx)
+    out = {
+        "data": data_cost(path.data, ctx, first, events),
+        "training": _training_cost(path, ctx, first, events),
+        "inference": serving_cost(path, ctx, path.base_model, in_tok, out_tok),
+    }
+    out.update(common_costs(path, ctx, events, path.ops.oncall))
+    return out
+
+
+def _training_cost(path: FinetuneSelfhost, ctx: Context, first, events) -> Cost:
+    """GPU-hours of the first campaign's runs and of each retrain's, at the GPU price."""
+    d, t = path.data, path.training
+    train_tokens = d.examples * d.tokens_per_example * d.epochs
+    # GPU-hours are linear in tokens and inverse in MFU, so Monte Carlo draws scale one
+    # estimate at the largest sequence (which sets the GPU count) instead of re-running it.
+    mfu = None if t.mfu is None else float(np.max(t.mfu))
+    with within(f"paths.{path.name}.training"):
+        est = estimate_training(
+            model=path.base_model,
+            tokens=float(np.max(train_tokens)),
+            method=path.method,
+            gpu=t.gpu,
+            gpus=t.gpus,
+            mfu=mfu,
+            seq_len=round(float(np.max(d.tokens_per_example))),
+            book=ctx.book,
+        )
+        price = _price(t, ctx, est.gpus)
+    runs = t.runs * first + t.retrain_runs * events
+    per_run = (
+        est.gpu_hours
+        * (train_tokens / np.max(train_tokens))
+        * (est.mfu / (est.mfu if t.mfu is None else t.mfu))
+    )
+    gpu_hours = runs * per_run
+    return Cost(
+        ctx.full(gpu_hours * price.usd_per_gpu_hour * ctx.gpu_factor),
+        ctx.full(gpu_hours),
+        "GPU-hour",
+        f"{fmt(per_run, ',.1f')} GPU-hours per run on {est.gpus} x "
+        f"{est.gpu} at MFU {est.mfu:.2f}; {price.source}",
+    )

@@ -1,0 +1,220 @@
+"""Charts for reports, drawn from the ledger (matplotlib, Agg backend, no display).
+
+Functions take the ledger DataFrame and return a matplotlib Figure; nothing is shown and
+no global state is touched beyond selecting the Agg backend on import.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from tunecost.output.files import check_chart_path, write_atomic
+from tunecost.output.numbers import compact
+
+CATEGORY_COLORS = {
+    "data": "#8c6d31",
+    "training": "#d62728",
+    "inference": "#1f77b4",
+    "hosting": "#9467bd",
+    "engineering": "#ff7f0e",
+    "evaluation": "#2ca02c",
+    "monitoring": "#7f7f7f",
+}
+
+
+def usd(value: float, _pos=None) -> str:
+    """Axis label for dollars with three significant digits: $950, $1.5k, $12k, $3.4M."""
+    return compact(value, "$")
+
+
+def comparison_figure(
+    ledger, *, title: str, baseline: str | None = None, breakeven=None, bands=None
+) -> Figure:
+    """Cumulative cost of each path with its break-even point against the baseline
+    (top; shaded P10-P90 when ``bands`` from a Monte Carlo run are given), and each path's
+    monthly cost stacked by category (bottom row). ``breakeven`` maps each path to its
+    break-even month (or None), as computed by the analysis."""
+    paths = list(dict.fromkeys(ledger["path"]))
+    baseline = baseline or paths[0]
+    monthly = ledger.pivot_table(
+        index="date", columns="path", values="usd", aggfunc="sum", sort=True
+    )[paths]
+    fig = Figure(figsize=(max(10, 3.2 * len(paths)), 8.5), layout="constrained")
+    grid = fig.add_gridspec(2, len(paths), height_ratios=[1.3, 1])
+    top = fig.add_subplot(grid[0, :])
+    _cumulative_lines(top, monthly, baseline, bands)
+    _breakeven_marks(top, monthly, baseline, breakeven or {}, bands is not None)
+    top.set_title(f"{title}: cumulative cost by path", loc="left", fontsize=13)
+    top.set_ylabel("Cumulative cost (USD)")
+    top.set_xlabel("Month")
+    top.yaxis.set_major_formatter(FuncFormatter(usd))
+    top.grid(True, alpha=0.3)
+    handles, labels = top.get_legend_handles_labels()
+    if bands is not None:
+        from matplotlib.patches import Patch
+
+        handles.append(Patch(color="0.6", alpha=0.35))
+        labels.append("P10-P90 of the draws (lines: central values)")
+    top.legend(handles, labels, loc="upper left", frameon=False)
+    ymax = float(monthly.to_numpy().max()) * 1.05 or 1.0
+    for i, name in enumerate(paths):
+        _category_bars(fig.add_subplot(grid[1, i]), ledger, name, list(monthly.index), ymax, i)
+    present = [c for c in CATEGORY_COLORS if c in set(ledger["category"])]
+    handles = [plt.Rectangle((0, 0), 1, 1, color=CATEGORY_COLORS[c]) for c in present]
+    fig.legend(
+        handles,
+        present,
+        loc="outside lower center",
+        ncol=len(present),
+        frameon=False,
+        title="Monthly cost by category",
+    )
+    return fig
+
+
+def _cumulative_lines(ax, monthly, baseline: str, bands) -> None:
+    """One line of cumulative cost per path (the baseline dashed), with its band."""
+    dates = list(monthly.index)
+    cumulative = monthly.cumsum()
+    for j, name in enumerate(monthly.columns):
+        style = "-" if name != baseline else "--"
+        (line,) = ax.plot(
+            dates,
+            cumulative[name].to_numpy(),
+            style,
+            linewidth=2,
+            label=f"{name} (baseline)" if name == baseline else name,
+        )
+        if bands is not None:  # P10-P90 of the Monte Carlo draws, shape (3, months, paths)
+            ax.fill_between(
+                dates,
+                bands[0, :, j],
+                bands[2, :, j],
+                color=line.get_color(),
+                alpha=0.18,
+                linewidth=0,
+                gid=f"band-{name}",
+            )
+
+
+def _breakeven_marks(ax, monthly, baseline: str, breakeven: dict, ranged: bool) -> None:
+    """A labelled dot where each path breaks even; a line saying so when none does."""
+    dates = list(monthly.index)
+    cumulative = monthly.cumsum()
+    marked = 0
+    for name in monthly.columns:
+        m = breakeven.get(name)
+        if name == baseline or m is None:
+            continue
+        marked += 1
+        x, y = dates[m - 1], cumulative[name].iloc[m - 1]
+        ax.plot(
+            [x],
+            [y],
+            marker="o",
+            markersize=9,
+            color="black",
+            linestyle="none",
+            label="_break-even",
+            gid=f"breakeven-{name}",
+        )
+        ax.annotate(
+            f"{name} breaks even\nmonth {m} ({x:%Y-%m})",
+            (x, y),
+            textcoords="offset points",
+            xytext=(10, -28),
+            fontsize=9,
+            arrowprops={"arrowstyle": "-", "color": "0.4"},
+        )
+    if not marked and len(monthly.columns) > 1:
+        ax.text(
+            0.99,
+            0.03,
+            f"no path breaks even with {baseline} within {len(dates)} months"
+            + (" at central values" if ranged else ""),
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=9,
+            color="0.3",
+            gid="no-breakeven",
+        )
+
+
+def _category_bars(ax, ledger, name: str, dates: list, ymax: float, i: int) -> None:
+    """One path's monthly cost, stacked by category."""
+    part = ledger[ledger["path"] == name].pivot_table(
+        index="date", columns="category", values="usd", aggfunc="sum", sort=True
+    )
+    bottom = np.zeros(len(dates))
+    for c in (c for c in CATEGORY_COLORS if c in part.columns):
+        values = part[c].reindex(dates).fillna(0).to_numpy()
+        ax.bar(
+            dates,
+            values,
+            width=25,
+            bottom=bottom,
+            color=CATEGORY_COLORS[c],
+            label=c,
+            gid=f"{name}-{c}",
+        )
+        bottom += values
+    ax.set_title(name, fontsize=10)
+    ax.set_ylim(0, ymax)
+    ax.yaxis.set_major_formatter(FuncFormatter(usd))
+    locator = AutoDateLocator(minticks=2, maxticks=6)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    ax.tick_params(axis="x", labelsize=8)
+    ax.grid(True, alpha=0.3)
+    if i == 0:
+        ax.set_ylabel("Monthly cost (USD/month)")
+
+
+def figure_bytes(fig: Figure, fmt: str, dpi: int = 150) -> bytes:
+    """``fig`` rendered as ``png``, ``svg`` or ``pdf`` (a leading dot is ignored)."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt.lower().lstrip("."), dpi=dpi)
+    return buf.getvalue()
+
+
+def save_figure(fig: Figure, path: str | Path, field: str = "--chart") -> None:
+    """Render ``fig`` to PNG, SVG or PDF (by extension), atomically."""
+    p = check_chart_path(path, field)
+    write_atomic(p, figure_bytes(fig, p.suffix), field)
+
+
+def tornado_figure(result, *, title: str, top: int = 12) -> Figure:
+    """Horizontal bars: how far each input moves the result, largest first (a tornado)."""
+    rows = result.rows[:top][::-1]
+    fig = Figure(figsize=(10, 0.45 * len(rows) + 2), layout="constrained")
+    ax = fig.add_subplot()
+    base = result.base_value
+    y = np.arange(len(rows))
+    lows = [r["result_at_low"] - base for r in rows]
+    highs = [r["result_at_high"] - base for r in rows]
+    ax.barh(y, lows, left=base, color="#1f77b4", label="input at low end", gid="tornado-low")
+    ax.barh(y, highs, left=base, color="#ff7f0e", label="input at high end", gid="tornado-high")
+    ax.axvline(base, color="black", linewidth=1)
+    ax.set_yticks(y, [r["field"] for r in rows], fontsize=9)
+    if result.metric == "total-difference":
+        ax.set_xlabel(f"Total cost of {result.path} minus {result.baseline} (USD)")
+        ax.xaxis.set_major_formatter(FuncFormatter(usd))
+    else:
+        ax.set_xlabel(f"Break-even month of {result.path} against {result.baseline}")
+    ax.set_title(f"{title}: which inputs move the result", loc="left", fontsize=13)
+    ax.legend(loc="best", frameon=False)
+    ax.grid(True, axis="x", alpha=0.3)
+    return fig

@@ -1,0 +1,318 @@
+"""Turn catalogues the user already has into rows of the price book's schema.
+
+Import, never scrape: these read files from disk (no network). Each importer parses the
+whole file before anything is written, so a failed import writes nothing.
+
+- LiteLLM's ``model_prices_and_context_window.json``: per-token prices of thousands of
+  API models, including ``ft:`` fine-tuned entries and cache prices.
+- SkyPilot's catalogue ``vms.csv`` (skypilot-org/skypilot-catalog,
+  ``catalogs/v<N>/<cloud>/vms.csv``): instance prices per region and zone from the
+  clouds' own APIs; divided by the instance's GPU count.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import math
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from tunecost.errors import InputError
+from tunecost.pricebook.schemas import SCHEMAS
+
+FIELD = "path"
+"""The parameter errors name (the command line shows it as ``FILE``)."""
+
+LITELLM_PROVIDERS = {
+    "openai": "openai",
+    "text-completion-openai": "openai",
+    "anthropic": "anthropic",
+    "gemini": "google",
+    "vertex_ai-language-models": "vertex-ai",
+    "vertex_ai-anthropic_models": "vertex-ai",
+    "mistral": "mistral",
+    "deepseek": "deepseek",
+    "together_ai": "together",
+    "fireworks_ai": "fireworks",
+    "groq": "groq",
+    "xai": "xai",
+    "bedrock": "bedrock",
+    "bedrock_converse": "bedrock",
+    "azure": "azure-openai",
+    "azure_ai": "azure-openai",
+    "cohere": "cohere",
+    "cohere_chat": "cohere",
+}
+"""LiteLLM's ``litellm_provider`` values mapped to the price book's provider ids; others
+are kept as LiteLLM spells them."""
+
+_LITELLM_FIELDS = {
+    "input_cost_per_token": "input",
+    "output_cost_per_token": "output",
+    "cache_read_input_token_cost": "cached_input",
+    "cache_creation_input_token_cost": "cache_write",
+    "input_cost_per_token_batches": "batch_input",
+    "output_cost_per_token_batches": "batch_output",
+}
+_FT_KIND = {"input": "ft_input", "output": "ft_output", "cached_input": "ft_cached_input"}
+_ABOVE = re.compile(r"^(?P<base>.+)_above_(?P<n>\d+)k_tokens$")
+_TEXT_MODES = {"chat", "completion", "responses", None}
+
+PRICE_COLUMNS = tuple(c.name for c in SCHEMAS["api_models.csv"])
+OFFER_COLUMNS = tuple(c.name for c in SCHEMAS["gpu_offers.csv"])
+
+
+def _read_text(path: Path, what: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file", FIELD) from None
+    except IsADirectoryError:
+        raise InputError(f"{path} is a folder; expected {what}", FIELD) from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not UTF-8 text; expected {what}", FIELD) from None
+    except OSError as exc:
+        raise InputError(f"{path} cannot be read ({exc.strerror})", FIELD) from None
+
+
+def _per_million(value) -> float | None:
+    """USD per token -> USD per 1M tokens, rounded to hide float noise (1e-7 * 1e6)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not math.isfinite(value) or value < 0:
+        return None
+    return round(float(value) * 1e6, 9)
+
+
+def import_litellm(
+    path: str | Path,
+    *,
+    source_url: str | None = None,
+    retrieved: dt.date | None = None,
+    providers: tuple[str, ...] = (),
+) -> list[dict]:
+    """Rows of ``api_models.csv`` / ``finetune_prices.csv`` from LiteLLM's price JSON.
+
+    ``ft:<model>`` entries become ``ft_input`` / ``ft_output`` / ``ft_cached_input`` rows
+    of the base model; ``*_above_<N>k_tokens`` fields become long-context tiers.
+    ``retrieved`` (default today) is also used as ``effective_from``.
+    """
+    path = Path(path)
+    what = "LiteLLM's model_prices_and_context_window.json"
+    text = _read_text(path, what)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{path} is not JSON (line {exc.lineno}); expected {what}", FIELD
+        ) from None
+    if not isinstance(data, dict) or not any(
+        isinstance(v, dict) and "input_cost_per_token" in v for v in data.values()
+    ):
+        raise InputError(
+            f"{path} has no model entries with input_cost_per_token; expected {what}", FIELD
+        )
+    retrieved = retrieved or dt.date.today()
+    source_url = source_url or f"file:{path.name}"
+    wanted = {p.lower() for p in providers}
+    rows: list[dict] = []
+    for name, entry in data.items():
+        if name == "sample_spec" or not isinstance(entry, dict):
+            continue
+        if entry.get("mode") not in _TEXT_MODES:
+            continue
+        provider = LITELLM_PROVIDERS.get(
+            entry.get("litellm_provider"), entry.get("litellm_provider") or "unknown"
+        )
+        if not wanted or provider in wanted:
+            rows += _litellm_rows(name, entry, provider, source_url, retrieved)
+    if not rows:
+        raise InputError(
+            f"{path}: no text-model prices found"
+            + (f" for provider(s) {', '.join(sorted(wanted))}" if wanted else ""),
+            FIELD,
+        )
+    # Later entries for the same key (aliases) must not duplicate rows.
+    unique = {(r["provider"], r["model"], r["kind"], r["context_over_tokens"]): r for r in rows}
+    return sorted(
+        unique.values(),
+        key=lambda r: (r["provider"], r["model"], r["kind"], r["context_over_tokens"] or 0),
+    )
+
+
+def _litellm_rows(name: str, entry: dict, provider: str, source_url: str, retrieved) -> list:
+    """The price rows of one LiteLLM entry: one per priced field it has."""
+    model = name
+    prefix = f"{entry.get('litellm_provider')}/"
+    if model.startswith(prefix):
+        model = model[len(prefix) :]
+    fine_tuned = model.startswith("ft:")
+    if fine_tuned:
+        model = model[3:].split(":")[0]
+    rows = []
+    for key, value in entry.items():
+        tier = None
+        m = _ABOVE.match(key)
+        if m:
+            key, tier = m.group("base"), int(m.group("n")) * 1000
+        kind = _LITELLM_FIELDS.get(key)
+        price = _per_million(value)
+        if kind is None or price is None:
+            continue
+        if fine_tuned:
+            kind = _FT_KIND.get(kind)
+            if kind is None:
+                continue
+        rows.append(
+            {
+                "provider": provider,
+                "model": model.lower(),
+                "kind": kind,
+                "unit": "USD/1M tokens",
+                "price": price,
+                "context_over_tokens": tier,
+                "effective_from": retrieved.isoformat(),
+                "source_url": source_url,
+                "retrieved": retrieved.isoformat(),
+                "notes": f"imported from LiteLLM entry {name!r}",
+            }
+        )
+    return rows
+
+
+SKYPILOT_GPU_NAMES = {
+    "a100": "a100-40gb",
+    "a100-80gb": "a100-80gb",
+    "h100": "h100-sxm",
+    "h100-mega": "h100-sxm",
+}
+"""SkyPilot's accelerator names that differ from tunecost's aliases: its ``A100`` is the
+40 GB part (``A100-80GB`` is the 80 GB one), while a user typing "A100" usually rents the
+80 GB part."""
+
+SKYPILOT_REQUIRED = ("InstanceType", "AcceleratorName", "AcceleratorCount", "Price", "Region")
+
+
+def _float(text: str | None) -> float | None:
+    try:
+        value = float(text) if text not in (None, "") else None
+    except ValueError:
+        return None
+    return value if value is not None and math.isfinite(value) and value >= 0 else None
+
+
+def import_skypilot(
+    path: str | Path,
+    *,
+    provider: str | None = None,
+    source_url: str | None = None,
+    retrieved: dt.date | None = None,
+    regions: tuple[str, ...] = (),
+    book=None,
+) -> tuple[list[dict], list[str]]:
+    """Rows of ``gpu_offers.csv`` from a SkyPilot catalogue ``vms.csv``.
+
+    Columns are read by name (their order differs by cloud). One row per (instance,
+    region): on-demand = instance price / GPU count; spot = the lowest zone's spot
+    price / GPU count. Fractional-GPU instances and accelerators missing from the
+    book's ``gpus.csv`` (``book``, default the bundled one) are skipped and reported.
+    GCP lists GPUs without a host VM (empty ``InstanceType``); those rows are kept as
+    ``<GPU> x<N> (GPU only)``.
+
+    Returns the rows and a list of notes about what was skipped.
+    """
+    from tunecost.pricebook.book import open_book
+
+    path = Path(path)
+    what = "a SkyPilot catalogue vms.csv"
+    reader = csv.DictReader(_read_text(path, what).splitlines())
+    missing = [c for c in SKYPILOT_REQUIRED if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InputError(
+            f"{path} lacks column(s) {', '.join(missing)}; expected {what} with "
+            f"columns {', '.join(SKYPILOT_REQUIRED)}, SpotPrice",
+            FIELD,
+        )
+    if provider is None:
+        provider = path.parent.name.lower() if path.parent.name else None
+        if not provider or provider in (".", ""):
+            raise InputError("say which cloud the file is from with --provider", "provider")
+    wanted = {r.lower() for r in regions}
+    resolve = (book or open_book()).gpus.resolve
+    groups, notes = _skypilot_groups(reader, wanted, resolve)
+    retrieved = retrieved or dt.date.today()
+    source_url = source_url or f"file:{path.name}"
+    rows = [
+        _skypilot_row(provider.lower(), key, g, source_url, retrieved)
+        for key, g in sorted(groups.items())
+        if g["price"] or g["spot"]
+    ]
+    if not rows:
+        raise InputError(
+            f"{path}: no GPU instance prices found"
+            + (f" in region(s) {', '.join(sorted(wanted))}" if wanted else ""),
+            FIELD,
+        )
+    return rows, notes
+
+
+def _skypilot_groups(reader, wanted: set[str], resolve) -> tuple[dict, list[str]]:
+    """Prices by (instance, GPU id, GPU count, region), and notes on what was skipped."""
+    groups: dict = defaultdict(lambda: {"price": [], "spot": []})
+    skipped_gpu: set[str] = set()
+    skipped_frac = 0
+    for row in reader:
+        accel = (row.get("AcceleratorName") or "").strip()
+        count = _float(row.get("AcceleratorCount"))
+        if not accel or count is None:
+            continue
+        if count < 1 or count != int(count):
+            skipped_frac += 1
+            continue
+        region = (row.get("Region") or "").strip()
+        if wanted and region.lower() not in wanted:
+            continue
+        gpu = SKYPILOT_GPU_NAMES.get(accel.lower()) or resolve(accel)
+        if gpu is None:
+            skipped_gpu.add(accel)
+            continue
+        instance = (row.get("InstanceType") or "").strip() or f"{accel} x{int(count)} (GPU only)"
+        g = groups[(instance, gpu, int(count), region)]
+        price, spot = _float(row.get("Price")), _float(row.get("SpotPrice"))
+        if price:
+            g["price"].append(price)
+        if spot:
+            g["spot"].append(spot)
+    notes = []
+    if skipped_gpu:
+        notes.append(f"skipped accelerators not in gpus.csv: {', '.join(sorted(skipped_gpu))}")
+    if skipped_frac:
+        notes.append(f"skipped {skipped_frac} fractional-GPU rows")
+    return groups, notes
+
+
+def _skypilot_row(provider: str, key: tuple, g: dict, source_url: str, retrieved) -> dict:
+    instance, gpu, count, region = key
+    on_demand = min(g["price"]) / count if g["price"] else None
+    spot = min(g["spot"]) / count if g["spot"] else None
+    return {
+        "provider": provider,
+        "instance": instance,
+        "gpu": gpu,
+        "gpu_count": count,
+        "on_demand_usd_per_gpu_hour": _round(on_demand),
+        "spot_usd_per_gpu_hour": _round(spot),
+        "reserved_1y_usd_per_gpu_hour": None,
+        "region": region,
+        "effective_from": retrieved.isoformat(),
+        "source_url": source_url,
+        "retrieved": retrieved.isoformat(),
+        "notes": "imported from SkyPilot vms.csv; instance price / GPU count; spot = lowest zone",
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)

@@ -1,0 +1,115 @@
+"""Column schemas of the price-book tables in ``pricing/``.
+
+Every row of the price, GPU and model tables carries ``source_url`` and ``retrieved`` so
+each figure can be traced to the page, model card or catalogue it was copied from;
+``providers.csv`` names each provider's pricing page (``pricing_url``).
+"""
+
+from __future__ import annotations
+
+from tunecost.pricebook.reading import Column
+
+PRICE_KINDS = (
+    "input",
+    "cached_input",
+    "cache_write",
+    "output",
+    "batch_input",
+    "batch_output",
+)
+FINETUNE_KINDS = (
+    "training",
+    "training_lora",
+    "training_full",
+    "training_hour",
+    "ft_input",
+    "ft_cached_input",
+    "ft_output",
+    "hosting",
+    "storage",
+    "minimum_charge",
+)
+
+_SOURCE = [Column("source_url"), Column("retrieved", "date")]
+
+_PRICE_ROW = [
+    Column("provider"),
+    Column("model"),
+    Column("kind", "choice", choices=PRICE_KINDS + FINETUNE_KINDS),
+    Column("unit"),  # any unit that converts to the kind's canonical one (pricebook.py)
+    Column("price", "float"),
+    Column("context_over_tokens", "int", required=False),
+    Column("effective_from", "date"),
+    *_SOURCE,
+    Column("notes", required=False),
+]
+
+SCHEMAS: dict[str, list[Column]] = {
+    "gpus.csv": [
+        Column("id"),
+        Column("name"),
+        Column("vendor"),
+        Column("memory_gb", "float"),
+        Column("hbm_bandwidth_gbps", "float"),
+        Column("fp32_tflops", "float", required=False),
+        Column("tf32_tflops", "float", required=False),
+        Column("fp16_tflops", "float", required=False),
+        Column("bf16_tflops", "float", required=False),
+        Column("fp8_tflops", "float", required=False),
+        Column("int8_tops", "float", required=False),
+        Column("fp4_tflops", "float", required=False),
+        Column("interconnect_gbps", "float", required=False),
+        Column("tdp_w", "float", required=False),
+        Column("aliases", required=False),
+        *_SOURCE,
+        Column("notes", required=False),
+    ],
+    "models.csv": [
+        Column("id"),
+        Column("name"),
+        Column("organisation", required=False),
+        Column("params_total", "float"),
+        Column("params_active", "float", required=False),
+        Column("layers", "int"),
+        Column("hidden_size", "int"),
+        Column("intermediate_size", "int", required=False),
+        Column("attention_heads", "int"),
+        Column("kv_heads", "int"),
+        Column("head_dim", "int", required=False),
+        Column("vocab_size", "int"),
+        Column("max_context", "int"),
+        Column("num_experts", "int", required=False),
+        Column("experts_per_token", "int", required=False),
+        Column("attention", "choice", required=False, choices=("mha", "gqa", "mqa", "mla")),
+        Column("kv_lora_rank", "int", required=False),
+        Column("qk_rope_head_dim", "int", required=False),
+        Column("sliding_window", "int", required=False),
+        Column("full_attention_layers", "count", required=False),
+        *_SOURCE,
+        Column("notes", required=False),
+    ],
+    "api_models.csv": _PRICE_ROW,
+    "finetune_prices.csv": _PRICE_ROW,
+    "gpu_offers.csv": [
+        Column("provider"),
+        Column("instance"),
+        Column("gpu"),
+        Column("gpu_count", "int"),
+        Column("on_demand_usd_per_gpu_hour", "float", required=False),
+        Column("spot_usd_per_gpu_hour", "float", required=False),
+        Column("reserved_1y_usd_per_gpu_hour", "float", required=False),
+        Column("region", required=False),
+        Column("effective_from", "date"),
+        *_SOURCE,
+        Column("notes", required=False),
+    ],
+    "providers.csv": [
+        Column("provider"),
+        Column("name"),
+        Column("cached_input_counting", "choice", required=False, choices=("subset", "additional")),
+        Column("batch_discount_note", required=False),
+        Column("pricing_url", required=False),
+        Column("retrieved", "date", required=False),
+        Column("notes", required=False),
+    ],
+}

@@ -1,0 +1,122 @@
+"""``validate``: every problem in a price-book folder, one line each.
+
+Checks each table's schema (columns, types, non-negative prices, dates), units that do
+not convert, duplicate keys, providers missing from ``providers.csv``, GPU ids missing
+from ``gpus.csv``, dates in the future, and alias collisions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from tunecost.pricebook.book import OFFER_TIERS, PRICE_TABLES
+from tunecost.pricebook.gpus import name_key
+from tunecost.pricebook.prices import unit_factor
+from tunecost.pricebook.reading import read_rows
+from tunecost.pricebook.schemas import FINETUNE_KINDS, PRICE_KINDS, SCHEMAS
+
+
+def validate(directory: Path) -> list[str]:
+    """Every problem in the tables of ``directory``, one line each (empty when clean)."""
+    if not directory.is_dir():
+        return [f"{directory}: not a folder"]
+    problems: list[str] = []
+    loaded: dict[str, list[dict]] = {}
+    for name, schema in SCHEMAS.items():
+        path = directory / name
+        if not path.exists():
+            problems.append(f"{name}: missing")
+            continue
+        rows, errs = read_rows(path, schema)
+        problems += errs
+        loaded[name] = rows
+    today = dt.date.today()
+    providers = {r["provider"].lower() for r in loaded.get("providers.csv", [])}
+    gpu_ids = _gpu_names(loaded.get("gpus.csv", []), problems)
+    for r in loaded.get("models.csv", []):
+        if r["params_active"] and r["params_active"] > r["params_total"]:
+            problems.append(
+                f"models.csv, row {r['_row']}, column params_active: larger than params_total"
+            )
+    for table in PRICE_TABLES:
+        problems += _price_problems(table, loaded.get(table, []), providers, today)
+    problems += _offer_problems(loaded.get("gpu_offers.csv", []), gpu_ids, providers, today)
+    return problems
+
+
+def _gpu_names(rows: list[dict], problems: list[str]) -> dict[str, str]:
+    """GPU ids by every name (id or alias) that refers to them; a name used for two GPUs
+    is a problem."""
+    gpu_ids: dict[str, str] = {}
+    for r in rows:
+        for name in [r["id"], *(a for a in (r.get("aliases") or "").split(";") if a.strip())]:
+            key = name_key(name)
+            if key in gpu_ids and gpu_ids[key] != r["id"]:
+                problems.append(
+                    f"gpus.csv, row {r['_row']}, column aliases: {name!r} already "
+                    f"names {gpu_ids[key]}"
+                )
+            gpu_ids[key] = r["id"]
+    return gpu_ids
+
+
+def _price_problems(table: str, rows: list[dict], providers: set[str], today) -> list[str]:
+    problems: list[str] = []
+    seen: dict = {}
+    allowed = PRICE_KINDS if table == "api_models.csv" else FINETUNE_KINDS
+    other = "finetune_prices.csv" if table == "api_models.csv" else "api_models.csv"
+    for r in rows:
+        where = f"{table}, row {r['_row']}"
+        if r["kind"] not in allowed:
+            problems.append(f"{where}, column kind: {r['kind']!r} belongs in {other}")
+        try:
+            unit_factor(r["unit"], r["kind"])
+        except ValueError as exc:
+            problems.append(f"{where}, column unit: {exc}")
+        key = (
+            r["provider"].lower(),
+            r["model"].lower(),
+            r["kind"],
+            r["context_over_tokens"],
+            r["effective_from"],
+        )
+        if key in seen:
+            problems.append(
+                f"{where}: duplicate of row {seen[key]} (same provider, model, "
+                "kind, tier and effective_from)"
+            )
+        seen[key] = r["_row"]
+        problems += _common_checks(where, r, providers, today)
+    return problems
+
+
+def _offer_problems(rows: list[dict], gpu_ids: dict, providers: set[str], today) -> list[str]:
+    problems: list[str] = []
+    seen: dict = {}
+    for r in rows:
+        where = f"gpu_offers.csv, row {r['_row']}"
+        key = (r["provider"].lower(), r["instance"], r["region"], r["effective_from"])
+        if key in seen:
+            problems.append(
+                f"{where}: duplicate of row {seen[key]} (same provider, instance, "
+                "region and effective_from)"
+            )
+        seen[key] = r["_row"]
+        if gpu_ids and name_key(r["gpu"]) not in gpu_ids:
+            problems.append(f"{where}, column gpu: {r['gpu']!r} is not in gpus.csv")
+        if all(r[f"{t}_usd_per_gpu_hour"] is None for t in OFFER_TIERS):
+            problems.append(f"{where}: no price in any of {', '.join(OFFER_TIERS)}")
+        problems += _common_checks(where, r, providers, today)
+    return problems
+
+
+def _common_checks(where: str, r: dict, providers: set[str], today: dt.date) -> list[str]:
+    out = []
+    if providers and r["provider"].lower() not in providers:
+        out.append(f"{where}, column provider: {r['provider']!r} is not in providers.csv")
+    if r["retrieved"] > today:
+        out.append(f"{where}, column retrieved: {r['retrieved']} is in the future")
+    if not str(r["source_url"]).startswith(("http://", "https://", "file:")):
+        out.append(f"{where}, column source_url: {r['source_url']!r} is not a URL")
+    return out

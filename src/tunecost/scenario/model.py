@@ -1,0 +1,301 @@
+"""The scenario: one workload, its market, and the paths (ways of building it) to price.
+
+A pydantic model, frozen and strict: unknown keys are errors, every quantity is parsed
+with its unit by the field types of :mod:`tunecost.scenario.fields`, and each default is
+documented on its field (sources in :mod:`tunecost.scenario.defaults`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from tunecost.errors import InputError
+from tunecost.scenario.defaults import (
+    ENGINEER_RATE_USD_PER_HOUR,
+    FINETUNE_EPOCHS,
+    HOURS_PER_FTE_MONTH,
+    NEW_BASE_MODEL_EVERY_MONTHS,
+)
+from tunecost.scenario.distributions import Dist
+from tunecost.scenario.fields import (
+    FTE,
+    USD,
+    Epochs,
+    Examples,
+    Factor,
+    Fraction,
+    FTEHours,
+    Hours,
+    HoursPerMonth,
+    Month,
+    Months,
+    PositiveFraction,
+    PositiveTokens,
+    PriceFactor,
+    Rate,
+    Requests,
+    Retrain,
+    Seconds,
+    USDPerExample,
+    USDPerHour,
+    USDPerMonth,
+)
+from tunecost.vocabulary import API_TUNING_METHODS, PRECISIONS, SELFHOST_TUNING_METHODS, TIERS
+
+MAX_MONTHS = 240
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, arbitrary_types_allowed=True
+    )
+
+
+# ---- scenario sections -----------------------------------------------------------------
+class Team(Strict):
+    engineer_rate: USDPerHour = Field(
+        ENGINEER_RATE_USD_PER_HOUR, description="Loaded cost of an engineer-hour."
+    )
+
+    @field_validator("engineer_rate", mode="before")
+    @classmethod
+    def _per_hour(cls, v):
+        texts = v.values() if isinstance(v, dict) else [v]
+        if any(re.search(r"/\s*(month|year|week|day)", str(t)) for t in texts):
+            raise ValueError(
+                f"{v!r}: give the rate per engineer-hour, e.g. '90 USD/hour'; a monthly salary "
+                "covers about 173 working hours, not the 730 hours of a calendar month"
+            )
+        return v
+
+    hours_per_fte_month: FTEHours = Field(
+        HOURS_PER_FTE_MONTH, description="Hours one FTE works in a month."
+    )
+
+
+class Workload(Strict):
+    requests: Requests = Field(description="Requests per month in the first month.")
+    growth: Rate = Field((0.0, 1.0), description="Compound traffic growth, e.g. 4 %/month.")
+    input_tokens: PositiveTokens = Field(description="Prompt tokens per request (prompted).")
+    output_tokens: PositiveTokens = Field(description="Output tokens per request.")
+    peak_to_average: Factor = Field(
+        3.0,
+        description="Peak-hour traffic over the average (3 is an assumption, printed "
+        "as one; measure it from your traffic).",
+    )
+
+
+class Market(Strict):
+    api_price_change: Rate = Field((0.0, 12.0), description="Trend of API token prices.")
+    gpu_price_change: Rate = Field((0.0, 12.0), description="Trend of GPU rental prices.")
+    new_base_model_every: Months = Field(
+        NEW_BASE_MODEL_EVERY_MONTHS, description="Months between better base models."
+    )
+    api_price_factor: PriceFactor = Field(
+        1.0,
+        description="API token and training prices as a multiple of the price book's "
+        "(a negotiated discount, or a range to test how much prices matter).",
+    )
+    gpu_price_factor: PriceFactor = Field(
+        1.0, description="GPU prices (from the book or given) as a multiple of themselves."
+    )
+
+
+class Engineering(Strict):
+    build: Hours | None = Field(None, description="Engineer-hours to build, in month 1.")
+    upkeep: HoursPerMonth | None = Field(None, description="Engineer-hours per month after.")
+    per_release: Hours | None = Field(None, description="Engineer-hours per new release.")
+
+
+class Evaluation(Strict):
+    per_release: USD = Field(0.0, description="Eval spend per release (API calls, raters).")
+    hours: Hours | None = Field(None, description="Engineer-hours per release evaluation.")
+
+
+class Data(Strict):
+    examples: Examples = Field(description="Training examples.")
+    tokens_per_example: PositiveTokens = Field(description="Mean tokens per example.")
+    epochs: Epochs = Field(FINETUNE_EPOCHS, description="Passes over the examples.")
+    labelling: USDPerExample = Field(0.0, description="Cost to collect and label one example.")
+    collection_hours: Hours = Field(0.0, description="Engineer-hours to build the data set.")
+    refresh_share: Fraction = Field(0.0, description="Share of examples relabelled per retrain.")
+    validation_share: Fraction = Field(
+        0.0, description="Validation tokens billed, as a share of training tokens."
+    )
+
+    @field_validator("examples", "epochs")
+    @classmethod
+    def _positive(cls, v: float | Dist) -> float | Dist:
+        low = v.span[0] if isinstance(v, Dist) else v
+        if low <= 0:
+            raise ValueError("must be greater than zero (a range must start above zero)")
+        return v
+
+
+class GPUChoice(Strict):
+    gpu: str = Field(description="GPU id or alias, e.g. h100, l40s.")
+    gpus: int | None = Field(None, ge=1, description="GPUs per job or replica.")
+    provider: str | None = Field(None, description="Price from this provider's cheapest offer.")
+    offer: str | None = Field(None, description="Price from this instance, e.g. aws:p5.48xlarge.")
+    tier: Literal[TIERS] = Field("on-demand", description="Which price.")
+    usd_per_gpu_hour: USDPerHour | None = None
+
+
+class Training(GPUChoice):
+    runs: int = Field(1, ge=1, description="Runs in the first tuning campaign.")
+    retrain_runs: int = Field(1, ge=1, description="Runs per retrain.")
+    mfu: PositiveFraction | None = Field(
+        None, description="Default per method and GPU (docs/method.md)."
+    )
+
+
+class Serving(GPUChoice):
+    precision: Literal[PRECISIONS] = Field("bf16", description="Weight format.")
+    tpot_slo: Seconds | None = Field(None, description="Time-per-output-token target.")
+    ttft_slo: Seconds | None = Field(None, description="Time-to-first-token target.")
+    min_replicas: int = Field(1, ge=0, description="0 allows scale to zero.")
+    max_batch: int | None = Field(None, ge=1, description="Engine's max sequences.")
+
+
+class Ops(Strict):
+    oncall: FTE = Field(0.0, description="On-call and serving operations, in FTE.")
+
+
+class PathBase(Strict):
+    name: str = Field(min_length=1, max_length=80, description="Unique name of the path.")
+    input_tokens: PositiveTokens | None = Field(
+        None,
+        description="Prompt tokens per request on this path (a fine-tuned model needs "
+        "a shorter prompt); default the workload's.",
+    )
+    output_tokens: PositiveTokens | None = Field(None, description="Default the workload's.")
+    engineering: Engineering = Field(Engineering(), description="Engineer-hours.")
+    evaluation: Evaluation = Field(Evaluation(), description="Cost of each release's eval.")
+    monitoring: USDPerMonth = Field(0.0, description="Monitoring tools, USD per month.")
+    deprecated: Month | None = Field(
+        None, description="Month the base model is retired, forcing a migration."
+    )
+
+
+class PromptAPI(PathBase):
+    kind: Literal["prompt-api"] = Field(description="The path kind.")
+    model: str = Field(description="API model id from the price book.")
+    provider: str | None = Field(None, description="Needed when several providers sell the model.")
+    cached_input_share: Fraction = Field(
+        0.0, description="Share of input tokens read from the provider's prompt cache."
+    )
+    batch_share: Fraction = Field(0.0, description="Share of requests sent via batch APIs.")
+    follow_new_models: bool = Field(
+        True, description="Re-evaluate and migrate the prompt when a better base model arrives."
+    )
+
+
+class FinetuneAPI(PathBase):
+    kind: Literal["finetune-api"]
+    model: str = Field(description="Model id the provider fine-tunes and serves.")
+    provider: str | None = Field(None, description="Needed when several providers sell the model.")
+    base_model: str | None = Field(
+        None, description="Open-weight id from models.csv, for providers that price by model size."
+    )
+    method: Literal[API_TUNING_METHODS] = Field("lora", description="Where prices differ.")
+    data: Data = Field(description="Training data; see below.")
+    runs: int = Field(1, ge=1, description="Training runs in the first campaign.")
+    retrain_runs: int = Field(1, ge=1, description="Runs per retrain.")
+    retrain: Retrain = Field("on-new-base-model", description="When to retrain.")
+    cached_input_share: Fraction = Field(0.0, description="Share of input tokens cached.")
+
+
+class PromptSelfhost(PathBase):
+    kind: Literal["prompt-selfhost"]
+    model: str = Field(description="Open-weight model id from models.csv.")
+    serving: Serving = Field(description="GPUs and latency targets; see below.")
+    ops: Ops = Field(Ops(), description="Operations load.")
+    follow_new_models: bool = Field(True, description="Move to better base models.")
+
+
+class FinetuneSelfhost(PathBase):
+    kind: Literal["finetune-selfhost"]
+    base_model: str = Field(description="Open-weight model id from models.csv.")
+    method: Literal[SELFHOST_TUNING_METHODS] = Field("lora", description="Fine-tuning method.")
+    data: Data = Field(description="Training data; see below.")
+    training: Training = Field(description="Training GPUs and runs; see below.")
+    serving: Serving = Field(description="GPUs and latency targets; see below.")
+    ops: Ops = Field(Ops(), description="Operations load.")
+    retrain: Retrain = Field("on-new-base-model", description="When to retrain.")
+
+
+PATH_KINDS = {
+    "prompt-api": PromptAPI,
+    "finetune-api": FinetuneAPI,
+    "prompt-selfhost": PromptSelfhost,
+    "finetune-selfhost": FinetuneSelfhost,
+}
+AnyPath = PromptAPI | FinetuneAPI | PromptSelfhost | FinetuneSelfhost
+
+
+class Scenario(Strict):
+    name: str = Field(min_length=1, max_length=120, description="Shown in titles.")
+    description: str = Field("", description="What the feature does, in words.")
+    start: Month = Field(description="First month of the plan, YYYY-MM.")
+    months: int = Field(36, ge=1, le=MAX_MONTHS, description="Horizon in months.")
+    baseline: str | None = Field(
+        None, description="Path the others are compared with; default the first."
+    )
+    team: Team = Field(Team(), description="Who builds and runs it.")
+    workload: Workload = Field(description="Traffic and tokens per request.")
+    market: Market = Field(Market(), description="Price trends and base-model cadence.")
+    paths: list[Annotated[AnyPath, Field(discriminator="kind")]] = Field(
+        min_length=1, description="The ways of building the feature; see below."
+    )
+
+    @model_validator(mode="after")
+    def _names(self) -> Scenario:
+        names = [p.name for p in self.paths]
+        dupes = _duplicates(names)
+        if dupes:
+            raise ValueError(f"path names must be unique; repeated: {', '.join(dupes)}")
+        for p in self.paths:
+            if p.deprecated is not None and p.deprecated < self.start:
+                raise ValueError(
+                    f"paths {p.name!r}: deprecated {p.deprecated:%Y-%m} is before "
+                    f"the plan starts ({self.start:%Y-%m}); pick a current model"
+                )
+        if self.baseline is not None and self.baseline not in names:
+            close = difflib.get_close_matches(self.baseline, names, 1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; paths: {', '.join(names)}"
+            raise ValueError(f"baseline {self.baseline!r} is not a path{hint}")
+        return self
+
+    def path(self, name: str, field: str = "baseline") -> AnyPath:
+        """The path called ``name``, or an error naming ``field`` with close names."""
+        for p in self.paths:
+            if p.name == name:
+                return p
+        names = [p.name for p in self.paths]
+        close = difflib.get_close_matches(name, names, 1)
+        hint = f"did you mean {close[0]!r}?" if close else f"paths: {', '.join(names)}"
+        raise InputError(f"no path named {name!r}; {hint}", field)
+
+
+def name_key(name: str) -> str:
+    """How path names are compared for uniqueness: case and surrounding spaces ignored,
+    since ``p1`` and ``P1 `` print as the same row."""
+    return name.strip().casefold()
+
+
+def _duplicates(names: list[str]) -> list[str]:
+    """Names that clash with another under :func:`name_key`: exact repeats once each,
+    near-repeats (``p1`` and ``p1 ``) quoted so the difference shows."""
+    groups: dict[str, list[str]] = {}
+    for n in names:
+        groups.setdefault(name_key(n), []).append(n)
+    out = []
+    for group in groups.values():
+        if len(group) > 1:
+            distinct = list(dict.fromkeys(group))
+            out += distinct if len(distinct) == 1 else [repr(n) for n in distinct]
+    return sorted(out)
