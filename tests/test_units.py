@@ -89,15 +89,15 @@ def test_round_trip_plain_numbers(x):
     assert math.isclose(parse_count(repr(x), field="n"), x, rel_tol=1e-12)
 
 
-@pytest.mark.parametrize("spelling", sorted(__import__("tunecost.units").units._FAST_UNITS))
+@pytest.mark.parametrize("spelling", sorted(__import__("tunecost.units").units.FAST_UNITS))
 def test_fast_units_agree_with_pint(spelling):
-    from tunecost.units import _FAST_UNITS, ureg
+    from tunecost.units import FAST_UNITS, ureg
 
-    canon, factor = _FAST_UNITS[spelling]
+    canon, factor = FAST_UNITS[spelling]
     text = f"2.5 {spelling}" if spelling != "%" else "2.5%"
     reg = ureg()
-    from tunecost.units import _normalise
+    from tunecost.units import normalise
 
-    by_pint = reg.parse_expression(_normalise(text)).to(canon).magnitude
+    by_pint = reg.parse_expression(normalise(text)).to(canon).magnitude
     assert parse_quantity(text, canon, field="x", bare=True) == pytest.approx(by_pint)
     assert 2.5 * factor == pytest.approx(by_pint)

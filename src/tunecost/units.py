@@ -68,7 +68,9 @@ def ureg() -> pint.UnitRegistry:
     return reg
 
 
-def _normalise(text: str) -> str:
+def normalise(text: str) -> str:
+    """Spell counts and hour names so the registry reads them: ``300k`` -> 300000.0,
+    ``USD/1M tokens`` -> ``USD/(1M tokens)``, ``GPU-hours`` -> ``GPU_hour``."""
     text = text.strip().replace("\u00a0", " ")
     text = _HOUR_NAMES_RE.sub(lambda m: f"{m.group(1).lower()}_hour", text)
     text = text.replace("gpu_hour", "GPU_hour")
@@ -116,76 +118,69 @@ def parse_quantity(
         With one line naming ``field``, what was given and what was expected.
     """
     example = example or f"a value in {unit}"
+    checks = {
+        "unit": unit,
+        "field": field,
+        "positive": positive,
+        "allow_negative": allow_negative,
+        "maximum": maximum,
+    }
     if isinstance(text, bool):
         raise UnitError(f"expected {example}, got {text!r}", field)
     if isinstance(text, int | float):
-        value = float(text)
         if not bare:
             raise UnitError(f"{text!r} has no unit; write it with one, e.g. {example!r}", field)
-    else:
-        raw = str(text)
-        if not raw.strip():
-            raise UnitError(f"is empty; expected e.g. {example!r}", field)
-        if "$" in raw:
-            raise UnitError(
-                f"{raw!r}: write amounts with USD rather than '$', e.g. {example!r}", field
-            )
-        text = _normalise(raw)
-        # A common unit spelling, or a bare number, needs no pint (~0.3 s to import).
-        fast = _fast_parse(text, unit)
-        if fast is None and _PLAIN_NUMBER_RE.fullmatch(text):
-            if not bare:
-                raise UnitError(f"{raw!r} has no unit; write it with one, e.g. {example!r}", field)
-            fast = float(text)
-        if fast is not None:
-            return _check(
-                fast,
-                text=raw,
-                unit=unit,
-                field=field,
-                positive=positive,
-                allow_negative=allow_negative,
-                maximum=maximum,
-            )
-        reg = ureg()
-        try:
-            q = reg.parse_expression(text)
-        except Exception as exc:  # pint raises many types (incl. AssertionError) on bad text
-            raise UnitError(
-                f"cannot read {raw!r} ({exc}); expected e.g. {example!r}", field
-            ) from None
-        if not isinstance(q, reg.Quantity):  # a bare number
-            q = reg.Quantity(float(q), "dimensionless")
-        if q.units == reg.dimensionless and unit != "dimensionless":
-            if not bare:
-                raise UnitError(f"{raw!r} has no unit; write it with one, e.g. {example!r}", field)
-            value = float(q.magnitude)
-        else:
-            try:
-                value = float(q.to(unit).magnitude)
-            except Exception:
-                got = f"{q.units}" or "a plain number"
-                raise UnitError(
-                    f"{raw!r} is in {got}, which does not convert to {unit}; "
-                    f"expected e.g. {example!r}",
-                    field,
-                ) from None
-    return _check(
-        value,
-        text=text,
-        unit=unit,
-        field=field,
-        positive=positive,
-        allow_negative=allow_negative,
-        maximum=maximum,
-    )
+        return _check(float(text), text=text, **checks)
+    value, shown = _parse_text(str(text), unit, field, example, bare)
+    return _check(value, text=shown, **checks)
+
+
+def _parse_text(raw: str, unit: str, field: str, example: str, bare: bool) -> tuple[float, str]:
+    """(magnitude in ``unit``, the text to quote in errors) for what the user wrote."""
+    if not raw.strip():
+        raise UnitError(f"is empty; expected e.g. {example!r}", field)
+    if "$" in raw:
+        raise UnitError(f"{raw!r}: write amounts with USD rather than '$', e.g. {example!r}", field)
+    text = normalise(raw)
+    # A common unit spelling, or a bare number, needs no pint (~0.3 s to import).
+    fast = _fast_parse(text, unit)
+    if fast is None and _PLAIN_NUMBER_RE.fullmatch(text):
+        if not bare:
+            raise UnitError(f"{raw!r} has no unit; write it with one, e.g. {example!r}", field)
+        fast = float(text)
+    if fast is not None:
+        return fast, raw
+    return _pint_value(text, raw, unit, field, example, bare), text
+
+
+def _pint_value(text: str, raw: str, unit: str, field: str, example: str, bare: bool) -> float:
+    """``text`` parsed by the registry and converted to ``unit``."""
+    reg = ureg()
+    try:
+        q = reg.parse_expression(text)
+    except Exception as exc:  # pint raises many types (incl. AssertionError) on bad text
+        raise UnitError(f"cannot read {raw!r} ({exc}); expected e.g. {example!r}", field) from None
+    if not isinstance(q, reg.Quantity):  # a bare number
+        q = reg.Quantity(float(q), "dimensionless")
+    if q.units == reg.dimensionless and unit != "dimensionless":
+        if not bare:
+            raise UnitError(f"{raw!r} has no unit; write it with one, e.g. {example!r}", field)
+        return float(q.magnitude)
+    try:
+        return float(q.to(unit).magnitude)
+    except Exception:
+        got = f"{q.units}" or "a plain number"
+        raise UnitError(
+            f"{raw!r} is in {got}, which does not convert to {unit}; expected e.g. {example!r}",
+            field,
+        ) from None
 
 
 # The unit spellings scenarios and options use most, as (canonical unit, factor). A value
 # in one of them converts without pint; anything else (and every error message) goes
 # through the registry. tests/test_units.py checks each against pint.
 _H_PER_MONTH = HOURS_PER_MONTH
-_FAST_UNITS: dict[str, tuple[str, float]] = {}
+FAST_UNITS: dict[str, tuple[str, float]] = {}
 for _names, _canon, _factor in (
     (("requests/month", "request/month", "req/month"), "request/month", 1.0),
     (("requests/day", "request/day"), "request/month", _H_PER_MONTH / 24),
@@ -209,7 +204,7 @@ for _names, _canon, _factor in (
     (("%",), "dimensionless", 0.01),
 ):
     for _name in _names:
-        _FAST_UNITS[_name] = (_canon, _factor)
+        FAST_UNITS[_name] = (_canon, _factor)
 _FAST_RE = re.compile(r"([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([A-Za-z_%/]+)")
 
 
@@ -219,7 +214,7 @@ def _fast_parse(text: str, unit: str) -> float | None:
     m = _FAST_RE.fullmatch(text)
     if not m:
         return None
-    known = _FAST_UNITS.get(m.group(2))
+    known = FAST_UNITS.get(m.group(2))
     if known is None or known[0] != unit:
         return None
     return float(m.group(1)) * known[1]

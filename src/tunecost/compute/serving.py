@@ -122,20 +122,15 @@ def estimate_serving(
     ----------
     input_tokens, output_tokens : float
         Mean prompt and completion length per request. [tokens]
-    precision : {"bf16", "fp16", "fp8", "fp4", "int4"}
-        Weight format.
-    gpus : int, optional
-        Tensor-parallel GPUs per replica; default the fewest that fit.
+    precision, gpus, max_num_seqs : optional
+        Weight format (see ``vocabulary.PRECISIONS``); tensor-parallel GPUs per replica
+        (default: the fewest that fit); most sequences batched (default:
+        :func:`max_num_seqs_for`).
     tpot_slo, ttft_slo : float, optional
         Latency targets: time per output token and time to first token. [s]
-    requests_per_month : float, optional
-        Traffic to size replicas for. [requests/month]
-    peak_factor : float
-        Peak-hour traffic over the monthly average.
-    usd_per_gpu_hour : float, optional
-        [USD/GPU-hour]
-    max_num_seqs : int, optional
-        Most sequences batched at once; default :func:`max_num_seqs_for`.
+    requests_per_month, peak_factor, usd_per_gpu_hour : optional
+        Traffic to size replicas for, peak hour over average, GPU price.
+        [requests/month, -, USD/GPU-hour]
     """
     kvp = _formats(gpu, precision, kv_precision)
     tp = _replica_gpus(arch, gpu, precision, kvp, input_tokens, output_tokens, gpus)
@@ -144,35 +139,40 @@ def estimate_serving(
     per_seq = float(kv_bytes_per_sequence(arch, input_tokens + output_tokens, kvp))
     max_batch = int(min(max_num_seqs, cap // per_seq))
     tpot, ttft = _batch_curve(arch, gpu, tp, precision, kvp, input_tokens, output_tokens, max_batch)
-    rate = np.arange(1, max_batch + 1, dtype=float) / tpot
     i_slo = _slo_batch_index(tpot, ttft, tpot_slo, ttft_slo, tp, gpu)
-    out = ServingEstimate(
+    out = _at_batch(arch, gpu, precision, kvp, tp, (input_tokens, output_tokens), cap, tpot, ttft)
+    out.slo_batch = i_slo + 1
+    out.slo_output_tokens_per_s = float(out.slo_batch / tpot[i_slo])
+    out.tpot_s, out.ttft_s = float(tpot[i_slo]), float(ttft[i_slo])
+    out.tpot_slo_s, out.ttft_slo_s = tpot_slo, ttft_slo
+    out.usd_per_gpu_hour, out.price_source = usd_per_gpu_hour, price_source
+    _size_fleet(out, requests_per_month, peak_factor, min_replicas)
+    return out
+
+
+def _at_batch(arch, gpu, precision, kvp, tp, lengths, cap, tpot, ttft) -> ServingEstimate:
+    """The estimate at the largest batch; the caller fills in the batch within the SLOs."""
+    max_batch = tpot.size
+    kv_token_bytes = arch.layers * arch.kv_elements_per_token_layer() * KV_BYTES[kvp]
+    return ServingEstimate(
         model=arch.id,
         gpu=gpu.id,
         precision=precision,
         kv_precision=kvp,
         gpus_per_replica=tp,
-        input_tokens=float(input_tokens),
-        output_tokens=float(output_tokens),
+        input_tokens=float(lengths[0]),
+        output_tokens=float(lengths[1]),
         weights_gb=float(weight_bytes(arch.params_total, precision)) / 1e9,
         kv_cache_gb=cap / 1e9,
-        kv_cache_tokens=float(
-            cap / (arch.layers * arch.kv_elements_per_token_layer() * KV_BYTES[kvp])
-        ),
+        kv_cache_tokens=float(cap / kv_token_bytes),
         max_batch=max_batch,
-        max_output_tokens_per_s=float(rate[-1]),
+        max_output_tokens_per_s=float(max_batch / tpot[-1]),
         tpot_at_max_batch_s=float(tpot[-1]),
-        slo_batch=i_slo + 1,
-        slo_output_tokens_per_s=float(rate[i_slo]),
-        tpot_s=float(tpot[i_slo]),
-        ttft_s=float(ttft[i_slo]),
-        tpot_slo_s=tpot_slo,
-        ttft_slo_s=ttft_slo,
-        usd_per_gpu_hour=usd_per_gpu_hour,
-        price_source=price_source,
+        slo_batch=max_batch,
+        slo_output_tokens_per_s=float(max_batch / tpot[-1]),
+        tpot_s=float(tpot[-1]),
+        ttft_s=float(ttft[-1]),
     )
-    _size_fleet(out, requests_per_month, peak_factor, min_replicas)
-    return out
 
 
 def _formats(gpu: GPU, precision: str, kv_precision: str | None) -> str:

@@ -210,47 +210,23 @@ def estimate_training(
 
     Parameters
     ----------
-    arch : Architecture
-        The model (``params_active`` is used for FLOPs, ``params_total`` for memory).
-    gpu : GPU
-    method : {"pretrain", "full", "lora", "qlora"}
-    tokens : float
-        Tokens seen in one run, epochs included. [tokens]
-    runs : int
-        Runs in the campaign (hyper-parameter search repeats the whole run).
-    gpus : int, optional
-        GPUs used; default the fewest that fit.
-    mfu : float, optional
-        Model FLOPs utilisation in (0, 1]; default per method and GPU, see
-        :func:`default_mfu`.
-    seq_len : int, optional
-        Tokens per sequence for activation memory. [tokens]
+    arch, gpu, tokens : Architecture, GPU, float
+        The model (active parameters set the FLOPs, all of them the memory), the GPU,
+        and the tokens seen in one run, epochs included. [-, -, tokens]
+    runs, gpus, mfu, seq_len : optional
+        Runs in the campaign (a hyper-parameter search repeats the run); GPUs (default:
+        the fewest that fit); model FLOPs utilisation in (0, 1] (default:
+        :func:`default_mfu`); tokens per sequence for activation memory (default: the
+        model's context up to 4096). [-, -, -, tokens]
     usd_per_gpu_hour : float, optional
         Rental price for a cost line. [USD/GPU-hour]
-
-    Returns
-    -------
-    TrainingEstimate
     """
-    if method not in METHODS:
-        raise InputError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}", "method")
-    if recompute is None:
-        recompute = DEFAULT_RECOMPUTE[method]
-    if seq_len is None:
-        seq_len = min(arch.max_context or PRETRAIN_SEQ_LEN, PRETRAIN_SEQ_LEN)
-    if mfu is None:
-        d = default_mfu(method, gpu.id, arch.is_moe)
-        mfu, mfu_source = d.value, d.source
-    else:
-        mfu_source = "user"
+    recompute, seq_len, d = _defaults(arch, gpu, method, recompute, seq_len, mfu)
     peak = gpu.peak_flops(precision)
     memory = {"micro_batch": micro_batch, "recompute": recompute, "lora_rank": lora_rank}
-    need = min_gpus_to_fit(arch, method, gpu.memory_bytes, seq_len, **memory)
-    gpus = _job_gpus(arch, gpu, method, seq_len, need, gpus, max_gpus)
+    need, gpus = _job_gpus(arch, gpu, method, seq_len, memory, gpus, max_gpus)
     model_flops = training_flops(arch.params_active, tokens, method, recompute=False)
-    hours = gpu_hours(model_flops, peak, mfu) * runs
-    mem = memory_per_gpu(arch, method, gpus, seq_len, **memory)
-    cost = hours * usd_per_gpu_hour if usd_per_gpu_hour is not None else None
+    hours = gpu_hours(model_flops, peak, d.value) * runs
     return TrainingEstimate(
         model=arch.id,
         method=method,
@@ -259,24 +235,36 @@ def estimate_training(
         flops=model_flops * runs,
         flops_per_run=model_flops,
         runs=runs,
-        mfu=mfu,
-        mfu_source=mfu_source,
+        mfu=d.value,
+        mfu_source=d.source,
         recompute=recompute,
         gpu_hours=hours,
         gpus=int(gpus),
         min_gpus=int(need),
         wall_clock_hours=hours / gpus,
-        memory_per_gpu_gb=mem / 1e9,
+        memory_per_gpu_gb=memory_per_gpu(arch, method, gpus, seq_len, **memory) / 1e9,
         gpu_memory_gb=gpu.memory_bytes / 1e9,
         usd_per_gpu_hour=usd_per_gpu_hour,
-        cost_usd=cost,
+        cost_usd=hours * usd_per_gpu_hour if usd_per_gpu_hour is not None else None,
         price_source=price_source,
     )
 
 
-def _job_gpus(arch, gpu, method, seq_len, need, gpus, max_gpus) -> int:
-    """GPUs of the job: ``gpus``, or the ``need`` that fit; refused when that is more
-    than ``max_gpus`` or more than the GPUs given."""
+def _defaults(arch, gpu, method, recompute, seq_len, mfu) -> tuple[bool, int, MFUDefault]:
+    """(recompute, seq_len, MFU) with the defaults filled in; an unknown method refused."""
+    if method not in METHODS:
+        raise InputError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}", "method")
+    recompute = DEFAULT_RECOMPUTE[method] if recompute is None else recompute
+    if seq_len is None:
+        seq_len = min(arch.max_context or PRETRAIN_SEQ_LEN, PRETRAIN_SEQ_LEN)
+    d = default_mfu(method, gpu.id, arch.is_moe) if mfu is None else MFUDefault(mfu, "user")
+    return recompute, seq_len, d
+
+
+def _job_gpus(arch, gpu, method, seq_len, memory, gpus, max_gpus) -> tuple[int, int]:
+    """(fewest GPUs that fit, GPUs of the job: ``gpus`` or that fewest); refused when the
+    fewest is more than ``max_gpus`` or more than the GPUs given."""
+    need = min_gpus_to_fit(arch, method, gpu.memory_bytes, seq_len, **memory)
     if need > max_gpus:
         raise InputError(
             f"{arch.id} ({method}) does not fit on {max_gpus} x {gpu.id} "
@@ -287,11 +275,11 @@ def _job_gpus(arch, gpu, method, seq_len, need, gpus, max_gpus) -> int:
             "gpus",
         )
     if gpus is None:
-        return need
+        return need, need
     if gpus < need:
         raise InputError(
             f"{arch.id} ({method}) needs at least {need} x {gpu.id} to fit in memory; "
             f"got --gpus {gpus}",
             "gpus",
         )
-    return gpus
+    return need, gpus
