@@ -294,8 +294,8 @@ def _duplicates(names: list[str]) -> list[str]:
     for n in names:
         groups.setdefault(name_key(n), []).append(n)
     out = []
-    for group in groups.values():
+    for _, group in sorted(groups.items()):
         if len(group) > 1:
             distinct = list(dict.fromkeys(group))
             out += distinct if len(distinct) == 1 else [repr(n) for n in distinct]
-    return sorted(out)
+    return out
