@@ -9,6 +9,12 @@ from __future__ import annotations
 PRECISIONS = ("bf16", "fp16", "fp8", "fp4", "int4")
 """Weight formats a model can be served in (see ``compute.serving.WEIGHT_BITS``)."""
 
+WEIGHT_ONLY_PRECISIONS = ("int4",)
+"""Formats that store weights in few bits but multiply in 16-bit (W4A16)."""
+
+COMPUTE_PRECISIONS = tuple(p for p in PRECISIONS if p not in WEIGHT_ONLY_PRECISIONS)
+"""Formats tensor cores multiply in."""
+
 KV_PRECISIONS = ("bf16", "fp16", "fp8")
 """Formats of the KV cache (see ``compute.serving.KV_BYTES``)."""
 

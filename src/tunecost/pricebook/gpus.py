@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from tunecost.errors import InputError, UnknownNameError
+from tunecost.vocabulary import COMPUTE_PRECISIONS, WEIGHT_ONLY_PRECISIONS
 
 
 @dataclass(frozen=True)
@@ -35,13 +36,13 @@ class GPU:
         peak. ``fp8`` and ``fp4`` need tensor cores for that format.
         """
         p = precision.lower()
-        if p == "int4":
+        if p in WEIGHT_ONLY_PRECISIONS:
             p = "bf16"
         order = {"bf16": ("bf16", "fp16"), "fp16": ("fp16", "bf16")}.get(p, (p,))
         for key in order:
             if self.tflops.get(key):
                 return self.tflops[key] * 1e12
-        have = ", ".join(k for k in ("bf16", "fp16", "fp8", "fp4") if self.tflops.get(k))
+        have = ", ".join(k for k in COMPUTE_PRECISIONS if self.tflops.get(k))
         raise InputError(f"{self.id} has no {precision} tensor cores; choose one of: {have}", field)
 
 
