@@ -24,7 +24,10 @@ Quantities are strings with units: `300k requests/month`, `90 USD/hour`,
 is accepted where the unit cannot be in doubt (tokens per request, counts, shares).
 Unknown keys are errors. Any field can be overridden from the command line:
 `tunecost compare FILE --set workload.requests="2M requests/month"` or
-`--set paths.finetune-api.data.examples=8000` (a path by name or index).
+`--set paths.finetune-api.data.examples=8000` (a path by name or index). A path whose name
+has a dot is written in brackets: `--set 'paths[gpt-4.1-prompt].input_tokens=900'`; the
+same addresses name inputs in `tunecost sensitivity` and `tunecost threshold --vary`.
+Path names must be unique, ignoring case and surrounding spaces.
 
 Judgement calls (engineering hours when a path does not give them, the default hours per
 evaluation, the default peak-to-average factor) are printed as assumptions with every

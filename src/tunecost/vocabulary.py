@@ -35,3 +35,6 @@ SELFHOST_TUNING_METHODS = ("full", "lora", "qlora")
 
 API_TUNING_METHODS = ("lora", "full")
 """Fine-tuning methods providers price differently (``training_lora``/``training_full``)."""
+
+CATEGORIES = ("data", "training", "inference", "hosting", "engineering", "evaluation", "monitoring")
+"""Cost categories of the ledger, in the order tables and charts show them."""

@@ -20,13 +20,13 @@ from tunecost.analysis import breakeven
 from tunecost.analysis.ledger import breakeven_by_path, build_ledger
 from tunecost.analysis.montecarlo import MonteCarlo, monte_carlo
 from tunecost.costing import timeline
-from tunecost.costing.context import CATEGORIES
 from tunecost.costing.evaluate import evaluate, monthly_costs
 from tunecost.pricebook.book import PriceBook, open_book
 from tunecost.scenario.defaults import assumptions
 from tunecost.scenario.loading import load_scenario
 from tunecost.scenario.model import Scenario
 from tunecost.scenario.walk import point, ranges
+from tunecost.vocabulary import CATEGORIES
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -14,8 +14,9 @@ import numpy as np
 
 from tunecost.analysis.breakeven import breakeven_month
 from tunecost.costing import timeline
-from tunecost.costing.context import CATEGORIES, Cost
+from tunecost.costing.context import Cost
 from tunecost.scenario.model import Scenario
+from tunecost.vocabulary import CATEGORIES
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -18,9 +18,6 @@ from tunecost.errors import InputError
 from tunecost.pricebook.book import PriceBook
 from tunecost.scenario.model import Scenario
 
-CATEGORIES = ("data", "training", "inference", "hosting", "engineering", "evaluation", "monitoring")
-"""Cost categories of the ledger, in the order tables and charts show them."""
-
 
 def fmt(x, spec: str = "g") -> str:
     """A number for a note; a column of Monte Carlo draws shows its range."""

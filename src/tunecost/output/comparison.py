@@ -5,9 +5,9 @@ Views of a :class:`tunecost.analysis.compare.Result`; nothing here computes a co
 
 from __future__ import annotations
 
-from tunecost.costing.context import CATEGORIES
 from tunecost.output.numbers import compact, human, money
 from tunecost.output.tables import render_rows, to_json
+from tunecost.vocabulary import CATEGORIES
 
 
 def _volume(row: dict) -> str:

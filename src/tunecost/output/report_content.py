@@ -6,9 +6,9 @@ volume at which the recommendation flips; nothing here computes a cost.
 
 from __future__ import annotations
 
-from tunecost.costing.context import CATEGORIES
 from tunecost.output.comparison import per_path_rows
 from tunecost.output.numbers import compact, human, money
+from tunecost.vocabulary import CATEGORIES
 
 UNCERTAINTY_HEADER = [
     "path",
