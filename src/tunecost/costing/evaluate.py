@@ -49,7 +49,10 @@ class Evaluation:
         """USD per month of every path: (paths, ..., months)."""
         months = [sum(c.usd for c in cats.values()) for cats in self.costs.values()]
         shape = np.broadcast_shapes(self.traffic.shape, *(np.shape(m) for m in months))
-        return np.stack([np.broadcast_to(m, shape) for m in months])
+        out = np.empty((len(months), *shape))
+        for j, m in enumerate(months):
+            out[j] = m
+        return out
 
 
 def evaluate(

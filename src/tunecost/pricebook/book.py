@@ -13,12 +13,13 @@ keeps it: ``tunecost train`` reads only ``gpus.csv`` and ``models.csv``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 from tunecost.errors import InputError, PriceBookError, UnknownNameError
-from tunecost.pricebook.folder import find_pricing_dir
+from tunecost.pricebook.folder import ENV_VAR, find_pricing_dir
 from tunecost.pricebook.gpus import GPU, GPUTable
 from tunecost.pricebook.models import Architecture, ArchitectureTable
 from tunecost.pricebook.prices import GPUOffer, Price, in_effect, offer_rows, price_rows
@@ -272,8 +273,13 @@ def _book_of(folder: Path) -> PriceBook:
     return PriceBook(directory=folder)
 
 
+@lru_cache(maxsize=16)
+def _book_for(directory: str | None, environment: str | None) -> PriceBook:
+    return _book_of(find_pricing_dir(directory).resolve())
+
+
 def open_book(directory: str | Path | None = None) -> PriceBook:
     """The price book of ``directory``, or of the folder :func:`find_pricing_dir` finds
     (``TUNECOST_PRICING_DIR``, the package, the checkout). One book per folder, so its
-    tables are read once."""
-    return _book_of(find_pricing_dir(directory).resolve())
+    tables are read once; the folder is looked for once per setting."""
+    return _book_for(None if directory is None else str(directory), os.environ.get(ENV_VAR))

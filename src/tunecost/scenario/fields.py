@@ -17,6 +17,7 @@ import datetime as dt
 import re
 import typing
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated, Any
 
 import numpy as np
@@ -207,6 +208,7 @@ Month = Annotated[dt.date, BeforeValidator(_MONTH.parse), _MONTH]
 Retrain = Annotated[str | float, BeforeValidator(_RETRAIN.parse), _RETRAIN]
 
 
+@lru_cache(maxsize=512)
 def spec_of(model: type[BaseModel], name: str) -> FieldSpec | None:
     """The :class:`FieldSpec` of field ``name`` of ``model`` (also inside ``X | None``),
     or None for plain fields (names, ids, counts, choices)."""

@@ -29,15 +29,20 @@ KEEP = object()
 
 @dataclass(frozen=True)
 class Leaf:
-    """One field that is not a section: where it is, what it holds and its type."""
+    """One field that is not a section: where it is, what it holds, and (looked up only
+    when asked for) its type."""
 
     address: Address
     value: Any
-    spec: FieldSpec | None
+    model: type[BaseModel]
 
     @property
     def name(self) -> str:
         return format_address(self.address)
+
+    @property
+    def spec(self) -> FieldSpec | None:
+        return spec_of(self.model, self.address[-1])
 
 
 def rebuild(obj: BaseModel, replace: Callable[[Leaf], Any], address: Address = ()) -> Any:
@@ -57,7 +62,7 @@ def rebuild(obj: BaseModel, replace: Callable[[Leaf], Any], address: Address = (
             changed = any(a is not b for a, b in zip(items, value, strict=True))
             new = items if changed else value
         else:
-            new = replace(Leaf(here, value, spec_of(type(obj), name)))
+            new = replace(Leaf(here, value, type(obj)))
             new = value if new is KEEP else new
         if new is not value:
             updates[name] = new
