@@ -13,6 +13,8 @@ reshaping of the package. Exit 1 and a list of differing files if any differ.
 from __future__ import annotations
 
 import argparse
+import math
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -48,11 +50,36 @@ def outputs() -> dict[str, str]:
     return out
 
 
+def same(old: str, new: str, rtol: float) -> bool:
+    """Whether two outputs agree: byte for byte, or every number within ``rtol``."""
+    if old == new or not rtol:
+        return old == new
+    a, b = _NUMBER.split(old), _NUMBER.split(new)
+    if len(a) != len(b):
+        return False
+    for i, (x, y) in enumerate(zip(a, b, strict=True)):
+        if i % 2 == 0:
+            if x != y:
+                return False
+        elif not math.isclose(float(x), float(y), rel_tol=rtol, abs_tol=1e-9):
+            return False
+    return True
+
+
+_NUMBER = re.compile(r"(-?\d+\.?\d*(?:[eE][-+]?\d+)?)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     group = ap.add_mutually_exclusive_group(required=True)
     group.add_argument("--write", type=Path, metavar="DIR", help="record the outputs here")
     group.add_argument("--compare", type=Path, metavar="DIR", help="compare with a record")
+    ap.add_argument(
+        "--rtol",
+        type=float,
+        default=0.0,
+        help="numbers may differ by this relative amount (0: byte-identical)",
+    )
     args = ap.parse_args()
     now = outputs()
     if args.write:
@@ -61,7 +88,9 @@ def main() -> None:
             (args.write / name).write_text(text)
         print(f"wrote {len(now)} outputs to {args.write}")
         return
-    differ = [n for n, text in now.items() if (args.compare / n).read_text() != text]
+    differ = [
+        n for n, text in now.items() if not same((args.compare / n).read_text(), text, args.rtol)
+    ]
     missing = [p.name for p in args.compare.iterdir() if p.name not in now]
     for name in differ + missing:
         print(f"differs: {name}")

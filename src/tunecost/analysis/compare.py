@@ -214,7 +214,8 @@ def _breakeven_rows(scenario: Scenario, book, monthly: dict, base: str) -> list[
 
 
 def _unique(used: list) -> dict:
-    """The price rows consulted, once each (the last one seen per key), in first-use order."""
+    """The price rows consulted, once each, in first-use order (a price that changes
+    inside the plan lists each dated row it used)."""
     out: dict = {}
     for r in used:
         key = (
@@ -222,6 +223,8 @@ def _unique(used: list) -> dict:
             r.provider,
             getattr(r, "model", getattr(r, "instance", "")),
             getattr(r, "kind", "gpu"),
+            getattr(r, "region", None),
+            r.effective_from,
         )
         out[key] = r
     return out

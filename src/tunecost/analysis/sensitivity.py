@@ -110,5 +110,6 @@ def tornado(
                 "swing": float(abs(hi - lo)),
             }
         )
-    out.sort(key=lambda r: (-r["swing"], r["field"]))
+    # swings equal to a micro-dollar are ties, ordered by name (float noise must not reorder)
+    out.sort(key=lambda r: (-round(r["swing"], 6), r["field"]))
     return Tornado(metric, path, base, shown(result[-1]), out)

@@ -21,7 +21,7 @@ from tunecost.units import HOURS_PER_MONTH
 def api_cost_per_request(
     ctx: Context, model, provider, in_tok, out_tok, *, cached=0.0, batch=0.0, prefix=""
 ) -> float:
-    """USD per request at the plan's start prices.
+    """USD per request in each month of the plan (prices follow the book and the trend).
 
     ``in x ((1 - c) p_in + c p_cached) + out x p_out`` for the share sent interactively,
     ``in x p_batch_in + out x p_batch_out`` for the share ``batch`` sent through batch
@@ -63,7 +63,7 @@ def prompt_api(path: PromptAPI, ctx: Context) -> dict[str, Cost]:
     events = releases(path, ctx, "on-new-base-model" if path.follow_new_models else "never")
     out = {
         "inference": Cost(
-            ctx.traffic * per_req * ctx.api_factor,
+            ctx.traffic * per_req,
             ctx.full(ctx.traffic),
             "request",
             f"{fmt(in_tok)} in + {fmt(out_tok)} out tokens per request",
@@ -79,21 +79,21 @@ def finetune_api(path: FinetuneAPI, ctx: Context) -> dict[str, Cost]:
     them, and a retrain at every release."""
     d = path.data
     train_model, kind = _training_price_row(path, ctx)
-    p_train = ctx.price(train_model, kind, provider=path.provider)
+    p_train = ctx.usd(train_model, kind, provider=path.provider)
     minimum = (
-        ctx.price(train_model, "minimum_charge", provider=path.provider).usd
+        ctx.usd(train_model, "minimum_charge", provider=path.provider)
         if ctx.has_price(train_model, "minimum_charge", path.provider)
         else 0.0
     )
     train_tokens = d.examples * d.tokens_per_example * d.epochs * (1 + d.validation_share)
-    per_run = np.maximum(train_tokens * p_train.usd, minimum)
+    per_run = np.maximum(train_tokens * p_train, minimum)
     events = releases(path, ctx, path.retrain)
     first = ctx.first_month()
     runs = path.runs * first + path.retrain_runs * events
     out = {
         "data": data_cost(d, ctx, first, events),
         "training": Cost(
-            ctx.full(runs * per_run * ctx.api_factor),
+            ctx.full(runs * per_run),
             ctx.full(runs * train_tokens),
             "token",
             f"{fmt(train_tokens, ',.0f')} training tokens per run ({kind})",
@@ -127,7 +127,7 @@ def _tuned_inference(path: FinetuneAPI, ctx: Context) -> Cost:
         note = "served at the base model's prices (no fine-tuned price in the book)"
         ctx.notes.append(f"{path.name}: fine-tuned model {note}")
     return Cost(
-        ctx.traffic * per_req * ctx.api_factor,
+        ctx.traffic * per_req,
         ctx.full(ctx.traffic),
         "request",
         f"{fmt(in_tok)} in + {fmt(out_tok)} out tokens; {note}",
@@ -135,23 +135,24 @@ def _tuned_inference(path: FinetuneAPI, ctx: Context) -> Cost:
 
 
 def _hosting(path: FinetuneAPI, ctx: Context) -> Cost | None:
-    """The hourly fee and storage of a deployed fine-tuned model, where the book has one."""
+    """The hourly fee and storage of a deployed fine-tuned model, where the book has one
+    (as the book dates them; the API price trend does not apply to fees)."""
     hourly = (
-        ctx.price(path.model, "hosting", provider=path.provider).usd
+        ctx.usd(path.model, "hosting", provider=path.provider, trend=False)
         if ctx.has_price(path.model, "hosting", path.provider)
         else 0.0
     )
     storage = (
-        ctx.price(path.model, "storage", provider=path.provider).usd
+        ctx.usd(path.model, "storage", provider=path.provider, trend=False)
         if ctx.has_price(path.model, "storage", path.provider)
         else 0.0
     )
-    if not (hourly or storage):
+    if not (np.any(hourly) or np.any(storage)):
         return None
     return Cost(
         ctx.full(hourly * HOURS_PER_MONTH + storage),
-        ctx.full(np.full(ctx.months, HOURS_PER_MONTH if hourly else 1.0)),
-        "hour" if hourly else "month",
+        ctx.full(np.full(ctx.months, HOURS_PER_MONTH if np.any(hourly) else 1.0)),
+        "hour" if np.any(hourly) else "month",
         "deployed fine-tuned model fee",
     )
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tunecost.costing import timeline
+from tunecost.costing.price_series import price_series
 from tunecost.errors import InputError
 from tunecost.pricebook.book import PriceBook
 from tunecost.scenario.model import Scenario
@@ -45,20 +46,8 @@ class Context:
     scenario: Scenario
     traffic: np.ndarray  # requests per month, shape (..., N)
     book: PriceBook
-    api_factor: np.ndarray = field(init=False)
-    gpu_factor: np.ndarray = field(init=False)
     used: list = field(default_factory=list)
     notes: list = field(default_factory=list)
-
-    def __post_init__(self):
-        s = self.scenario
-        m = s.market
-        self.api_factor = timeline.compound(*m.api_price_change, s.months) * timeline.column(
-            m.api_price_factor
-        )
-        self.gpu_factor = timeline.compound(*m.gpu_price_change, s.months) * timeline.column(
-            m.gpu_price_factor
-        )
 
     @property
     def months(self) -> int:
@@ -67,6 +56,10 @@ class Context:
     @property
     def as_of(self) -> dt.date:
         return self.scenario.start
+
+    @property
+    def dates(self) -> list[dt.date]:
+        return timeline.month_dates(self.scenario.start, self.scenario.months)
 
     @property
     def rate(self) -> float:
@@ -91,12 +84,23 @@ class Context:
         self.used.append(p)
         return p
 
-    def usd(self, model, kind, *, provider=None, context_tokens=0):
-        """Canonical price of ``kind``; with a column of context lengths (Monte Carlo),
-        each draw gets the long-context tier its own prompt length falls in."""
+    def series(self, row, *, trend: bool = True) -> np.ndarray:
+        """USD per month of the price ``row`` stands for: its dated history in the book,
+        then the API price trend and level (``trend``), or flat after the last row."""
+        m = self.scenario.market
+        kw = {"trend": m.api_price_change, "factor": m.api_price_factor} if trend else {}
+        values, used = price_series(self.book.history(row), self.dates, lambda r: r.usd, **kw)
+        self.used += used[1:]  # the first is the start's row, recorded by price()
+        return values
+
+    def usd(self, model, kind, *, provider=None, context_tokens=0, trend=True):
+        """USD per month of ``kind`` (canonical units) over the plan; with a column of
+        context lengths (Monte Carlo), each draw gets the long-context tier its own
+        prompt length falls in."""
         if np.ndim(context_tokens) == 0:
-            return self.price(model, kind, provider=provider, context_tokens=context_tokens).usd
-        out = np.full(np.shape(context_tokens), self.price(model, kind, provider=provider).usd)
+            row = self.price(model, kind, provider=provider, context_tokens=context_tokens)
+            return self.series(row, trend=trend)
+        out = self.series(self.price(model, kind, provider=provider), trend=trend)
         tiers = [
             p
             for p in self.book.model_prices(model, provider=provider, as_of=self.as_of)
@@ -106,7 +110,7 @@ class Context:
             over = np.asarray(context_tokens) > p.context_over_tokens
             if over.any():
                 self.used.append(p)
-            out = np.where(over, p.usd, out)
+                out = np.where(over, self.series(p, trend=trend), out)
         return out
 
     def has_price(self, model, kind, provider=None) -> bool:

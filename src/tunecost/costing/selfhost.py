@@ -7,6 +7,8 @@ campaign and for every retrain. GPU prices follow the market's GPU price trend.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from tunecost.compute.estimates import estimate_training
@@ -15,9 +17,11 @@ from tunecost.costing.capacity import capacity
 from tunecost.costing.common import common_costs, data_cost, releases, tokens
 from tunecost.costing.context import Context, Cost, fmt
 from tunecost.costing.gpu_price import gpu_price
+from tunecost.costing.price_series import price_series
 from tunecost.errors import within
 from tunecost.scenario.model import FinetuneSelfhost, PromptSelfhost
 from tunecost.units import HOURS_PER_MONTH
+from tunecost.vocabulary import tier_column
 
 GIVEN = "given in the scenario"
 
@@ -35,11 +39,20 @@ def serving_cost(path, ctx: Context, model_id: str, in_tok, out_tok) -> Cost:
         f"{est.gpus_per_replica} x {est.gpu} per replica, {fmt(per_replica, ',.0f')} output "
         f"tokens/s each within SLO; {price.source}"
     )
-    return Cost(gpu_hours * price.usd_per_gpu_hour * ctx.gpu_factor, gpu_hours, "GPU-hour", note)
+    return Cost(gpu_hours * price.series, gpu_hours, "GPU-hour", note)
 
 
-def _price(choice, ctx: Context, min_gpus: int):
-    """The GPU price of a scenario's GPU choice, with the offer recorded as used."""
+@dataclass(frozen=True)
+class _Priced:
+    """A GPU price over the plan and where its first month's price came from."""
+
+    series: np.ndarray  # USD per GPU-hour in each month
+    source: str
+
+
+def _price(choice, ctx: Context, min_gpus: int) -> _Priced:
+    """USD per GPU-hour in each month for a scenario's GPU choice: the offer chosen at the
+    plan's start, followed through its dated rows, then the GPU price trend and level."""
     found = gpu_price(
         ctx.book,
         choice.gpu,
@@ -51,9 +64,23 @@ def _price(choice, ctx: Context, min_gpus: int):
         offer=choice.offer,
         tier=choice.tier,
     )
-    if found.offer is not None:
-        ctx.used.append(found.offer)
-    return found
+    m = ctx.scenario.market
+    trend = {"trend": m.gpu_price_change, "factor": m.gpu_price_factor}
+    if found.offer is None:  # given in the scenario: the trend from the start
+        fixed = [_Given(ctx.as_of, found.usd_per_gpu_hour)]
+        series, _ = price_series(fixed, ctx.dates, lambda r: r.usd, **trend)
+        return _Priced(series, found.source)
+    column = tier_column(choice.tier)
+    history = [o for o in ctx.book.history(found.offer) if o.price(column) is not None]
+    series, used = price_series(history, ctx.dates, lambda o: o.price(column), **trend)
+    ctx.used += used
+    return _Priced(series, found.source)
+
+
+@dataclass(frozen=True)
+class _Given:
+    effective_from: object
+    usd: float
 
 
 def prompt_selfhost(path: PromptSelfhost, ctx: Context) -> dict[str, Cost]:
@@ -110,7 +137,7 @@ def _training_cost(path: FinetuneSelfhost, ctx: Context, first, events) -> Cost:
     )
     gpu_hours = runs * per_run
     return Cost(
-        ctx.full(gpu_hours * price.usd_per_gpu_hour * ctx.gpu_factor),
+        ctx.full(gpu_hours * price.series),
         ctx.full(gpu_hours),
         "GPU-hour",
         f"{fmt(per_run, ',.1f')} GPU-hours per run on {est.gpus} x "

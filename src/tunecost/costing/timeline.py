@@ -46,6 +46,14 @@ def compound(rate, period_months, months: int) -> np.ndarray:
     return (1.0 + column(rate)) ** (t / period_months)
 
 
+def compound_from(rate, period_months, months: int, first: int = 0) -> np.ndarray:
+    """Factor ``(1 + rate) ** (max(0, m - 1 - first) / period)`` for months 1..N: a trend
+    that starts after month ``first + 1`` (0-based ``first``), flat before it. With
+    ``first`` 0 it is :func:`compound`."""
+    t = np.maximum(month_index(months) - 1.0 - first, 0.0)
+    return (1.0 + column(rate)) ** (t / period_months)
+
+
 def traffic(requests, growth_rate, growth_period_months, months: int) -> np.ndarray:
     """Requests in each month: ``R0 (1 + g) ** ((m - 1) / period)``. [requests/month]"""
     return column(requests) * compound(growth_rate, growth_period_months, months)

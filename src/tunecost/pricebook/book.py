@@ -172,6 +172,21 @@ class PriceBook:
             raise InputError(f"the price book has no {kind} price for {model}{when}", field)
         return max(tiers, key=lambda p: p.context_over_tokens or 0)
 
+    def history(self, row: Price | GPUOffer) -> list:
+        """Every dated row of the price ``row`` belongs to: the same provider, model,
+        kind and tier (for an offer: provider, instance and region), oldest first."""
+        if isinstance(row, GPUOffer):
+            key = (row.provider, row.instance, row.region)
+            same = [o for o in self.offers if (o.provider, o.instance, o.region) == key]
+        else:
+            key = (row.provider, row.model.lower(), row.kind, row.context_over_tokens)
+            same = [
+                p
+                for p in self.prices
+                if (p.provider, p.model.lower(), p.kind, p.context_over_tokens) == key
+            ]
+        return sorted(same, key=lambda r: r.effective_from)
+
     # ---- GPU offers --------------------------------------------------------------------
     def gpu_offer(
         self,
