@@ -261,5 +261,6 @@ def test_absurd_values_are_refused(section, key, value, fragment):
 def test_a_plan_starting_before_the_books_prices_says_so():
     from tunecost.errors import InputError
 
-    with pytest.raises(InputError, match=r"start: no training price .* move start to 2026-05"):
+    # Together's size-band prices start 2026-02-13 (the first dated copy of its page)
+    with pytest.raises(InputError, match=r"start: no training price .* move start to 2026-02"):
         compare(parse_scenario({**HAND, "start": "2026-01"}))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import shutil
@@ -30,7 +31,7 @@ FINETUNE_HEADER = "provider,model,kind,price,unit,effective_from,retrieved,sourc
 # the table's own columns, in the table's order (gpu_offers.csv less its notes)
 GPU_HEADER = (
     "provider,instance,gpu,gpu_count,on_demand_usd_per_gpu_hour,spot_usd_per_gpu_hour,"
-    "reserved_1y_usd_per_gpu_hour,region,effective_from,source_url,retrieved"
+    "reserved_1y_usd_per_gpu_hour,region,market,effective_from,source_url,retrieved"
 )
 
 
@@ -112,7 +113,10 @@ def test_list_api_prices_are_the_tables_prices_without_float_noise():
     r = run("pricing", "list", "--kind", "api", "--format", "csv")
     assert r.exit_code == 0, r.output
     newest: dict = {}
+    today = dt.date.today()
     for x in _shipped("api_models.csv"):
+        if x["effective_from"] > today:  # announced for later: not in effect today
+            continue
         key = (x["provider"], x["model"], x["context_over_tokens"], x["kind"])
         if key not in newest or x["effective_from"] > newest[key]["effective_from"]:
             newest[key] = x
@@ -246,14 +250,22 @@ def test_show_gpu_lists_offers_cheapest_first_with_dates_and_sources():
     rows = _csv(r.stdout)
     assert list(rows[0]) == GPU_HEADER.split(",")
     assert {x["gpu"] for x in rows} == {"h100-sxm"}
+
+    # every dated row of every offer (the book keeps each offer's price history)
+    def key(x):
+        return (x["provider"], x["instance"], x["region"], str(x["effective_from"]))
+
     shipped = {
-        (x["provider"], x["instance"]): x["on_demand_usd_per_gpu_hour"]
+        key(x): x["on_demand_usd_per_gpu_hour"]
         for x in _shipped("gpu_offers.csv")
         if x["gpu"] == "h100-sxm"
     }
-    assert {(x["provider"], x["instance"]) for x in rows} == set(shipped)
+    assert {key(x) for x in rows} == set(shipped)
     for x in rows:
-        assert float(x["on_demand_usd_per_gpu_hour"]) == shipped[(x["provider"], x["instance"])]
+        price = shipped[key(x)]
+        assert (
+            float(x["on_demand_usd_per_gpu_hour"]) if x["on_demand_usd_per_gpu_hour"] else None
+        ) == price
         assert x["source_url"].startswith("http")
         assert x["retrieved"] and x["effective_from"]
     on_demand = [float(x["on_demand_usd_per_gpu_hour"]) for x in rows]
@@ -295,7 +307,10 @@ def test_validate_the_shipped_book():
 def test_validate_a_broken_copy_prints_one_line_per_problem(tmp_path):
     folder = _copy_with(tmp_path, "api_models.csv", MINI_INPUT, "price", "-0.4")
     with (folder / "gpu_offers.csv").open("a", encoding="utf-8") as fh:
-        fh.write("aws,p9.mega,h900,8,1,,,us-east-1,2026-01-01,https://example.com,2026-01-01,\n")
+        fh.write(
+            "aws,p9.mega,h900,8,1,,,us-east-1,hyperscaler,2026-01-01,https://example.com,"
+            "2026-01-01,\n"
+        )
     n_gpu_rows = len(list(csv.reader((folder / "gpu_offers.csv").open(encoding="utf-8"))))
     api_rows = list(csv.reader((folder / "api_models.csv").open(encoding="utf-8")))
     api_row = next(i + 1 for i, x in enumerate(api_rows) if x[1:3] == ["gpt-4.1-mini", "input"])
@@ -495,7 +510,7 @@ def test_train_does_not_use_an_offer_that_takes_effect_in_the_future(tmp_path):
     )
     with (folder / "gpu_offers.csv").open("a", encoding="utf-8") as fh:
         fh.write(
-            "lambda,gpu_8x_h100_sxm5,h100-sxm,8,0.5,,,us-east-1,2099-01-01,"
+            "lambda,gpu_8x_h100_sxm5,h100-sxm,8,0.5,,,us-east-1,cloud,2099-01-01,"
             "https://example.com/announced,2026-01-01,announced price change\n"
         )
     r = run(
@@ -525,8 +540,9 @@ def test_train_does_not_use_an_offer_that_takes_effect_in_the_future(tmp_path):
 
 
 def test_show_an_open_weight_model_points_at_the_api_models_serving_it():
-    r = run("pricing", "show", "llama-3.1-8b")
+    # (llama-3.1-8b itself now has rows from services that price it under its own id)
+    r = run("pricing", "show", "llama-3-70b")
     assert r.exit_code == 2
     assert "open-weight model" in r.output
-    assert "llama-3.1-8b-instruct-turbo (together)" in r.output
-    assert "llama-v3p1-8b-instruct (fireworks)" in r.output
+    assert "meta-llama/meta-llama-3-70b-instruct-turbo (together)" in r.output
+    assert "llama3-70b-8192 (groq)" in r.output

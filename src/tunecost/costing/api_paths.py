@@ -169,7 +169,9 @@ def _training_price_row(path: FinetuneAPI, ctx: Context) -> tuple[str, str]:
     kind = next((k for k in kinds if ctx.has_price(train_model, k, path.provider)), None)
     if kind is None:  # the rows exist but none is in effect yet at the plan's start
         first = min(
-            p.effective_from for p in ctx.book.prices if p.model == train_model and p.kind in kinds
+            p.effective_from
+            for p in ctx.book.prices
+            if p.model == train_model and p.kind in kinds and path.provider in (None, p.provider)
         )
         raise InputError(
             f"no training price for {train_model} is in effect on {ctx.as_of}; the book's "

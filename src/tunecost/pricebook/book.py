@@ -24,6 +24,7 @@ from tunecost.pricebook.gpus import GPU, GPUTable
 from tunecost.pricebook.models import Architecture, ArchitectureTable
 from tunecost.pricebook.prices import GPUOffer, Price, in_effect, offer_rows, price_rows
 from tunecost.pricebook.reading import read_table
+from tunecost.pricebook.releases import ReleaseTable
 from tunecost.pricebook.schemas import SCHEMAS
 from tunecost.vocabulary import TIERS, tier_column
 
@@ -54,39 +55,51 @@ class PriceBook:
         directory: Path | None = None,
     ):
         self.directory = directory
+        self._tables: dict[str, tuple[dict, ...]] = {}
         for name, given in (("prices", prices), ("offers", offers), ("providers", providers)):
             if given is not None:
                 self.__dict__[name] = given  # fills the cached property
 
-    def _table(self, name: str) -> tuple[dict, ...]:
-        if self.directory is None:
-            raise PriceBookError(f"this price book has no folder to read {name} from")
-        return read_table(self.directory, name, SCHEMAS[name])
+    def table(self, name: str) -> tuple[dict, ...]:
+        """The checked rows of the table ``name`` (e.g. ``models.csv``) as stored."""
+        if name not in self._tables:
+            if self.directory is None:
+                raise PriceBookError(f"this price book has no folder to read {name} from")
+            self._tables[name] = read_table(self.directory, name, SCHEMAS[name])
+        return self._tables[name]
 
     @cached_property
     def prices(self) -> list[Price]:
         try:
-            return [p for t in PRICE_TABLES for p in price_rows(t, list(self._table(t)))]
+            return [p for t in PRICE_TABLES for p in price_rows(t, list(self.table(t)))]
         except ValueError as exc:  # a unit that does not convert
             raise PriceBookError(f"{exc}; run `tunecost pricing validate`") from None
 
     @cached_property
     def offers(self) -> list[GPUOffer]:
-        return offer_rows(list(self._table("gpu_offers.csv")), self.gpus.resolve)
+        return offer_rows(list(self.table("gpu_offers.csv")), self.gpus.resolve)
 
     @cached_property
     def providers(self) -> dict[str, dict]:
-        return {r["provider"].lower(): r for r in self._table("providers.csv")}
+        return {r["provider"].lower(): r for r in self.table("providers.csv")}
 
     @cached_property
     def gpus(self) -> GPUTable:
         """GPU specifications (``gpus.csv``)."""
-        return GPUTable(self._table("gpus.csv"))
+        return GPUTable(self.table("gpus.csv"))
 
     @cached_property
     def architectures(self) -> ArchitectureTable:
         """Open-weight model architectures (``models.csv``)."""
-        return ArchitectureTable(self._table("models.csv"))
+        return ArchitectureTable(self.table("models.csv"))
+
+    @cached_property
+    def releases(self) -> ReleaseTable:
+        """Model releases and retirements (``model_releases.csv``; none for a book built
+        in memory without a folder)."""
+        if self.directory is None and "model_releases.csv" not in self._tables:
+            return ReleaseTable(())
+        return ReleaseTable(self.table("model_releases.csv"))
 
     def gpu(self, name: str, field: str = "gpu") -> GPU:
         """A GPU by id or alias; see :meth:`GPUTable.get`."""

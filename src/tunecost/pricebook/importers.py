@@ -175,6 +175,7 @@ def _litellm_rows(name: str, entry: dict, provider: str, source_url: str, retrie
                 "price": price,
                 "context_over_tokens": tier,
                 "effective_from": retrieved.isoformat(),
+                "announced": "",
                 "source_url": source_url,
                 "retrieved": retrieved.isoformat(),
                 "notes": f"imported from LiteLLM entry {name!r}",
@@ -192,6 +193,20 @@ SKYPILOT_GPU_NAMES = {
 """SkyPilot's accelerator names that differ from tunecost's aliases: its ``A100`` is the
 40 GB part (``A100-80GB`` is the 80 GB one), while a user typing "A100" usually rents the
 80 GB part."""
+
+HYPERSCALERS = ("aws", "gcp", "azure", "oci")
+MARKETPLACES = ("vast",)
+
+
+def market_of(provider: str, instance: str = "") -> str:
+    """The market an offer belongs to: the four general-purpose public clouds are
+    hyperscalers (as in the bundled book), peer-to-peer hosts (Vast, RunPod's community
+    cloud) marketplaces, the rest GPU clouds."""
+    if provider in HYPERSCALERS:
+        return "hyperscaler"
+    peer = provider in MARKETPLACES or "community" in instance.lower()
+    return "marketplace" if peer else "cloud"
+
 
 SKYPILOT_REQUIRED = ("InstanceType", "AcceleratorName", "AcceleratorCount", "Price", "Region")
 
@@ -307,6 +322,7 @@ def _skypilot_row(provider: str, key: tuple, g: dict, source_url: str, retrieved
         "spot_usd_per_gpu_hour": _round(spot),
         "reserved_1y_usd_per_gpu_hour": None,
         "region": region,
+        "market": market_of(provider, instance),
         "effective_from": retrieved.isoformat(),
         "source_url": source_url,
         "retrieved": retrieved.isoformat(),

@@ -74,6 +74,7 @@ class Price:
     source_url: str
     context_over_tokens: int | None = None
     notes: str = ""
+    announced: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class GPUOffer:
     retrieved: dt.date
     source_url: str
     notes: str = ""
+    market: str = ""
 
     def price(self, tier: str = "on_demand") -> float | None:
         return getattr(self, tier)
@@ -134,6 +136,7 @@ def price_rows(table: str, rows: list[dict]) -> list[Price]:
                 source_url=r["source_url"],
                 context_over_tokens=r["context_over_tokens"],
                 notes=r["notes"] or "",
+                announced=r.get("announced") == "yes",
             )
         )
     return out
@@ -153,6 +156,7 @@ def offer_rows(rows: list[dict], resolve_gpu_id) -> list[GPUOffer]:
                 spot=r["spot_usd_per_gpu_hour"],
                 reserved_1y=r["reserved_1y_usd_per_gpu_hour"],
                 region=r["region"] or "",
+                market=r.get("market") or "",
                 effective_from=r["effective_from"],
                 retrieved=r["retrieved"],
                 source_url=r["source_url"],

@@ -83,7 +83,8 @@ def read_rows(path: Path, schema: list[Column]) -> tuple[list[dict[str, Any]], l
         return [], [f"{name}: cannot be read ({exc.strerror})"]
     reader = csv.DictReader(text.splitlines())
     header = reader.fieldnames or []
-    missing = [c.name for c in schema if c.name not in header]
+    # an optional column may be absent (a table written before the column existed)
+    missing = [c.name for c in schema if c.required and c.name not in header]
     if missing:
         return [], [f"{name}: missing column(s) {', '.join(missing)}"]
     for line_no, raw in enumerate(reader, start=2):

@@ -30,6 +30,17 @@ FINETUNE_KINDS = (
     "minimum_charge",
 )
 
+MARKETS = ("hyperscaler", "cloud", "marketplace")
+"""Where a GPU offer is sold: the three big clouds, GPU clouds, and peer marketplaces
+(hosts of varying reliability, priced lowest)."""
+
+VALIDATION_RULES = ("not-billed", "billed-once", "billed-per-evaluation", "unknown")
+"""How a provider bills the tokens of a fine-tuning job's validation file."""
+
+HOSTING_RULES = ("serverless", "dedicated", "both", "none", "unknown")
+"""How a provider serves a fine-tuned model: per token, as a deployment billed by the
+hour or minute, either, or not at all."""
+
 _SOURCE = [Column("source_url"), Column("retrieved", "date")]
 
 _PRICE_ROW = [
@@ -40,6 +51,9 @@ _PRICE_ROW = [
     Column("price", "float"),
     Column("context_over_tokens", "int", required=False),
     Column("effective_from", "date"),
+    # "yes" marks a scheduled change its source announces before it takes effect: the
+    # only rows whose effective_from may be later than the day they were read
+    Column("announced", "choice", required=False, choices=("yes",)),
     *_SOURCE,
     Column("notes", required=False),
 ]
@@ -99,8 +113,24 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("spot_usd_per_gpu_hour", "float", required=False),
         Column("reserved_1y_usd_per_gpu_hour", "float", required=False),
         Column("region", required=False),
+        Column("market", "choice", choices=MARKETS),
         Column("effective_from", "date"),
         *_SOURCE,
+        Column("notes", required=False),
+    ],
+    "model_releases.csv": [
+        Column("family"),
+        Column("model"),
+        Column("organisation", required=False),
+        Column("provider", required=False),
+        Column("kind", "choice", choices=("api", "open-weight")),
+        Column("released", "date"),
+        Column("deprecated", "date", required=False),
+        Column("shutdown", "date", required=False),
+        Column("replacement", required=False),
+        Column("source_url"),
+        Column("lifecycle_source_url", required=False),
+        Column("retrieved", "date"),
         Column("notes", required=False),
     ],
     "providers.csv": [
@@ -108,6 +138,11 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("name"),
         Column("cached_input_counting", "choice", required=False, choices=("subset", "additional")),
         Column("batch_discount_note", required=False),
+        # how fine-tuning is billed, each with the page that says so
+        Column("finetune_validation_tokens", "choice", required=False, choices=VALIDATION_RULES),
+        Column("finetune_validation_source_url", required=False),
+        Column("finetune_hosting", "choice", required=False, choices=HOSTING_RULES),
+        Column("finetune_hosting_source_url", required=False),
         Column("pricing_url", required=False),
         Column("retrieved", "date", required=False),
         Column("notes", required=False),

@@ -8,7 +8,9 @@ from ``gpus.csv``, dates in the future, and alias collisions.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 from tunecost.pricebook.book import OFFER_TIERS, PRICE_TABLES
 from tunecost.pricebook.gpus import name_key
@@ -42,6 +44,33 @@ def validate(directory: Path) -> list[str]:
     for table in PRICE_TABLES:
         problems += _price_problems(table, loaded.get(table, []), providers, today)
     problems += _offer_problems(loaded.get("gpu_offers.csv", []), gpu_ids, providers, today)
+    problems += _release_problems(loaded.get("model_releases.csv", []), today)
+    return problems
+
+
+def _release_problems(rows: list[dict], today: dt.date) -> list[str]:
+    """Release rows: one per model, dates in order and not in the future, every date
+    with a well-formed source."""
+    problems: list[str] = []
+    seen: dict = {}
+    for r in rows:
+        where = f"model_releases.csv, row {r['_row']}"
+        key = r["model"].lower()
+        if key in seen:
+            problems.append(f"{where}: duplicate of row {seen[key]} (same model)")
+        seen[key] = r["_row"]
+        if r["released"] > r["retrieved"]:
+            problems.append(f"{where}, column released: {r['released']} is after retrieved")
+        if r["retrieved"] > today:
+            problems.append(f"{where}, column retrieved: {r['retrieved']} is in the future")
+        if r["deprecated"] and r["shutdown"] and r["deprecated"] > r["shutdown"]:
+            problems.append(f"{where}, column shutdown: {r['shutdown']} is before deprecated")
+        if (r["deprecated"] or r["shutdown"]) and not r["lifecycle_source_url"]:
+            problems.append(f"{where}, column lifecycle_source_url: empty; cite the dates")
+        for column in ("source_url", "lifecycle_source_url"):
+            problem = source_problem(r[column]) if r[column] else None
+            if problem:
+                problems.append(f"{where}, column {column}: {r[column]!r} {problem}")
     return problems
 
 
@@ -117,6 +146,40 @@ def _common_checks(where: str, r: dict, providers: set[str], today: dt.date) -> 
         out.append(f"{where}, column provider: {r['provider']!r} is not in providers.csv")
     if r["retrieved"] > today:
         out.append(f"{where}, column retrieved: {r['retrieved']} is in the future")
-    if not str(r["source_url"]).startswith(("http://", "https://", "file:")):
-        out.append(f"{where}, column source_url: {r['source_url']!r} is not a URL")
+    if r["effective_from"] > r["retrieved"] and r.get("announced") != "yes":
+        out.append(
+            f"{where}, column effective_from: {r['effective_from']} is after the row was "
+            f"retrieved ({r['retrieved']}); a price cannot be seen before it exists unless "
+            "its source announces it (set announced to yes)"
+        )
+    problem = source_problem(str(r["source_url"]))
+    if problem:
+        out.append(f"{where}, column source_url: {r['source_url']!r} {problem}")
     return out
+
+
+_DATE_LIKE = re.compile(r"^(19|20)\d{2}-?\d{2}-?\d{2}$")
+_COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
+
+
+def source_problem(url: str) -> str | None:
+    """Why ``url`` cannot be a row's source, or None: it must be an http(s) address (or
+    ``file:`` for an import of a local file), name a repository file at a commit rather
+    than a branch, and carry no made-up query values such as a date."""
+    if url.startswith("file:"):
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+        return "is not a URL"
+    if parts.netloc in ("github.com", "raw.githubusercontent.com"):
+        segments = parts.path.strip("/").split("/")
+        ref = segments[3] if parts.netloc == "github.com" and len(segments) > 3 else None
+        if parts.netloc == "raw.githubusercontent.com" and len(segments) > 2:
+            ref = segments[2]
+        kind = segments[2] if parts.netloc == "github.com" and len(segments) > 2 else "blob"
+        if ref is not None and kind in ("blob", "raw", "tree") and not _COMMIT.match(ref):
+            return f"names the branch {ref!r}; pin the file to a commit"
+    for _, value in parse_qsl(parts.query):
+        if _DATE_LIKE.match(value):
+            return f"has a made-up query value {value!r}; cite the page as published"
+    return None
