@@ -142,3 +142,49 @@ def test_a_gpu_offer_follows_its_own_dated_rows():
     )
     np.testing.assert_allclose(series, [1.0, 1.0, 0.8, 0.8, 0.8])
     assert len(used) == 2
+
+
+# ---- the bundled book's history --------------------------------------------------------------
+def _gpt35(start: str, months: int):
+    return parse_scenario(
+        {
+            "name": "gpt-3.5-turbo fine-tune, 2023",
+            "start": start,
+            "months": months,
+            "workload": {
+                "requests": "100k requests/month",
+                "input_tokens": 500,
+                "output_tokens": 100,
+            },
+            "market": {"new_base_model_every": "12 months"},
+            "paths": [
+                {
+                    "name": "ft",
+                    "kind": "finetune-api",
+                    "provider": "openai",
+                    "model": "gpt-3.5-turbo",
+                    "data": {"examples": 1000, "tokens_per_example": 500, "epochs": 2},
+                    "retrain": "never",
+                }
+            ],
+        }
+    )
+
+
+def test_a_2023_gpt_35_turbo_fine_tune_is_billed_at_0_008_usd_per_1k_training_tokens():
+    # OpenAI, 2023-08-22: "$0.008 / 1K tokens" training. 1,000 x 500 x 2 = 1M tokens: $8
+    result = compare(_gpt35("2023-09", 2))
+    led = result.ledger
+    training = led[(led["category"] == "training") & (led["month"] == 1)]
+    assert training["usd"].iloc[0] == pytest.approx(8.0, abs=0.005)
+    assert training["unit_price_usd"].iloc[0] == pytest.approx(0.008 / 1000)
+
+
+def test_a_plan_across_the_devday_price_cut_uses_both_prices():
+    # fine-tuned gpt-3.5-turbo: $12 / $16 per 1M in/out from 2023-08-22, $3 / $6 from
+    # 2023-11-06 (billed from the first whole month, December). 100k x (500 x 12 + 100 x 16)
+    # / 1M = $760 a month before; 100k x (500 x 3 + 100 x 6) / 1M = $210 after.
+    result = compare(_gpt35("2023-09", 6))
+    np.testing.assert_allclose(_inference(result), [760, 760, 760, 210, 210, 210], rtol=1e-9)
+    cut = [p for p in result.prices_used if p["effective_from"] == "2023-11-06"]
+    assert {p["kind"] for p in cut} == {"ft_input", "ft_output"}

@@ -49,7 +49,9 @@ def test_quick_start_is_what_ci_runs():
         assert line in ci, f"{line!r} is not run by .ci/run"
 
 
-@pytest.mark.parametrize("script", ["reference_errors.py", "scenario_reference.py"])
+@pytest.mark.parametrize(
+    "script", ["reference_errors.py", "scenario_reference.py", "pricebook_tables.py"]
+)
 def test_generated_docs_are_current(script):
     import importlib.util
 

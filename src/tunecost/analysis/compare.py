@@ -180,7 +180,7 @@ def compare(
         breakeven_rows=_breakeven_rows(central, book, monthly, base),
         prices_used=_prices_used(run.used),
         warnings=book.stale_warnings(_unique(run.used).values(), central.start),
-        assumptions=assumptions(central),
+        assumptions=assumptions(central) + run.assumptions,
         notes=sorted(set(run.notes)),
         ranges=list(ranges(scenario)),
     )

@@ -71,6 +71,18 @@ DURATION = Quantity("s", "50 ms", positive=True, metavar="TIME")
 TRAFFIC = Quantity("request/month", "300k requests/month", metavar="RATE")
 
 
+def iso_date(ctx, param, value):
+    """A click callback reading ``YYYY-MM-DD`` (None passes through)."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
+
+
 def format_option(help: str = FORMAT_HELP, default: str = "table"):
     """``--format table|csv|json``, passed to the command as ``fmt``."""
     return click.option(

@@ -11,17 +11,17 @@ import numpy as np
 
 from tunecost.costing import timeline
 from tunecost.costing.context import Context, Cost, fmt
+from tunecost.costing.lifecycle import cadence, retirement_month
 from tunecost.scenario.defaults import engineering_hours, evaluation_hours
 from tunecost.scenario.model import AnyPath
 
 
 def releases(path: AnyPath, ctx: Context, policy) -> np.ndarray:
-    """Months in which ``path`` ships a release under ``policy`` (0/1 per month); a
-    deprecation of its base model forces one."""
-    dep = timeline.month_of(path.deprecated, ctx.as_of) if path.deprecated else None
-    return timeline.release_events(
-        policy, ctx.scenario.market.new_base_model_every, ctx.months, dep
-    )
+    """Months in which ``path`` ships a release under ``policy`` (0/1 per month): at the
+    cadence of better base models, and when its model is retired
+    (:mod:`tunecost.costing.lifecycle`)."""
+    every = cadence(path, ctx) if policy == "on-new-base-model" else None
+    return timeline.release_events(policy, every, ctx.months, retirement_month(path, ctx))
 
 
 def common_costs(

@@ -41,13 +41,15 @@ class Cost:
 @dataclass
 class Context:
     """The plan's months, traffic, price trends and the price book. ``used`` collects
-    the price rows consulted, ``notes`` what the reader should know about them."""
+    the price rows consulted, ``notes`` what the reader should know about them, and
+    ``assumptions`` the defaults taken from the book's data (release cadences)."""
 
     scenario: Scenario
     traffic: np.ndarray  # requests per month, shape (..., N)
     book: PriceBook
     used: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    assumptions: list = field(default_factory=list)
 
     @property
     def months(self) -> int:

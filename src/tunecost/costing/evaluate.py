@@ -44,6 +44,7 @@ class Evaluation:
     traffic: np.ndarray
     used: list
     notes: list
+    assumptions: list
 
     def monthly(self) -> np.ndarray:
         """USD per month of every path: (paths, ..., months)."""
@@ -72,7 +73,7 @@ def evaluate(
         traffic = np.broadcast_to(traffic, (rows, n))
     ctx = Context(scenario, traffic, book)
     costs = {p.name: path_costs(p, ctx) for p in scenario.paths}
-    return Evaluation(costs, traffic, ctx.used, ctx.notes)
+    return Evaluation(costs, traffic, ctx.used, ctx.notes, list(dict.fromkeys(ctx.assumptions)))
 
 
 def monthly_costs(scenario: Scenario, book: PriceBook, rows: int, traffic=None):

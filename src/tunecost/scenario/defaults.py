@@ -20,10 +20,12 @@ HOURS_PER_FTE_MONTH = 2080 / 12
 (the 2,080-hour work year US employers and OPM use for hourly rates)."""
 
 NEW_BASE_MODEL_EVERY_MONTHS = 5.5
-"""Months between base models worth moving to. Release gaps of the two families in the
-price and model tables: OpenAI GPT-4 (2023-03), GPT-4 Turbo (2023-11), GPT-4o (2024-05),
-GPT-4.1 (2025-04), GPT-5 (2025-08): 8, 6, 11, 4 months; Meta Llama 2 (2023-07), 3
-(2024-04), 3.1 (2024-07), 3.3 (2024-12), 4 (2025-04): 9, 3, 5, 4 months; median 5.5."""
+"""Months between base models worth moving to, for a path whose model family has fewer
+than three releases in ``pricing/model_releases.csv`` (otherwise the family's own
+median gap is used). Release gaps of the two families in the price and model tables:
+OpenAI GPT-4 (2023-03), GPT-4 Turbo (2023-11), GPT-4o (2024-05), GPT-4.1 (2025-04),
+GPT-5 (2025-08): 8, 6, 11, 4 months; Meta Llama 2 (2023-07), 3 (2024-04), 3.1 (2024-07),
+3.3 (2024-12), 4 (2025-04): 9, 3, 5, 4 months; median 5.5."""
 
 FINETUNE_EPOCHS = 3.0
 """Epochs of a fine-tuning run: Stanford Alpaca and Vicuna both trained 3 epochs

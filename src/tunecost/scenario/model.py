@@ -18,7 +18,6 @@ from tunecost.scenario.defaults import (
     ENGINEER_RATE_USD_PER_HOUR,
     FINETUNE_EPOCHS,
     HOURS_PER_FTE_MONTH,
-    NEW_BASE_MODEL_EVERY_MONTHS,
 )
 from tunecost.scenario.distributions import Dist
 from tunecost.scenario.fields import (
@@ -92,8 +91,11 @@ class Workload(Strict):
 class Market(Strict):
     api_price_change: Rate = Field((0.0, 12.0), description="Trend of API token prices.")
     gpu_price_change: Rate = Field((0.0, 12.0), description="Trend of GPU rental prices.")
-    new_base_model_every: Months = Field(
-        NEW_BASE_MODEL_EVERY_MONTHS, description="Months between better base models."
+    new_base_model_every: Months | None = Field(
+        None,
+        description="Months between better base models; default: the median gap between "
+        "releases of each path's model family (pricing/model_releases.csv), printed as an "
+        "assumption.",
     )
     api_price_factor: PriceFactor = Field(
         1.0,
