@@ -76,6 +76,14 @@ class PriceBook:
             raise PriceBookError(f"{exc}; run `tunecost pricing validate`") from None
 
     @cached_property
+    def _by_model(self) -> dict[str, list[Price]]:
+        """Price rows by lower-case model id (look-ups scan one model, not the book)."""
+        out: dict[str, list[Price]] = {}
+        for p in self.prices:
+            out.setdefault(p.model.lower(), []).append(p)
+        return out
+
+    @cached_property
     def offers(self) -> list[GPUOffer]:
         return offer_rows(list(self.table("gpu_offers.csv")), self.gpus.resolve)
 
@@ -134,14 +142,14 @@ class PriceBook:
         field: str = "model",
     ) -> list[Price]:
         """Prices in effect for ``model`` (every kind and tier), newest per key."""
-        rows = [p for p in self.prices if p.model.lower() == model.strip().lower()]
+        rows = self._by_model.get(model.strip().lower(), [])
         if not rows:
             raise UnknownNameError("model", model, self.models(), field)
         if provider is not None:
             provider = self.check_provider(provider)
             rows = [p for p in rows if p.provider == provider]
             if not rows:
-                have = sorted({p.provider for p in self.prices if p.model.lower() == model.lower()})
+                have = sorted({p.provider for p in self._by_model[model.strip().lower()]})
                 raise InputError(
                     f"{provider} has no prices for {model}; providers that do: {', '.join(have)}",
                     "provider",
@@ -192,11 +200,11 @@ class PriceBook:
             key = (row.provider, row.instance, row.region)
             same = [o for o in self.offers if (o.provider, o.instance, o.region) == key]
         else:
-            key = (row.provider, row.model.lower(), row.kind, row.context_over_tokens)
+            key = (row.provider, row.kind, row.context_over_tokens)
             same = [
                 p
-                for p in self.prices
-                if (p.provider, p.model.lower(), p.kind, p.context_over_tokens) == key
+                for p in self._by_model.get(row.model.lower(), [])
+                if (p.provider, p.kind, p.context_over_tokens) == key
             ]
         return sorted(same, key=lambda r: r.effective_from)
 
