@@ -35,36 +35,31 @@ LEDGER_COLUMNS = [
 
 
 def build_ledger(scenario: Scenario, costs: dict[str, dict[str, Cost]]) -> pd.DataFrame:
-    """The ledger of one plan from each path's costs by category."""
+    """The ledger of one plan from each path's costs by category (built as whole
+    columns, one frame, rather than a frame per path and category)."""
     import pandas as pd
 
     n = scenario.months
     dates = timeline.month_dates(scenario.start, n)
-    months = np.arange(1, n + 1)
-    frames = []
-    for name, cats in costs.items():
-        for cat in (c for c in CATEGORIES if c in cats):
-            c = cats[cat]
-            usd = np.asarray(c.usd, float).reshape(n)
-            qty = np.asarray(c.quantity, float).reshape(n)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                unit_price = np.where(qty > 0, usd / np.where(qty > 0, qty, 1.0), np.nan)
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "month": months,
-                        "date": dates,
-                        "path": name,
-                        "category": cat,
-                        "usd": usd,
-                        "quantity": qty,
-                        "unit": c.unit,
-                        "unit_price_usd": unit_price,
-                        "note": c.note,
-                    }
-                )
-            )
-    return pd.concat(frames, ignore_index=True)[LEDGER_COLUMNS]
+    parts = [
+        (name, cat, cats[cat]) for name, cats in costs.items() for cat in CATEGORIES if cat in cats
+    ]
+    usd = np.concatenate([np.asarray(c.usd, float).reshape(n) for _, _, c in parts])
+    qty = np.concatenate([np.asarray(c.quantity, float).reshape(n) for _, _, c in parts])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        unit_price = np.where(qty > 0, usd / np.where(qty > 0, qty, 1.0), np.nan)
+    columns = {
+        "month": np.tile(np.arange(1, n + 1), len(parts)),
+        "date": dates * len(parts),
+        "path": [name for name, _, _ in parts for _ in range(n)],
+        "category": [cat for _, cat, _ in parts for _ in range(n)],
+        "usd": usd,
+        "quantity": qty,
+        "unit": [c.unit for _, _, c in parts for _ in range(n)],
+        "unit_price_usd": unit_price,
+        "note": [c.note for _, _, c in parts for _ in range(n)],
+    }
+    return pd.DataFrame(columns)[LEDGER_COLUMNS]
 
 
 def monthly_by_path(ledger: pd.DataFrame) -> pd.DataFrame:

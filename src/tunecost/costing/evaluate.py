@@ -78,6 +78,14 @@ def evaluate(
 
 def monthly_costs(scenario: Scenario, book: PriceBook, rows: int, traffic=None):
     """``(path names, USD per month as (paths, rows, months))`` for a scenario whose
-    fields are (rows, 1) columns."""
-    result = evaluate(scenario, book, traffic=traffic, rows=rows)
-    return list(result.costs), result.monthly()
+    fields are (rows, 1) columns. Each path's category arrays are summed and dropped
+    before the next path is priced, so a large sweep holds one path's arrays at a time."""
+    n = scenario.months
+    if traffic is None:
+        w = scenario.workload
+        traffic = timeline.traffic(w.requests, *w.growth, n)
+    ctx = Context(scenario, np.broadcast_to(traffic, (rows, n)), book)
+    out = np.empty((len(scenario.paths), rows, n))
+    for j, path in enumerate(scenario.paths):
+        out[j] = sum(c.usd for c in path_costs(path, ctx).values())
+    return [p.name for p in scenario.paths], out
