@@ -133,3 +133,15 @@ def test_a_shutdown_cannot_precede_its_deprecation(tmp_path):
     assert any(
         f"row {n}, column shutdown: 2000-01-01 is before deprecated" in p for p in validate(folder)
     )
+
+
+def test_a_providers_billing_rule_cites_its_page(tmp_path):
+    rows = list(csv.DictReader((PRICING / "providers.csv").open(encoding="utf-8")))
+    index = next(i for i, r in enumerate(rows) if r["finetune_hosting"] not in ("", "unknown"))
+    folder, n = _edit(tmp_path, "providers.csv", "finetune_hosting_source_url", "", row=index)
+    assert (
+        f"providers.csv, row {n}, column finetune_hosting_source_url: empty; cite the rule"
+        in validate(folder)
+    )
+    folder, n = _edit(tmp_path / "b", "providers.csv", "pricing_url", "https://x.com/p?d=20260101")
+    assert any(f"providers.csv, row {n}, column pricing_url" in p for p in validate(folder))

@@ -45,6 +45,28 @@ def validate(directory: Path) -> list[str]:
         problems += _price_problems(table, loaded.get(table, []), providers, today)
     problems += _offer_problems(loaded.get("gpu_offers.csv", []), gpu_ids, providers, today)
     problems += _release_problems(loaded.get("model_releases.csv", []), today)
+    problems += _provider_problems(loaded.get("providers.csv", []))
+    return problems
+
+
+RULE_SOURCES = {
+    "finetune_validation_tokens": "finetune_validation_source_url",
+    "finetune_hosting": "finetune_hosting_source_url",
+}
+
+
+def _provider_problems(rows: list[dict]) -> list[str]:
+    """Every page a provider row cites is well-formed; a billing rule cites one."""
+    problems = []
+    for r in rows:
+        where = f"providers.csv, row {r['_row']}"
+        for rule, source in RULE_SOURCES.items():
+            if r[rule] and r[rule] != "unknown" and not r[source]:
+                problems.append(f"{where}, column {source}: empty; cite the rule")
+        for column in [c for c in r if c.endswith("_url") and r[c]]:
+            problem = source_problem(str(r[column]))
+            if problem:
+                problems.append(f"{where}, column {column}: {r[column]!r} {problem}")
     return problems
 
 
