@@ -36,6 +36,7 @@ paths:
     provider: together
     model: llama-3.1-8b-instruct-turbo
     base_model: llama-3.1-8b
+    hosting: serverless
     input_tokens: 200
     data: {examples: 5000, tokens_per_example: 600, labelling: 20 USD/example}
 """

@@ -51,6 +51,7 @@ paths:
     provider: together
     model: llama-3.1-8b-instruct-turbo
     base_model: llama-3.1-8b
+    hosting: serverless
     input_tokens: 200
     data: {examples: 5000, tokens_per_example: 600, labelling: 20 USD/example}
 """
@@ -76,6 +77,7 @@ paths:
     provider: together
     model: llama-3.1-8b-instruct-turbo
     base_model: llama-3.1-8b
+    hosting: serverless
     input_tokens: 200
     data: {examples: 1000, tokens_per_example: 500}
     engineering: {build: 10, upkeep: 1 engineer_hour/month, per_release: 5}
@@ -275,9 +277,10 @@ def test_format_csv_prints_the_ledger(bundled_ledger):
         assert months == list(range(1, 37))
     assert len(led) == 36 * len(pairs)
     for path in BUNDLED_PATHS:
-        assert {"inference", "engineering", "evaluation", "monitoring"} <= set(
-            led[led.path == path].category
-        )
+        cats = set(led[led.path == path].category)
+        assert {"engineering", "evaluation", "monitoring"} <= cats
+        # serving: per request, or (a fine-tune on a dedicated deployment) by the hour
+        assert cats & {"inference", "hosting"}
     usd = led.usd.to_numpy(dtype=float)
     assert np.isfinite(usd).all()
     assert (usd >= 0).all()
@@ -604,10 +607,11 @@ def test_one_replica_is_paid_for_all_month(scenario_dir):
     )
     inf = led[(led.path == "selfhost") & (led.category == "inference")]
     assert len(inf) == 12
-    # one replica of 2 GPUs, 730 hours a month, at 2 USD per GPU-hour
+    # one replica of 2 GPUs, every hour of each calendar month of 2027, at 2 USD/GPU-hour
+    hours = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]) * 24.0
     assert (inf.unit == "GPU-hour").all()
-    assert inf.quantity.to_numpy() == pytest.approx([2 * 730.0] * 12)
-    assert inf.usd.to_numpy() == pytest.approx([2 * 730.0 * 2.0] * 12)
+    assert inf.quantity.to_numpy() == pytest.approx(2 * hours)
+    assert inf.usd.to_numpy() == pytest.approx(2 * hours * 2.0)
 
 
 def test_api_price_trend_halves_the_per_request_cost_after_a_year(scenario_dir):
@@ -624,6 +628,7 @@ def test_api_price_trend_halves_the_per_request_cost_after_a_year(scenario_dir):
         assert m13.unit_price_usd == pytest.approx(m1.unit_price_usd / 2, rel=1e-12)
         assert m13.usd == pytest.approx(m1.usd / 2, rel=1e-12)
         assert m7.usd == pytest.approx(m1.usd / np.sqrt(2), rel=1e-12)
-    # GPU prices have no trend here: self-hosted inference does not move
-    sh = led[(led.path == "selfhost") & (led.category == "inference")].usd.to_numpy()
-    assert sh == pytest.approx([sh[0]] * 24)
+    # GPU prices have no trend here: self-hosted inference per hour does not move
+    sh = led[(led.path == "selfhost") & (led.category == "inference")]
+    per_hour = (sh.usd / sh.quantity).to_numpy()
+    assert per_hour == pytest.approx([per_hour[0]] * 24)

@@ -1,4 +1,5 @@
-"""The words every layer shares: weight precisions, price tiers, training methods.
+"""The words every layer shares: weight precisions, price tiers, training methods, and
+the names of the two break-even volumes.
 
 Each list is written once here; the scenario model, the estimators, the price book and
 the command line all read it, so a new precision or tier is added in one place.
@@ -33,8 +34,21 @@ TRAINING_METHODS = ("pretrain", "full", "lora", "qlora")
 SELFHOST_TUNING_METHODS = ("full", "lora", "qlora")
 """Fine-tuning methods of a ``finetune-selfhost`` path."""
 
-API_TUNING_METHODS = ("lora", "full")
-"""Fine-tuning methods providers price differently (``training_lora``/``training_full``)."""
+API_TUNING_METHODS = ("lora", "full", "rft")
+"""Fine-tuning through a provider: LoRA or full (priced per training token, where prices
+differ: ``training_lora``/``training_full``), or reinforcement fine-tuning (``rft``,
+priced per training hour)."""
 
 CATEGORIES = ("data", "training", "inference", "hosting", "engineering", "evaluation", "monitoring")
 """Cost categories of the ledger, in the order tables and charts show them."""
+
+BREAKEVEN_VOLUME = "steady-state volume where monthly costs cross"
+"""The break-even volume of ``compare``, in words: the monthly volume at which a path's
+monthly cost, from month 2 on (build costs left out), equals the baseline's."""
+
+PLAN_VOLUME = "plan volume where the cheapest path changes"
+"""What ``threshold --vary workload.requests`` finds, in words: the month-1 volume at
+which the path with the lowest total cost over the whole plan (build costs in) changes."""
+
+BREAKEVEN_MONTH = "month from which cumulative cost stays below the baseline's"
+"""The break-even month of ``compare``, in words."""

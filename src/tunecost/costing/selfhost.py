@@ -13,6 +13,7 @@ import numpy as np
 
 from tunecost.compute.estimates import estimate_training
 from tunecost.compute.serving import peak_output_tokens_per_s, replicas_for_peak
+from tunecost.costing import timeline
 from tunecost.costing.capacity import capacity
 from tunecost.costing.common import common_costs, data_cost, releases, tokens
 from tunecost.costing.context import Context, Cost, fmt
@@ -20,7 +21,6 @@ from tunecost.costing.gpu_price import gpu_price
 from tunecost.costing.price_series import price_series
 from tunecost.errors import within
 from tunecost.scenario.model import FinetuneSelfhost, PromptSelfhost
-from tunecost.units import HOURS_PER_MONTH
 from tunecost.vocabulary import tier_column
 
 GIVEN = "given in the scenario"
@@ -34,7 +34,8 @@ def serving_cost(path, ctx: Context, model_id: str, in_tok, out_tok) -> Cost:
         price = _price(s, ctx, est.gpus_per_replica)
     peak = peak_output_tokens_per_s(ctx.traffic, out_tok, ctx.scenario.workload.peak_to_average)
     replicas = replicas_for_peak(peak, per_replica, s.min_replicas)
-    gpu_hours = replicas * est.gpus_per_replica * HOURS_PER_MONTH
+    # clouds bill the hours each calendar month has (672 to 744), not a 730-hour month
+    gpu_hours = replicas * est.gpus_per_replica * timeline.month_hours(ctx.as_of, ctx.months)
     note = (
         f"{est.gpus_per_replica} x {est.gpu} per replica, {fmt(per_replica, ',.0f')} output "
         f"tokens/s each within SLO; {price.source}"

@@ -8,6 +8,7 @@ traffic levels or Monte Carlo draws stacked on leading axes.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import numpy as np
 
@@ -25,6 +26,13 @@ def month_dates(start: dt.date, months: int) -> list[dt.date]:
         out.append(dt.date(y, m, 1))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
+
+
+def month_hours(start: dt.date, months: int) -> np.ndarray:
+    """Hours in each calendar month of the plan (672 to 744): what clouds and providers
+    bill an hourly charge for. [hour]"""
+    firsts = month_dates(start, months + 1)
+    return np.array([(b - a).days * 24.0 for a, b in itertools.pairwise(firsts)])
 
 
 def column(x) -> np.ndarray | float:

@@ -138,6 +138,8 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("name"),
         Column("cached_input_counting", "choice", required=False, choices=("subset", "additional")),
         Column("batch_discount_note", required=False),
+        # the share off input and output prices for batch requests, as the note cites
+        Column("batch_discount", "float", required=False),
         # how fine-tuning is billed, each with the page that says so
         Column("finetune_validation_tokens", "choice", required=False, choices=VALIDATION_RULES),
         Column("finetune_validation_source_url", required=False),

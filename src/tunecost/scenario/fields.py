@@ -126,6 +126,9 @@ FTEHours = quantity("hour/month", "173 hour/month", bare=True, positive=True, ma
 FTE = quantity("dimensionless", "0.2 FTE", bare=True, maximum=1000.0)
 Months = quantity("month", "6 months", positive=True, maximum=240.0)
 Seconds = quantity("s", "50 ms", positive=True, maximum=3600.0, ranges=False)
+USDPerToken = quantity("USD/token", "2.5 USD/1M tokens", maximum=1.0)
+Share = quantity("dimensionless", "0.1 or 150%", bare=True, maximum=100.0)
+Tokens = quantity("token", "5M tokens", bare=True, maximum=1e13)
 PriceFactor = quantity("dimensionless", "0.8", bare=True, positive=True, maximum=100.0)
 Factor = quantity("dimensionless", "3", bare=True, positive=True, maximum=1000.0)
 

@@ -11,9 +11,11 @@ import difflib
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from tunecost.errors import InputError
+from tunecost.scenario.base import Strict
+from tunecost.scenario.billing import APIBilling, Grader, Prices
 from tunecost.scenario.defaults import (
     ENGINEER_RATE_USD_PER_HOUR,
     FINETUNE_EPOCHS,
@@ -39,6 +41,8 @@ from tunecost.scenario.fields import (
     Requests,
     Retrain,
     Seconds,
+    Share,
+    Tokens,
     USDPerExample,
     USDPerHour,
     USDPerMonth,
@@ -46,12 +50,6 @@ from tunecost.scenario.fields import (
 from tunecost.vocabulary import API_TUNING_METHODS, PRECISIONS, SELFHOST_TUNING_METHODS, TIERS
 
 MAX_MONTHS = 240
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, populate_by_name=True, arbitrary_types_allowed=True
-    )
 
 
 # ---- scenario sections -----------------------------------------------------------------
@@ -125,8 +123,17 @@ class Data(Strict):
     labelling: USDPerExample = Field(0.0, description="Cost to collect and label one example.")
     collection_hours: Hours = Field(0.0, description="Engineer-hours to build the data set.")
     refresh_share: Fraction = Field(0.0, description="Share of examples relabelled per retrain.")
-    validation_share: Fraction = Field(
-        0.0, description="Validation tokens billed, as a share of training tokens."
+    validation_share: Share = Field(
+        0.0, description="Validation tokens as a share of the training file's (may exceed 1)."
+    )
+    validation_tokens: Tokens | None = Field(
+        None, description="Validation tokens as a count (instead of validation_share)."
+    )
+    evaluations: int | None = Field(
+        None,
+        ge=0,
+        description="Evaluations of the validation set per run, for providers that bill "
+        "each; default one per epoch.",
     )
 
     @field_validator("examples", "epochs")
@@ -181,34 +188,45 @@ class PathBase(Strict):
     deprecated: Month | None = Field(
         None, description="Month the base model is retired, forcing a migration."
     )
+    prices: Prices | None = Field(None, description="Prices replacing the book's; see below.")
 
 
-class PromptAPI(PathBase):
+class PromptAPI(APIBilling, PathBase):
     kind: Literal["prompt-api"] = Field(description="The path kind.")
     model: str = Field(description="API model id from the price book.")
-    provider: str | None = Field(None, description="Needed when several providers sell the model.")
-    cached_input_share: Fraction = Field(
-        0.0, description="Share of input tokens read from the provider's prompt cache."
-    )
-    batch_share: Fraction = Field(0.0, description="Share of requests sent via batch APIs.")
     follow_new_models: bool = Field(
         True, description="Re-evaluate and migrate the prompt when a better base model arrives."
     )
 
 
-class FinetuneAPI(PathBase):
+class FinetuneAPI(APIBilling, PathBase):
     kind: Literal["finetune-api"]
     model: str = Field(description="Model id the provider fine-tunes and serves.")
-    provider: str | None = Field(None, description="Needed when several providers sell the model.")
     base_model: str | None = Field(
         None, description="Open-weight id from models.csv, for providers that price by model size."
     )
-    method: Literal[API_TUNING_METHODS] = Field("lora", description="Where prices differ.")
+    method: Literal[API_TUNING_METHODS] = Field(
+        "lora", description="lora or full (where prices differ), or rft (billed by the hour)."
+    )
     data: Data = Field(description="Training data; see below.")
     runs: int = Field(1, ge=1, description="Training runs in the first campaign.")
     retrain_runs: int = Field(1, ge=1, description="Runs per retrain.")
     retrain: Retrain = Field("on-new-base-model", description="When to retrain.")
-    cached_input_share: Fraction = Field(0.0, description="Share of input tokens cached.")
+    training_hours: Hours | None = Field(
+        None, description="Hours of one run, for a provider that bills training by the hour."
+    )
+    grader: Grader | None = Field(None, description="Grader model of a reinforcement fine-tune.")
+    hosting: Literal["serverless", "dedicated", "none"] | None = Field(
+        None,
+        description="How the fine-tune is served; default: the provider's policy "
+        "(providers.csv, printed as an assumption).",
+    )
+    deployment: str | None = Field(
+        None,
+        description="The provider's deployment to rent for dedicated hosting, e.g. "
+        "hardware:1x-h100-80gb; default: the cheapest that holds the model.",
+    )
+    spare_deployments: int = Field(0, ge=0, description="Deployments kept beyond the peak's.")
 
 
 class PromptSelfhost(PathBase):

@@ -52,6 +52,9 @@ def _assign(data: dict, key: str, value: Any) -> None:
         node = items[names.index(address[1])]
         start = 2
     for i in range(start, len(address) - 1):
+        if isinstance(node, list) and address[i].isdigit() and int(address[i]) < len(node):
+            node = node[int(address[i])]  # an item of a list (routes.0.share)
+            continue
         if not isinstance(node, dict):
             raise InputError(f"{key}: {'.'.join(address[:i])} is not a section", FIELD)
         node = node.setdefault(address[i], {})

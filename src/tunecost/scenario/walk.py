@@ -56,8 +56,10 @@ def rebuild(obj: BaseModel, replace: Callable[[Leaf], Any], address: Address = (
             new = rebuild(value, replace, here)
         elif isinstance(value, list):
             items = [
-                rebuild(v, replace, (*here, v.name)) if isinstance(v, BaseModel) else v
-                for v in value
+                rebuild(v, replace, (*here, getattr(v, "name", str(i))))
+                if isinstance(v, BaseModel)
+                else v
+                for i, v in enumerate(value)
             ]
             changed = any(a is not b for a, b in zip(items, value, strict=True))
             new = items if changed else value

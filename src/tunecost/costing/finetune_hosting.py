@@ -1,0 +1,200 @@
+"""Serving a fine-tune where it was tuned, as the provider sells it.
+
+``serverless``: per-token rates of the fine-tuned model (or of the base model, where the
+provider bills a fine-tune at its base model's rates), no deployment fee. ``dedicated``:
+the provider's deployment price for every hour of each calendar month, whether used or
+not, times the deployments the peak hour needs plus spares; a GPU deployment
+(``hardware:...``) is sized with tunecost's serving estimator for the base model on that
+hardware and bills no tokens; a per-model deployment fee (Azure OpenAI, Bedrock
+provisioned throughput) is one deployment and bills tokens too where the book has the
+fine-tune's token rates. ``none``: the fine-tune is not served by this provider. The
+default is the provider's documented policy (``providers.csv``), printed as an assumption.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from tunecost.compute.serving import peak_output_tokens_per_s
+from tunecost.costing import timeline
+from tunecost.costing.api_rates import Seller, per_request
+from tunecost.costing.capacity import capacity
+from tunecost.costing.context import Context, Cost, fmt
+from tunecost.costing.price_series import price_series
+from tunecost.errors import InputError, within
+from tunecost.pricebook.prices import in_effect
+from tunecost.scenario.model import FinetuneAPI
+
+_HARDWARE = re.compile(r"^hardware:(?:(\d+)x-)?(.+)$")
+"""A GPU deployment's id: ``hardware:1x-h100-80gb`` (Together) or ``hardware:h100-80gb``
+(Fireworks, one GPU)."""
+
+
+def default_hosting(path: FinetuneAPI, ctx: Context, s: Seller) -> str:
+    """The provider's policy for serving this fine-tune, printed as an assumption."""
+    rules = ctx.book.providers.get(s.provider) or {}
+    policy = rules.get("finetune_hosting") or "unknown"
+    deployments = _deployments(ctx, s, path)
+    tuned_rates = s.has("ft_input")
+    if policy == "dedicated" and deployments:
+        mode = "dedicated"
+    elif policy == "both" and any(not d.model.startswith("hardware:") for d in deployments):
+        mode = "dedicated"  # a per-model deployment (Azure Standard, Bedrock provisioned)
+    elif tuned_rates or policy in ("serverless", "both", "unknown"):
+        mode = "serverless"
+    else:
+        mode = "dedicated" if deployments else "serverless"
+    source = rules.get("finetune_hosting_source_url") or "providers.csv"
+    ctx.assumptions.append(
+        f"{path.name}: served {mode} ({s.provider}'s policy for fine-tunes: {policy}, "
+        f"{source}); set hosting: serverless, dedicated or none"
+    )
+    return mode
+
+
+def serving_costs(path: FinetuneAPI, ctx: Context, s: Seller, in_tok, out_tok, shares) -> dict:
+    """The inference and hosting categories of a fine-tuning path."""
+    mode = path.hosting or default_hosting(path, ctx, s)
+    if mode == "none":
+        ctx.notes.append(
+            f"{path.name}: the fine-tune is not served by {s.provider} (hosting: none)"
+        )
+        return {}
+    if mode == "serverless":
+        out = {"inference": _tokens(path, ctx, s, in_tok, out_tok, shares)}
+        storage = _storage(ctx, s)
+        return {**out, "hosting": storage} if storage is not None else out
+    return _dedicated(path, ctx, s, in_tok, out_tok, shares)
+
+
+def _tokens(path, ctx: Context, s: Seller, in_tok, out_tok, shares) -> Cost:
+    tuned = s.has("ft_input")
+    if tuned:
+        note = "fine-tuned model prices"
+    else:
+        note = "served at the base model's prices (no fine-tuned price in the book)"
+        ctx.notes.append(f"{path.name}: fine-tuned model {note}")
+    per_req = per_request(s, in_tok, out_tok, shares, tuned=tuned)
+    return Cost(
+        ctx.traffic * per_req,
+        ctx.full(ctx.traffic),
+        "request",
+        f"{fmt(in_tok)} in + {fmt(out_tok)} out tokens; {note}",
+    )
+
+
+def _storage(ctx: Context, s: Seller) -> Cost | None:
+    if not s.has("storage"):
+        return None
+    usd = s.rate("storage", trend=False)
+    return Cost(ctx.full(usd), ctx.full(np.ones(ctx.months)), "month", "fine-tuned model storage")
+
+
+def _deployments(ctx: Context, s: Seller, path: FinetuneAPI) -> list:
+    """The provider's hosting rows this fine-tune could rent: per model, or per GPU."""
+    if s.provider == "scenario":
+        return []
+    own = [p for p in _hosting_rows(ctx, s.provider) if p.model.lower() == path.model.lower()]
+    return own or [p for p in _hosting_rows(ctx, s.provider) if p.model.startswith("hardware:")]
+
+
+def _hosting_rows(ctx: Context, provider: str) -> list:
+    """The provider's hosting prices in effect at the plan's start, one per deployment."""
+    rows = [p for p in ctx.book.prices if p.provider == provider and p.kind == "hosting"]
+    return in_effect(rows, lambda p: p.model.lower(), ctx.as_of)
+
+
+def _dedicated(path: FinetuneAPI, ctx: Context, s: Seller, in_tok, out_tok, shares) -> dict:
+    choices = _deployments(ctx, s, path)
+    if path.deployment:
+        choices = [p for p in choices if p.model == path.deployment]
+    if not choices and s.given("hosting") is None:
+        raise InputError(
+            f"{s.provider} has no dedicated deployment for {path.model} in the price book"
+            + (f" named {path.deployment}" if path.deployment else "")
+            + "; use hosting: serverless, or give prices.hosting",
+            "hosting",
+        )
+    hours = timeline.month_hours(ctx.as_of, ctx.months)
+    peak = peak_output_tokens_per_s(ctx.traffic, out_tok, ctx.scenario.workload.peak_to_average)
+    row, count, per_deployment = _size(path, ctx, s, choices, peak)
+    rate = s.rate("hosting", trend=False) if row is None else _fee(ctx, s, row)
+    deployments = count + path.spare_deployments
+    what = "given in the scenario" if row is None else row.model
+    out = {
+        "hosting": Cost(
+            deployments * rate * hours,
+            ctx.full(deployments * hours),
+            "deployment-hour",
+            f"{fmt(deployments)} x {what} deployments, every hour of the month"
+            + (
+                f" ({fmt(per_deployment, ',.0f')} output tokens/s each)"
+                if per_deployment is not None
+                else ""
+            ),
+        )
+    }
+    if s.has("ft_input") and (row is None or not row.model.startswith("hardware:")):
+        out["inference"] = _tokens(path, ctx, s, in_tok, out_tok, shares)
+    return out
+
+
+def _fee(ctx: Context, s: Seller, row) -> np.ndarray:
+    """The deployment's hourly price in each month, as the book dates it (no trend)."""
+    ctx.used.append(row)
+    series, used = price_series(ctx.book.history(row), ctx.dates, lambda r: r.usd)
+    ctx.used += used[1:]
+    return series
+
+
+def _size(path: FinetuneAPI, ctx: Context, s: Seller, choices: list, peak):
+    """(hosting row or None, deployments for the peak, tokens/s per deployment)."""
+    per_model = [p for p in choices if not p.model.startswith("hardware:")]
+    if s.given("hosting") is not None or per_model:
+        row = None if s.given("hosting") is not None else per_model[0]
+        return row, np.where(ctx.traffic > 0, 1.0, 0.0), None
+    if not path.base_model:
+        raise InputError(
+            f"{s.provider} serves fine-tunes on GPU deployments; give base_model (a "
+            "models.csv id) so tunecost can size them",
+            "base_model",
+        )
+    best = None
+    for row in choices:
+        m = _HARDWARE.match(row.model)
+        gpu = ctx.book.gpus.resolve(m.group(2)) if m else None
+        if gpu is None:
+            continue
+        settings = _Serving(gpu, int(m.group(1) or 1))
+        try:
+            with within(f"paths.{path.name}.deployment"):
+                per, _ = capacity(settings, ctx.book, path.base_model, *_lengths(path, ctx))
+        except InputError:
+            continue  # the model does not fit this hardware
+        need = np.maximum(np.ceil(peak / per - 1e-9), np.where(ctx.traffic > 0, 1.0, 0.0))
+        cost = float(np.max(need)) * row.usd
+        if best is None or cost < best[0]:
+            best = (cost, row, need, per)
+    if best is None:
+        raise InputError(
+            f"no {s.provider} deployment in the price book holds {path.base_model}", "deployment"
+        )
+    return best[1], best[2], best[3]
+
+
+class _Serving:
+    """Serving settings of a provider's GPU deployment (the engine's defaults)."""
+
+    def __init__(self, gpu: str, gpus: int):
+        self.gpu, self.gpus, self.precision = gpu, gpus, "bf16"
+        self.tpot_slo = self.ttft_slo = self.max_batch = None
+
+
+def _lengths(path: FinetuneAPI, ctx: Context):
+    w = ctx.scenario.workload
+    return (
+        w.input_tokens if path.input_tokens is None else path.input_tokens,
+        w.output_tokens if path.output_tokens is None else path.output_tokens,
+    )
