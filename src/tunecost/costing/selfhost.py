@@ -31,7 +31,7 @@ def serving_cost(path, ctx: Context, model_id: str, in_tok, out_tok) -> Cost:
     s = path.serving
     with within(f"paths.{path.name}.serving"):
         per_replica, est = capacity(s, ctx.book, model_id, in_tok, out_tok)  # tokens/s
-        price = _price(s, ctx, est.gpus_per_replica)
+        price = _price(s, ctx, est.gpus_per_replica, path)
     peak = peak_output_tokens_per_s(ctx.traffic, out_tok, ctx.scenario.workload.peak_to_average)
     replicas = replicas_for_peak(peak, per_replica, s.min_replicas)
     # clouds bill the hours each calendar month has (672 to 744), not a 730-hour month
@@ -51,15 +51,19 @@ class _Priced:
     source: str
 
 
-def _price(choice, ctx: Context, min_gpus: int) -> _Priced:
-    """USD per GPU-hour in each month for a scenario's GPU choice: the offer chosen at the
-    plan's start, followed through its dated rows, then the GPU price trend and level."""
+def _price(choice, ctx: Context, min_gpus: int, path) -> _Priced:
+    """USD per GPU-hour in each month for a scenario's GPU choice (its own price, else the
+    path's ``prices.gpu_hour``, else the book's offer chosen at the plan's start, followed
+    through its dated rows), then the GPU price trend and level."""
+    given = choice.usd_per_gpu_hour
+    if given is None and path.prices is not None:
+        given = path.prices.gpu_hour
     found = gpu_price(
         ctx.book,
         choice.gpu,
         as_of=ctx.as_of,
         min_gpus=min_gpus,
-        usd_per_gpu_hour=choice.usd_per_gpu_hour,
+        usd_per_gpu_hour=given,
         given=GIVEN,
         provider=choice.provider,
         offer=choice.offer,
@@ -129,7 +133,7 @@ def _training_cost(path: FinetuneSelfhost, ctx: Context, first, events) -> Cost:
             seq_len=round(float(np.max(d.tokens_per_example))),
             book=ctx.book,
         )
-        price = _price(t, ctx, est.gpus)
+        price = _price(t, ctx, est.gpus, path)
     runs = t.runs * first + t.retrain_runs * events
     per_run = (
         est.gpu_hours

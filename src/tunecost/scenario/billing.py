@@ -60,6 +60,41 @@ class Prices(Strict):
     gpu_hour: USDPerHour | None = Field(None, description="GPU-hour (self-hosted paths).")
 
 
+USABLE_PRICES = {
+    "prompt-api": ("input", "cached_input", "cache_write", "output", "batch_input", "batch_output"),
+    "finetune-api": (
+        "input",
+        "cached_input",
+        "cache_write",
+        "output",
+        "batch_input",
+        "batch_output",
+        "training",
+        "training_hour",
+        "ft_input",
+        "ft_cached_input",
+        "ft_output",
+        "hosting",
+    ),
+    "prompt-selfhost": ("gpu_hour",),
+    "finetune-selfhost": ("gpu_hour",),
+}
+"""The prices each path kind is billed in, so a price it cannot use is refused."""
+
+
+def check_prices(kind: str, prices: Prices | None) -> None:
+    """Refuse a price a path of ``kind`` is never billed in (a likely mistake)."""
+    if prices is None:
+        return
+    given = [k for k in PRICE_KEYS if getattr(prices, k) is not None]
+    unusable = [k for k in given if k not in USABLE_PRICES[kind]]
+    if unusable:
+        raise ValueError(
+            f"prices.{unusable[0]}: a {kind} path is not billed in it; it uses "
+            f"{', '.join(USABLE_PRICES[kind])}"
+        )
+
+
 class Grader(Strict):
     """The model that scores a reinforcement fine-tune's samples, billed at its token
     rates in the training category."""

@@ -15,7 +15,7 @@ from pydantic import Field, field_validator, model_validator
 
 from tunecost.errors import InputError
 from tunecost.scenario.base import Strict
-from tunecost.scenario.billing import APIBilling, Grader, Prices
+from tunecost.scenario.billing import APIBilling, Grader, Prices, check_prices
 from tunecost.scenario.defaults import (
     ENGINEER_RATE_USD_PER_HOUR,
     FINETUNE_EPOCHS,
@@ -189,6 +189,11 @@ class PathBase(Strict):
         None, description="Month the base model is retired, forcing a migration."
     )
     prices: Prices | None = Field(None, description="Prices replacing the book's; see below.")
+
+    @model_validator(mode="after")
+    def _usable_prices(self):
+        check_prices(self.kind, self.prices)
+        return self
 
 
 class PromptAPI(APIBilling, PathBase):
