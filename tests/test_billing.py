@@ -45,7 +45,7 @@ PROMPT = {"name": "p", "kind": "prompt-api", "provider": "openai", "model": "gpt
 
 def test_a_model_sold_by_several_needs_a_provider():
     path = {"name": "p", "kind": "prompt-api", "model": "gpt-oss-120b"}
-    with pytest.raises(InputError, match="paths.p.provider: gpt-oss-120b is sold by .*say which"):
+    with pytest.raises(InputError, match=r"paths.p.provider: gpt-oss-120b is sold by .*say which"):
         _run(path)
 
 
@@ -284,6 +284,6 @@ def test_dedicated_hosting_where_the_provider_has_none_is_refused():
         "hosting": "dedicated",
     }
     with pytest.raises(
-        InputError, match="openai has no dedicated deployment .* hosting: serverless"
+        InputError, match=r"openai has no dedicated deployment .* hosting: serverless"
     ):
         _run(path, start="2024-01")
