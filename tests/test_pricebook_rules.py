@@ -145,3 +145,21 @@ def test_a_providers_billing_rule_cites_its_page(tmp_path):
     )
     folder, n = _edit(tmp_path / "b", "providers.csv", "pricing_url", "https://x.com/p?d=20260101")
     assert any(f"providers.csv, row {n}, column pricing_url" in p for p in validate(folder))
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value", "fragment"),
+    [
+        ("tokenizers.csv", "tokens_per_word", "7", "not in 0.5-3"),
+        ("tokenizers.csv", "chars_per_token", "0.2", "not in 1-10"),
+        ("model_releases.csv", "tokenizer", "gpt5", "'gpt5' is not in tokenizers.csv"),
+    ],
+)
+def test_tokenizer_ratios_are_plausible_and_release_tokenizers_listed(
+    tmp_path, table, column, value, fragment
+):
+    folder, n = _edit(tmp_path, table, column, value)
+    problems = validate(folder)
+    assert any(
+        p.startswith(f"{table}, row {n}, column {column}") and fragment in p for p in problems
+    ), problems

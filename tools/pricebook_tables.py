@@ -24,7 +24,8 @@ WHAT = {
     "gpu_offers.csv": "on-demand and spot USD per GPU-hour, GPU count, region, market",
     "gpus.csv": "memory, HBM bandwidth, dense TFLOP/s per precision, interconnect",
     "models.csv": "open-weight architectures from their published configs",
-    "model_releases.csv": "release, deprecation and shutdown dates of model families",
+    "model_releases.csv": "release, deprecation and shutdown dates and tokenizer of each model",
+    "tokenizers.csv": "tokens per word and characters per token, measured on one corpus",
     "providers.csv": "cached-token counting and fine-tuning billing rules per provider",
 }
 

@@ -10,10 +10,11 @@ axes for draws or volume sweeps).
 from __future__ import annotations
 
 from tunecost.costing.api_rates import per_request, seller
-from tunecost.costing.common import common_costs, data_cost, releases, tokens
+from tunecost.costing.common import common_costs, data_cost, releases
 from tunecost.costing.context import Context, Cost, fmt
 from tunecost.costing.finetune_hosting import serving_costs
 from tunecost.costing.finetune_training import training_cost
+from tunecost.costing.tokens import route_tokens, tokens
 from tunecost.scenario.model import FinetuneAPI, PromptAPI
 
 
@@ -33,7 +34,7 @@ def prompt_api(path: PromptAPI, ctx: Context) -> dict[str, Cost]:
     in_tok, out_tok = tokens(path, ctx)
     s = seller(ctx, path.model, path.provider, path.prices)
     if path.routes:
-        per_req, note = routed(path, ctx, in_tok, out_tok, own=None)
+        per_req, note = routed(path, ctx, own=None)
     else:
         per_req = per_request(s, in_tok, out_tok, shares(path))
         note = f"{fmt(in_tok)} in + {fmt(out_tok)} out tokens per request"
@@ -43,16 +44,15 @@ def prompt_api(path: PromptAPI, ctx: Context) -> dict[str, Cost]:
     return out
 
 
-def routed(path, ctx: Context, in_tok, out_tok, own):
+def routed(path, ctx: Context, own):
     """USD per request of a path whose requests are split between routes: the
     share-weighted sum of each route's cost at its own model's prices (``own``: the
     path's fine-tune, billed at fine-tuned rates on a route to the path's model)."""
     total = 0.0
     parts = []
     for r in path.routes:
-        route_in = in_tok if r.input_tokens is None else r.input_tokens
-        route_out = out_tok if r.output_tokens is None else r.output_tokens
         tuned = own is not None and r.model.lower() == path.model.lower()
+        route_in, route_out = route_tokens(path, r, ctx, tuned)
         s = own if tuned else seller(ctx, r.model, r.provider, r.prices)
         ft_rates = tuned and s.has("ft_input")
         cost = per_request(s, route_in, route_out, shares(path), tuned=ft_rates)
@@ -75,7 +75,7 @@ def finetune_api(path: FinetuneAPI, ctx: Context) -> dict[str, Cost]:
     }
     served = serving_costs(path, ctx, s, in_tok, out_tok, shares(path))
     if path.routes and "inference" in served:
-        per_req, note = routed(path, ctx, in_tok, out_tok, own=s)
+        per_req, note = routed(path, ctx, own=s)
         served["inference"] = Cost(ctx.traffic * per_req, ctx.full(ctx.traffic), "request", note)
     out.update(served)
     out.update(common_costs(path, ctx, events))

@@ -60,12 +60,3 @@ def data_cost(d, ctx: Context, first: np.ndarray, release_months: np.ndarray) ->
     labelled = d.examples * (first + d.refresh_share * release_months)
     usd = labelled * d.labelling + d.collection_hours * ctx.rate * first
     return Cost(ctx.full(usd), ctx.full(labelled), "example", f"{fmt(d.labelling)} USD per example")
-
-
-def tokens(path: AnyPath, ctx: Context) -> tuple[float, float]:
-    """(input, output) tokens per request on ``path``: its own, else the workload's."""
-    w = ctx.scenario.workload
-    return (
-        w.input_tokens if path.input_tokens is None else path.input_tokens,
-        w.output_tokens if path.output_tokens is None else path.output_tokens,
-    )

@@ -23,6 +23,7 @@ from tunecost.costing.api_rates import Seller, per_request
 from tunecost.costing.capacity import capacity
 from tunecost.costing.context import Context, Cost, fmt
 from tunecost.costing.price_series import price_series
+from tunecost.costing.tokens import tokens
 from tunecost.errors import InputError, within
 from tunecost.pricebook.prices import in_effect
 from tunecost.scenario.model import FinetuneAPI
@@ -170,7 +171,7 @@ def _size(path: FinetuneAPI, ctx: Context, s: Seller, choices: list, peak):
         settings = _Serving(gpu, int(m.group(1) or 1))
         try:
             with within(f"paths.{path.name}.deployment"):
-                per, _ = capacity(settings, ctx.book, path.base_model, *_lengths(path, ctx))
+                per, _ = capacity(settings, ctx.book, path.base_model, *tokens(path, ctx))
         except InputError:
             continue  # the model does not fit this hardware
         need = np.maximum(np.ceil(peak / per - 1e-9), np.where(ctx.traffic > 0, 1.0, 0.0))
@@ -190,11 +191,3 @@ class _Serving:
     def __init__(self, gpu: str, gpus: int):
         self.gpu, self.gpus, self.precision = gpu, gpus, "bf16"
         self.tpot_slo = self.ttft_slo = self.max_batch = None
-
-
-def _lengths(path: FinetuneAPI, ctx: Context):
-    w = ctx.scenario.workload
-    return (
-        w.input_tokens if path.input_tokens is None else path.input_tokens,
-        w.output_tokens if path.output_tokens is None else path.output_tokens,
-    )

@@ -15,10 +15,11 @@ from tunecost.compute.estimates import estimate_training
 from tunecost.compute.serving import peak_output_tokens_per_s, replicas_for_peak
 from tunecost.costing import timeline
 from tunecost.costing.capacity import capacity
-from tunecost.costing.common import common_costs, data_cost, releases, tokens
+from tunecost.costing.common import common_costs, data_cost, releases
 from tunecost.costing.context import Context, Cost, fmt
 from tunecost.costing.gpu_price import gpu_price
 from tunecost.costing.price_series import price_series
+from tunecost.costing.tokens import tokens
 from tunecost.errors import within
 from tunecost.scenario.model import FinetuneSelfhost, PromptSelfhost
 from tunecost.vocabulary import tier_column

@@ -26,6 +26,7 @@ from tunecost.pricebook.prices import GPUOffer, Price, in_effect, offer_rows, pr
 from tunecost.pricebook.reading import read_table
 from tunecost.pricebook.releases import ReleaseTable
 from tunecost.pricebook.schemas import SCHEMAS
+from tunecost.pricebook.tokenizers import TokenizerTable
 from tunecost.vocabulary import TIERS, tier_column
 
 STALE_AFTER_DAYS = 180
@@ -108,6 +109,14 @@ class PriceBook:
         if self.directory is None and "model_releases.csv" not in self._tables:
             return ReleaseTable(())
         return ReleaseTable(self.table("model_releases.csv"))
+
+    @cached_property
+    def tokenizers(self) -> TokenizerTable:
+        """Tokens per word of each tokenizer (``tokenizers.csv``; none for a book built
+        in memory without a folder)."""
+        if self.directory is None and "tokenizers.csv" not in self._tables:
+            return TokenizerTable(())
+        return TokenizerTable(self.table("tokenizers.csv"))
 
     def gpu(self, name: str, field: str = "gpu") -> GPU:
         """A GPU by id or alias; see :meth:`GPUTable.get`."""

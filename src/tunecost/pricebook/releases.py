@@ -32,6 +32,7 @@ class Release:
     shutdown: dt.date | None = None
     replacement: str = ""
     lifecycle_source_url: str = ""
+    tokenizer: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,4 +85,5 @@ def _release(r: dict) -> Release:
         shutdown=r["shutdown"],
         replacement=r["replacement"] or "",
         lifecycle_source_url=r["lifecycle_source_url"] or "",
+        tokenizer=r.get("tokenizer") or "",
     )

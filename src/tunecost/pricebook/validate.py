@@ -45,6 +45,9 @@ def validate(directory: Path) -> list[str]:
         problems += _price_problems(table, loaded.get(table, []), providers, today)
     problems += _offer_problems(loaded.get("gpu_offers.csv", []), gpu_ids, providers, today)
     problems += _release_problems(loaded.get("model_releases.csv", []), today)
+    problems += _tokenizer_problems(
+        loaded.get("tokenizers.csv", []), loaded.get("model_releases.csv", [])
+    )
     problems += _provider_problems(loaded.get("providers.csv", []))
     return problems
 
@@ -93,6 +96,26 @@ def _release_problems(rows: list[dict], today: dt.date) -> list[str]:
             problem = source_problem(r[column]) if r[column] else None
             if problem:
                 problems.append(f"{where}, column {column}: {r[column]!r} {problem}")
+    return problems
+
+
+def _tokenizer_problems(tokenizers: list[dict], releases: list[dict]) -> list[str]:
+    """Ratios in the range English text has (0.5-3 tokens a word, 1-10 characters a
+    token) and every release's tokenizer listed."""
+    problems, known = [], set()
+    for r in tokenizers:
+        where = f"tokenizers.csv, row {r['_row']}"
+        known.add(r["tokenizer"])
+        if not 0.5 <= r["tokens_per_word"] <= 3:
+            problems.append(f"{where}, column tokens_per_word: {r['tokens_per_word']} not in 0.5-3")
+        if not 1 <= r["chars_per_token"] <= 10:
+            problems.append(f"{where}, column chars_per_token: {r['chars_per_token']} not in 1-10")
+    for r in releases:
+        if r.get("tokenizer") and r["tokenizer"] not in known:
+            problems.append(
+                f"model_releases.csv, row {r['_row']}, column tokenizer: "
+                f"{r['tokenizer']!r} is not in tokenizers.csv"
+            )
     return problems
 
 

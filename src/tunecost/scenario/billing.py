@@ -17,7 +17,7 @@ from tunecost.scenario.base import Strict
 from tunecost.scenario.distributions import Dist
 from tunecost.scenario.fields import (
     Fraction,
-    PositiveTokens,
+    RequestTokens,
     Tokens,
     USDPerHour,
     USDPerToken,
@@ -112,8 +112,8 @@ class Route(Strict):
     model: str = Field(description="API model id; the path's own model is its fine-tune.")
     provider: str | None = Field(None, description="Needed when several providers sell it.")
     share: Fraction = Field(description="Share of the path's requests, e.g. 0.98.")
-    input_tokens: PositiveTokens | None = Field(None, description="Default: the path's.")
-    output_tokens: PositiveTokens | None = Field(None, description="Default: the path's.")
+    input_tokens: RequestTokens | None = Field(None, description="Default: the path's.")
+    output_tokens: RequestTokens | None = Field(None, description="Default: the path's.")
     prices: Prices | None = Field(None, description="Prices replacing the book's.")
 
 

@@ -48,7 +48,7 @@ class FieldSpec:
     @property
     def numeric(self) -> bool:
         """A number an analysis may vary (latency targets and counts are settings)."""
-        return self.kind == "rate" or (self.kind == "quantity" and self.ranges)
+        return self.kind == "rate" or (self.kind in ("quantity", "request-tokens") and self.ranges)
 
     def bounds_for(self, value: Any = None) -> tuple[float, float]:
         """(lowest, highest) value the field accepts; a rate's depend on its period (at
@@ -102,6 +102,38 @@ def _parse_quantity(spec: FieldSpec, value: Any) -> float | Dist:
     return spec.scalar(value)
 
 
+class TextAmount(float):
+    """A prompt or answer length given in words or characters (``1,200 words``), turned
+    into tokens by the reference tokenizer of the scenario when it is priced."""
+
+    unit: str
+
+    def __new__(cls, value: float, unit: str) -> TextAmount:
+        obj = float.__new__(cls, value)
+        obj.unit = unit
+        return obj
+
+    def __repr__(self) -> str:
+        return f"{float(self):g} {self.unit}s"
+
+
+_TEXT_RE = re.compile(
+    r"^\s*(\d[\d,]*(?:\.\d+)?)\s*([kKM]?)\s*(words?|characters?|chars?)\s*$", re.I
+)
+_COUNT_SUFFIX = {"": 1.0, "k": 1e3, "K": 1e3, "M": 1e6}
+
+
+def _parse_text_or_tokens(spec: FieldSpec, value: Any) -> float | Dist:
+    """Tokens (with ranges), or one length in words or characters."""
+    m = _TEXT_RE.match(value) if isinstance(value, str) else None
+    if m is None:
+        return _parse_quantity(spec, value)
+    amount = float(m.group(1).replace(",", "")) * _COUNT_SUFFIX[m.group(2)]
+    if not 0 < amount <= 1e7:
+        raise ValueError(f"{value!r}: give a length above zero and at most 10M")
+    return TextAmount(amount, "word" if m.group(3).lower().startswith("w") else "character")
+
+
 def quantity(unit: str, example: str, **options) -> Any:
     """An annotated float field in ``unit`` (a range allowed unless ``ranges=False``)."""
     spec = FieldSpec("quantity", unit, example, **options)
@@ -112,6 +144,13 @@ def quantity(unit: str, example: str, **options) -> Any:
 # engineer at 1M USD/hour) rather than plan for them.
 Requests = quantity("request/month", "300k requests/month", maximum=1e11)
 PositiveTokens = quantity("token", "1800", bare=True, positive=True, maximum=1e7)
+_REQUEST_TOKENS = FieldSpec(
+    "request-tokens", "token", "1800 or 1,200 words", bare=True, positive=True, maximum=1e7
+)
+RequestTokens = Annotated[
+    float | Dist | TextAmount, BeforeValidator(_REQUEST_TOKENS.parse), _REQUEST_TOKENS
+]
+"""Tokens per request, or the same in words or characters."""
 Examples = quantity("dimensionless", "4000", bare=True, maximum=1e9)
 Epochs = quantity("dimensionless", "3", bare=True, maximum=100.0)
 Fraction = quantity("dimensionless", "0.5 or 50%", bare=True, maximum=1.0)
@@ -200,6 +239,7 @@ def parse_retrain(value: Any) -> str | float:
 
 _PARSERS = {
     "quantity": _parse_quantity,
+    "request-tokens": _parse_text_or_tokens,
     "rate": lambda _spec, v: parse_rate(v),
     "month": lambda _spec, v: parse_month(v),
     "retrain": lambda _spec, v: parse_retrain(v),

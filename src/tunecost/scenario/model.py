@@ -39,6 +39,7 @@ from tunecost.scenario.fields import (
     PriceFactor,
     Rate,
     Requests,
+    RequestTokens,
     Retrain,
     Seconds,
     Share,
@@ -77,8 +78,16 @@ class Team(Strict):
 class Workload(Strict):
     requests: Requests = Field(description="Requests per month in the first month.")
     growth: Rate = Field((0.0, 1.0), description="Compound traffic growth, e.g. 4 %/month.")
-    input_tokens: PositiveTokens = Field(description="Prompt tokens per request (prompted).")
-    output_tokens: PositiveTokens = Field(description="Output tokens per request.")
+    input_tokens: RequestTokens = Field(
+        description="Prompt tokens per request (prompted), in the reference tokenizer's "
+        "tokens, or in words or characters."
+    )
+    output_tokens: RequestTokens = Field(description="Output tokens per request.")
+    tokenizer: str | None = Field(
+        None,
+        description="The tokenizer the token counts are stated in (pricing/tokenizers.csv); "
+        "default: the baseline path's model's.",
+    )
     peak_to_average: Factor = Field(
         3.0,
         description="Peak-hour traffic over the average (3 is an assumption, printed "
@@ -176,12 +185,17 @@ class Ops(Strict):
 
 class PathBase(Strict):
     name: str = Field(min_length=1, max_length=80, description="Unique name of the path.")
-    input_tokens: PositiveTokens | None = Field(
+    input_tokens: RequestTokens | None = Field(
         None,
         description="Prompt tokens per request on this path (a fine-tuned model needs "
-        "a shorter prompt); default the workload's.",
+        "a shorter prompt); default the workload's. In the reference tokenizer's tokens.",
     )
-    output_tokens: PositiveTokens | None = Field(None, description="Default the workload's.")
+    output_tokens: RequestTokens | None = Field(None, description="Default the workload's.")
+    token_ratio: Factor | None = Field(
+        None,
+        description="Tokens of this path's model per reference token; default from the "
+        "tokenizers' tokens per word (pricing/tokenizers.csv).",
+    )
     engineering: Engineering = Field(Engineering(), description="Engineer-hours.")
     evaluation: Evaluation = Field(Evaluation(), description="Cost of each release's eval.")
     monitoring: USDPerMonth = Field(0.0, description="Monitoring tools, USD per month.")

@@ -21,7 +21,7 @@ from tunecost.errors import InputError
 from tunecost.scenario.address import Address, format_address, parse_address
 from tunecost.scenario.defaults import engineering_hours, evaluation_hours
 from tunecost.scenario.distributions import Dist
-from tunecost.scenario.fields import FieldSpec, spec_of
+from tunecost.scenario.fields import FieldSpec, TextAmount, spec_of
 
 KEEP = object()
 """Returned by a :func:`rebuild` callback to leave a field as it is."""
@@ -173,6 +173,8 @@ def numeric_fields(scenario: BaseModel) -> dict[Address, NumericField]:
     out: dict[Address, NumericField] = {}
     for leaf in leaves(scenario):
         if leaf.value is None or leaf.spec is None or not leaf.spec.numeric:
+            continue
+        if isinstance(leaf.value, TextAmount):  # a length in words: not swung in tokens
             continue
         value = leaf.value[0] if leaf.spec.kind == "rate" else leaf.value
         dist = dist_of(leaf.value)
