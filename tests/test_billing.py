@@ -287,3 +287,24 @@ def test_dedicated_hosting_where_the_provider_has_none_is_refused():
         InputError, match=r"openai has no dedicated deployment .* hosting: serverless"
     ):
         _run(path, start="2024-01")
+
+
+def test_a_sweep_row_picks_its_own_cheapest_deployment():
+    # A large volume in one row of a sweep must not push every row onto bigger GPUs:
+    # each row costs what compare gives for that volume alone.
+    from tunecost.costing.evaluate import monthly_costs
+    from tunecost.scenario.walk import variants
+
+    data = yaml.safe_load(bundled_example().read_text())
+    scenario = parse_scenario(data)
+    volumes = np.array([1e6, 2e7])
+    names, monthly = monthly_costs(
+        variants(scenario, {("workload", "requests"): volumes}, volumes.size),
+        open_book(),
+        volumes.size,
+    )
+    j = names.index("finetune-api")
+    for row, volume in enumerate(volumes):
+        data["workload"]["requests"] = f"{volume} requests/month"
+        alone = compare(parse_scenario(data)).totals.loc["finetune-api", "total"]
+        assert monthly[j, row].sum() == pytest.approx(alone, rel=1e-9)

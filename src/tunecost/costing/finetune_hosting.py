@@ -120,16 +120,14 @@ def _dedicated(path: FinetuneAPI, ctx: Context, s: Seller, in_tok, out_tok, shar
         )
     hours = timeline.month_hours(ctx.as_of, ctx.months)
     peak = peak_output_tokens_per_s(ctx.traffic, out_tok, ctx.scenario.workload.peak_to_average)
-    row, count, per_deployment = _size(path, ctx, s, choices, peak)
-    rate = s.rate("hosting", trend=False) if row is None else _fee(ctx, s, row)
+    names, count, rate, per_deployment = _size(path, ctx, s, choices, peak, hours)
     deployments = count + path.spare_deployments
-    what = "given in the scenario" if row is None else row.model
     out = {
         "hosting": Cost(
             deployments * rate * hours,
             ctx.full(deployments * hours),
             "deployment-hour",
-            f"{fmt(deployments)} x {what} deployments, every hour of the month"
+            f"{fmt(deployments)} x {' or '.join(names)} deployments, every hour of the month"
             + (
                 f" ({fmt(per_deployment, ',.0f')} output tokens/s each)"
                 if per_deployment is not None
@@ -137,32 +135,57 @@ def _dedicated(path: FinetuneAPI, ctx: Context, s: Seller, in_tok, out_tok, shar
             ),
         )
     }
-    if s.has("ft_input") and (row is None or not row.model.startswith("hardware:")):
+    per_token_fee = not any(n.startswith("hardware:") for n in names)
+    if s.has("ft_input") and per_token_fee:
         out["inference"] = _tokens(path, ctx, s, in_tok, out_tok, shares)
     return out
 
 
-def _fee(ctx: Context, s: Seller, row) -> np.ndarray:
+def _fee(ctx: Context, row, record: bool = True) -> np.ndarray:
     """The deployment's hourly price in each month, as the book dates it (no trend)."""
-    ctx.used.append(row)
     series, used = price_series(ctx.book.history(row), ctx.dates, lambda r: r.usd)
-    ctx.used += used[1:]
+    if record:
+        ctx.used += [row, *used[1:]]
     return series
 
 
-def _size(path: FinetuneAPI, ctx: Context, s: Seller, choices: list, peak):
-    """(hosting row or None, deployments for the peak, tokens/s per deployment)."""
+def _size(path: FinetuneAPI, ctx: Context, s: Seller, choices: list, peak, hours):
+    """(deployments chosen, how many for the peak, USD per deployment-hour, output
+    tokens/s per deployment or None): for GPU deployments, the one cheapest over the
+    plan, chosen for each row of a sweep or Monte Carlo run on its own."""
     per_model = [p for p in choices if not p.model.startswith("hardware:")]
-    if s.given("hosting") is not None or per_model:
-        row = None if s.given("hosting") is not None else per_model[0]
-        return row, np.where(ctx.traffic > 0, 1.0, 0.0), None
+    one = np.where(ctx.traffic > 0, 1.0, 0.0)
+    if s.given("hosting") is not None:
+        return ["given in the scenario"], one, s.rate("hosting", trend=False), None
+    if per_model:
+        return [per_model[0].model], one, _fee(ctx, per_model[0]), None
+    options = _gpu_options(path, ctx, s, choices, peak)
+    needs = np.broadcast_arrays(*(need for _, need, _ in options))
+    fees = [np.broadcast_to(_fee(ctx, row, record=False), needs[0].shape) for row, _, _ in options]
+    totals = np.stack([np.sum(n * f * hours, axis=-1) for n, f in zip(needs, fees, strict=True)])
+    pick = np.argmin(totals, axis=0)
+    index = np.asarray(pick)[None, ..., None]
+
+    def chosen(stack):
+        return np.take_along_axis(np.stack(stack), index, axis=0)[0]
+
+    picked = sorted({int(k) for k in np.unique(pick)})
+    for k in picked:
+        _fee(ctx, options[k][0])
+    pers = [np.broadcast_to(np.asarray(per, float), needs[0].shape) for _, _, per in options]
+    return [options[k][0].model for k in picked], chosen(needs), chosen(fees), chosen(pers)
+
+
+def _gpu_options(path: FinetuneAPI, ctx: Context, s: Seller, choices: list, peak) -> list:
+    """(hosting row, deployments for the peak, tokens/s each) of every GPU deployment
+    that holds ``path.base_model``."""
     if not path.base_model:
         raise InputError(
             f"{s.provider} serves fine-tunes on GPU deployments; give base_model (a "
             "models.csv id) so tunecost can size them",
             "base_model",
         )
-    best = None
+    options = []
     for row in choices:
         m = _HARDWARE.match(row.model)
         gpu = ctx.book.gpus.resolve(m.group(2)) if m else None
@@ -174,15 +197,13 @@ def _size(path: FinetuneAPI, ctx: Context, s: Seller, choices: list, peak):
                 per, _ = capacity(settings, ctx.book, path.base_model, *tokens(path, ctx))
         except InputError:
             continue  # the model does not fit this hardware
-        need = np.maximum(np.ceil(peak / per - 1e-9), np.where(ctx.traffic > 0, 1.0, 0.0))
-        cost = float(np.max(need)) * row.usd
-        if best is None or cost < best[0]:
-            best = (cost, row, need, per)
-    if best is None:
+        floor = np.where(ctx.traffic > 0, 1.0, 0.0)
+        options.append((row, np.maximum(np.ceil(peak / per - 1e-9), floor), per))
+    if not options:
         raise InputError(
             f"no {s.provider} deployment in the price book holds {path.base_model}", "deployment"
         )
-    return best[1], best[2], best[3]
+    return options
 
 
 class _Serving:
