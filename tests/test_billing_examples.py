@@ -248,3 +248,11 @@ def test_anthropic_cache_reads_cost_a_tenth_of_input():
     saving = 100 * (cached - fresh) / fresh
     assert saving == pytest.approx(stated("anthropic-cache-book-90pct"), abs=0.01)
     np.testing.assert_allclose(fresh, 0.30, atol=1e-6)
+
+
+@pytest.mark.parametrize(("given", "invoiced"), [("2.554 hours", 2.55), ("2.556 hours", 2.56)])
+def test_openai_invoices_training_hours_to_two_decimals(given, invoiced):
+    # "Charges are prorated to the second and rounded to two decimal places on the
+    # invoice (e.g., 2.55 hours)" (the help article of openai-rft-success-4h)
+    path = tuning("openai", "o4-mini", 100, 1000, method="rft", training_hours=given)
+    assert month_one(run(path, "2026-01"), "training") == pytest.approx(100 * invoiced, abs=1e-9)

@@ -80,8 +80,9 @@ def _hourly(path: FinetuneAPI, ctx: Context, s: Seller):
         )
     if not s.has("training_hour"):
         raise _no_training_price(path, ctx, s, ("training_hour",))
-    per_run = path.training_hours * s.rate("training_hour")
-    note = f"{fmt(path.training_hours)} training hours per run"
+    hours = invoiced_hours(path.training_hours, ctx, s.provider)
+    per_run = hours * s.rate("training_hour")
+    note = f"{fmt(hours)} training hours per run"
     if path.grader is not None:
         g = path.grader
         grader = seller(ctx, g.model, g.provider)
@@ -90,7 +91,17 @@ def _hourly(path: FinetuneAPI, ctx: Context, s: Seller):
         )
         per_run = per_run + with_grader
         note += f" + grader {g.model}: {fmt(g.input_tokens)} in, {fmt(g.output_tokens)} out tokens"
-    return per_run, path.training_hours, "training hour", note
+    return per_run, hours, "training hour", note
+
+
+def invoiced_hours(hours, ctx: Context, provider: str):
+    """Training hours as the provider invoices them: rounded to its increment
+    (``providers.csv`` ``finetune_hour_increment``; OpenAI and Azure: 0.01 h, "rounded
+    to two decimal places on the invoice (e.g., 2.55 hours)"), else as given."""
+    step = (ctx.book.providers.get(provider) or {}).get("finetune_hour_increment")
+    if not step:
+        return hours
+    return np.round(np.asarray(hours, float) / step) * step
 
 
 def _training_price_row(path: FinetuneAPI, ctx: Context, s: Seller) -> tuple[str, str]:

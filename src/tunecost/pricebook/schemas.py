@@ -155,6 +155,9 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("finetune_validation_source_url", required=False),
         Column("finetune_hosting", "choice", required=False, choices=HOSTING_RULES),
         Column("finetune_hosting_source_url", required=False),
+        # hourly (rft) training is invoiced in steps of this many hours (0.01 = 36 s)
+        Column("finetune_hour_increment", "float", required=False),
+        Column("finetune_hour_increment_source_url", required=False),
         Column("pricing_url", required=False),
         Column("retrieved", "date", required=False),
         Column("notes", required=False),

@@ -55,6 +55,7 @@ def validate(directory: Path) -> list[str]:
 RULE_SOURCES = {
     "finetune_validation_tokens": "finetune_validation_source_url",
     "finetune_hosting": "finetune_hosting_source_url",
+    "finetune_hour_increment": "finetune_hour_increment_source_url",
 }
 
 
