@@ -52,3 +52,7 @@ which the path with the lowest total cost over the whole plan (build costs in) c
 
 BREAKEVEN_MONTH = "month from which cumulative cost stays below the baseline's"
 """The break-even month of ``compare``, in words."""
+
+GPU_MARKET_NAMES = ("hyperscaler", "cloud", "marketplace")
+"""Where a GPU offer is sold: the three big clouds, GPU clouds, and peer marketplaces
+(hosts of varying reliability, priced lowest)."""

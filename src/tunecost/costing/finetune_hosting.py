@@ -26,6 +26,7 @@ from tunecost.costing.price_series import price_series
 from tunecost.costing.tokens import tokens
 from tunecost.errors import InputError, within
 from tunecost.pricebook.prices import in_effect
+from tunecost.scenario.defaults import SERVING_TPOT_SLO, SERVING_TTFT_SLO
 from tunecost.scenario.model import FinetuneAPI
 
 _HARDWARE = re.compile(r"^hardware:(?:(\d+)x-)?(.+)$")
@@ -211,4 +212,6 @@ class _Serving:
 
     def __init__(self, gpu: str, gpus: int):
         self.gpu, self.gpus, self.precision = gpu, gpus, "bf16"
-        self.tpot_slo = self.ttft_slo = self.max_batch = None
+        # sized to the same latency targets as a self-hosted path without its own
+        self.tpot_slo, self.ttft_slo = SERVING_TPOT_SLO, SERVING_TTFT_SLO
+        self.max_batch = None

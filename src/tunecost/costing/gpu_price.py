@@ -35,12 +35,15 @@ def gpu_price(
     provider: str | None = None,
     offer: str | None = None,
     tier: str = "on-demand",
+    markets: tuple[str, ...] | None = None,
 ) -> GPUPrice:
     """The price of one GPU-hour of ``gpu`` on ``as_of`` [USD/GPU-hour].
 
     ``usd_per_gpu_hour`` wins when given (``given`` says how it was given); otherwise
     the book's cheapest ``tier`` offer (``provider``'s, or the instance ``offer``) whose
     instances hold ``min_gpus`` GPUs: a replica or training job cannot span rentals.
+    ``markets`` limits the offers to those markets (``hyperscaler``, ``cloud``,
+    ``marketplace``; None: any).
 
     Raises
     ------
@@ -52,6 +55,12 @@ def gpu_price(
     gpu_id = book.gpu(gpu).id
     column = tier_column(tier)
     chosen = book.gpu_offer(
-        gpu_id, provider=provider, offer=offer, tier=column, as_of=as_of, min_gpus=min_gpus
+        gpu_id,
+        provider=provider,
+        offer=offer,
+        tier=column,
+        as_of=as_of,
+        min_gpus=min_gpus,
+        markets=markets,
     )
     return GPUPrice(chosen.price(column), chosen.describe(column), chosen)

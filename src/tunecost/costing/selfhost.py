@@ -21,6 +21,7 @@ from tunecost.costing.gpu_price import gpu_price
 from tunecost.costing.price_series import price_series
 from tunecost.costing.tokens import tokens
 from tunecost.errors import within
+from tunecost.scenario.defaults import GPU_MARKETS, SERVING_TPOT_SLO, SERVING_TTFT_SLO
 from tunecost.scenario.model import FinetuneSelfhost, PromptSelfhost
 from tunecost.vocabulary import tier_column
 
@@ -29,10 +30,15 @@ GIVEN = "given in the scenario"
 
 def serving_cost(path, ctx: Context, model_id: str, in_tok, out_tok) -> Cost:
     """GPU-hours of the replicas that carry each month's peak hour, at the GPU price."""
-    s = path.serving
+    s = with_latency_targets(path.serving, ctx, path.name)
     with within(f"paths.{path.name}.serving"):
         per_replica, est = capacity(s, ctx.book, model_id, in_tok, out_tok)  # tokens/s
-        price = _price(s, ctx, est.gpus_per_replica, path)
+        price = _price(s, ctx, est.gpus_per_replica, path, "serving")
+    oncall = path.ops.oncall
+    ctx.assumptions.append(
+        f"{path.name}: {fmt(oncall)} FTE on call, at least {s.min_replicas} replica(s) and "
+        "no spare beyond the peak's (set ops.oncall, serving.min_replicas)"
+    )
     peak = peak_output_tokens_per_s(ctx.traffic, out_tok, ctx.scenario.workload.peak_to_average)
     replicas = replicas_for_peak(peak, per_replica, s.min_replicas)
     # clouds bill the hours each calendar month has (672 to 744), not a 730-hour month
@@ -52,7 +58,29 @@ class _Priced:
     source: str
 
 
-def _price(choice, ctx: Context, min_gpus: int, path) -> _Priced:
+def with_latency_targets(serving, ctx: Context, name: str):
+    """The path's serving settings with its latency targets, the MLPerf server-scenario
+    ones where it gives none (``scenario.defaults``), printed as an assumption."""
+    tpot = SERVING_TPOT_SLO if serving.tpot_slo is None else serving.tpot_slo
+    ttft = SERVING_TTFT_SLO if serving.ttft_slo is None else serving.ttft_slo
+    given = serving.tpot_slo is not None and serving.ttft_slo is not None
+    ctx.assumptions.append(
+        f"{name}: sized for {fmt(np.asarray(tpot) * 1000)} ms per output token and "
+        f"{fmt(ttft)} s to the first token"
+        + (
+            ""
+            if given
+            else " (MLPerf Inference server targets; set serving.tpot_slo, serving.ttft_slo)"
+        )
+    )
+    return serving.model_copy(update={"tpot_slo": tpot, "ttft_slo": ttft})
+
+
+def _markets(choice, ctx: Context) -> tuple[str, ...]:
+    return tuple(choice.markets or ctx.scenario.market.gpu_markets or GPU_MARKETS)
+
+
+def _price(choice, ctx: Context, min_gpus: int, path, role: str) -> _Priced:
     """USD per GPU-hour in each month for a scenario's GPU choice (its own price, else the
     path's ``prices.gpu_hour``, else the book's offer chosen at the plan's start, followed
     through its dated rows), then the GPU price trend and level."""
@@ -69,7 +97,14 @@ def _price(choice, ctx: Context, min_gpus: int, path) -> _Priced:
         provider=choice.provider,
         offer=choice.offer,
         tier=choice.tier,
+        markets=_markets(choice, ctx),
     )
+    if found.offer is not None and not (choice.provider or choice.offer):
+        ctx.assumptions.append(
+            f"{path.name}: {role} GPUs at {found.source}, the cheapest "
+            f"{' or '.join(_markets(choice, ctx))} offer (set {role}.offer, {role}.provider, "
+            f"{role}.markets or {role}.usd_per_gpu_hour)"
+        )
     m = ctx.scenario.market
     trend = {"trend": m.gpu_price_change, "factor": m.gpu_price_factor}
     if found.offer is None:  # given in the scenario: the trend from the start
@@ -134,7 +169,7 @@ def _training_cost(path: FinetuneSelfhost, ctx: Context, first, events) -> Cost:
             seq_len=round(float(np.max(d.tokens_per_example))),
             book=ctx.book,
         )
-        price = _price(t, ctx, est.gpus, path)
+        price = _price(t, ctx, est.gpus, path, "training")
     runs = t.runs * first + t.retrain_runs * events
     per_run = (
         est.gpu_hours

@@ -227,6 +227,7 @@ class PriceBook:
         tier: str = "on_demand",
         as_of: dt.date | None = None,
         min_gpus: int = 1,
+        markets: tuple[str, ...] | None = None,
     ) -> GPUOffer:
         """The cheapest offer for ``gpu_id`` at ``tier`` in effect on ``as_of``.
 
@@ -234,6 +235,8 @@ class PriceBook:
         (``p5.48xlarge`` or ``aws:p5.48xlarge``). ``min_gpus`` is the number of GPUs
         that must share one instance (a tensor-parallel replica, a training job); jobs
         larger than 8 GPUs need 8-GPU instances. Single-GPU rentals cannot host them.
+        ``markets`` limits the choice to offers sold there (naming a provider or an
+        offer chooses its market).
         """
         tier = tier_column(tier)
         if tier not in OFFER_TIERS:
@@ -249,6 +252,17 @@ class PriceBook:
         priced = [o for o in rows if o.gpu == gpu_id and o.price(tier) is not None]
         need = min(max(int(min_gpus), 1), MAX_GPUS_PER_INSTANCE)
         big_enough = [o for o in priced if o.gpu_count >= need]
+        if markets and not (provider or offer):
+            allowed = [o for o in big_enough if o.market in markets]
+            if big_enough and not allowed:
+                sold = ", ".join(sorted({o.market for o in big_enough}))
+                raise InputError(
+                    f"{gpu_id} is offered only on {sold} "
+                    f"markets in the price book, not {', '.join(markets)}; allow marketplace "
+                    "(markets, market.gpu_markets or --market marketplace) or give a price",
+                    "markets",
+                )
+            big_enough = allowed
         if not big_enough:
             raise self._no_offer(gpu_id, tier, provider, need, priced)
         return min(big_enough, key=lambda o: (o.price(tier), o.provider, o.instance))

@@ -8,6 +8,7 @@ each figure can be traced to the page, model card or catalogue it was copied fro
 from __future__ import annotations
 
 from tunecost.pricebook.reading import Column
+from tunecost.vocabulary import GPU_MARKET_NAMES
 
 PRICE_KINDS = (
     "input",
@@ -30,9 +31,7 @@ FINETUNE_KINDS = (
     "minimum_charge",
 )
 
-MARKETS = ("hyperscaler", "cloud", "marketplace")
-"""Where a GPU offer is sold: the three big clouds, GPU clouds, and peer marketplaces
-(hosts of varying reliability, priced lowest)."""
+MARKETS = GPU_MARKET_NAMES
 
 VALIDATION_RULES = ("not-billed", "billed-once", "billed-per-evaluation", "unknown")
 """How a provider bills the tokens of a fine-tuning job's validation file."""

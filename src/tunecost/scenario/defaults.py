@@ -103,3 +103,23 @@ def assumptions(scenario: Any) -> list[str]:
     ):
         out.append("workload: default peak_to_average 3")
     return out
+
+
+MLPERF_CONF = (
+    "https://github.com/mlcommons/inference/blob/001712e9daf80386e0dda43f97b8f36981d792c4/"
+    "loadgen/mlperf.conf"
+)
+SERVING_TPOT_SLO = 0.1
+"""Seconds per output token a self-hosted path (or a provider's GPU deployment) is sized
+to when it gives no ``tpot_slo``: MLPerf Inference's server-scenario target for Llama 3.1
+8B (``llama3_1-8b.Server.tpot_latency = 100`` ms, loadgen/mlperf.conf; Llama 2 70B: 200
+ms; the "interactive" variants are tighter, 30-40 ms). Without a target the estimator
+would run at the largest batch that fits, 0.5-1 s per token: no chat user waits that."""
+SERVING_TTFT_SLO = 2.0
+"""Seconds to the first token, likewise: MLPerf's server-scenario target for Llama 3.1 8B
+and Llama 2 70B (``ttft_latency = 2000`` ms, loadgen/mlperf.conf)."""
+
+GPU_MARKETS = ("hyperscaler", "cloud")
+"""Where the book's GPU offers are taken from unless a path or ``market.gpu_markets``
+allows ``marketplace``: peer marketplaces list the lowest prices from hosts of varying
+reliability, which a production service does not usually run on."""

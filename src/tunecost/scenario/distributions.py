@@ -50,6 +50,13 @@ class Dist:
         return p[0]  # mean of a normal, median of a lognormal
 
     @property
+    def point_name(self) -> str:
+        """What :attr:`point` is, in words: ``mode``, ``midpoint``, ``mean`` or ``median``."""
+        return {"triangular": "mode", "uniform": "midpoint", "normal": "mean"}.get(
+            self.kind, "median"
+        )
+
+    @property
     def span(self) -> tuple[float, float]:
         """(low, high) for a sensitivity swing: the range's ends, or P10 and P90 for the
         normal and lognormal (z = 1.2816)."""

@@ -48,7 +48,13 @@ from tunecost.scenario.fields import (
     USDPerHour,
     USDPerMonth,
 )
-from tunecost.vocabulary import API_TUNING_METHODS, PRECISIONS, SELFHOST_TUNING_METHODS, TIERS
+from tunecost.vocabulary import (
+    API_TUNING_METHODS,
+    GPU_MARKET_NAMES,
+    PRECISIONS,
+    SELFHOST_TUNING_METHODS,
+    TIERS,
+)
 
 MAX_MONTHS = 240
 
@@ -112,6 +118,11 @@ class Market(Strict):
     gpu_price_factor: PriceFactor = Field(
         1.0, description="GPU prices (from the book or given) as a multiple of themselves."
     )
+    gpu_markets: list[Literal[GPU_MARKET_NAMES]] | None = Field(
+        None,
+        description="Where the book's GPU offers may come from, for every path that does "
+        "not say: hyperscaler, cloud, marketplace; default hyperscaler and cloud.",
+    )
 
 
 class Engineering(Strict):
@@ -161,6 +172,11 @@ class GPUChoice(Strict):
     offer: str | None = Field(None, description="Price from this instance, e.g. aws:p5.48xlarge.")
     tier: Literal[TIERS] = Field("on-demand", description="Which price.")
     usd_per_gpu_hour: USDPerHour | None = None
+    markets: list[Literal[GPU_MARKET_NAMES]] | None = Field(
+        None,
+        description="Where the book's offer may come from; default market.gpu_markets "
+        "(hyperscaler and cloud; add marketplace to allow peer marketplaces).",
+    )
 
 
 class Training(GPUChoice):
@@ -173,8 +189,12 @@ class Training(GPUChoice):
 
 class Serving(GPUChoice):
     precision: Literal[PRECISIONS] = Field("bf16", description="Weight format.")
-    tpot_slo: Seconds | None = Field(None, description="Time-per-output-token target.")
-    ttft_slo: Seconds | None = Field(None, description="Time-to-first-token target.")
+    tpot_slo: Seconds | None = Field(
+        None, description="Time-per-output-token target; default 0.1 s (MLPerf server)."
+    )
+    ttft_slo: Seconds | None = Field(
+        None, description="Time-to-first-token target; default 2 s (MLPerf server)."
+    )
     min_replicas: int = Field(1, ge=0, description="0 allows scale to zero.")
     max_batch: int | None = Field(None, ge=1, description="Engine's max sequences.")
 

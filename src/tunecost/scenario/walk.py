@@ -115,6 +115,25 @@ def point(scenario: BaseModel) -> Any:
     return map_ranges(scenario, lambda d, _name: d.point)
 
 
+def point_notes(scenario: BaseModel) -> list[str]:
+    """One line per field given as a range: the single value the comparison uses for it
+    (the range's mode, midpoint, mean or median), so a reader knows it is not the low or
+    the high end."""
+    out = []
+    for name, d in ranges(scenario).items():
+        low, high = d.span
+        what = "range" if d.kind in ("triangular", "uniform") else "range (P10 to P90)"
+        out.append(
+            f"{name}: the {d.kind} {what} {_num(low)} to {_num(high)} is taken at its "
+            f"{d.point_name}, {_num(d.point)} (Monte Carlo with --draws samples it)"
+        )
+    return out
+
+
+def _num(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
+
+
 def draw(scenario: BaseModel, rng: np.random.Generator, n: int) -> Any:
     """The scenario with every distribution replaced by ``n`` draws, shape (n, 1). Fields
     are drawn in the order they appear, so the same seed gives the same draws."""
