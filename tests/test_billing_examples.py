@@ -256,3 +256,22 @@ def test_openai_invoices_training_hours_to_two_decimals(given, invoiced):
     # invoice (e.g., 2.55 hours)" (the help article of openai-rft-success-4h)
     path = tuning("openai", "o4-mini", 100, 1000, method="rft", training_hours=given)
     assert month_one(run(path, "2026-01"), "training") == pytest.approx(100 * invoiced, abs=1e-9)
+
+
+def test_azure_developer_tier_is_serverless_without_the_hosting_fee():
+    # Developer Tier: "per-token ... without an hourly hosting fee" (the page of
+    # azure-hosting-o4mini-month): the same month is the $198.00 of tokens alone.
+    path = tuning(
+        "azure-openai",
+        "o4-mini",
+        100,
+        1000,
+        hosting="serverless",
+        method="rft",
+        training_hours="1 hour",
+    )
+    result = run(path, "2027-04", requests="1M requests/month", tokens=(20, 40))
+    assert month_one(result, "hosting") == 0
+    assert month_one(result, "inference") == pytest.approx(
+        stated("azure-hosting-o4mini-month") - 1.70 * 720, abs=0.005
+    )
