@@ -1,128 +1,238 @@
-"""Compare the estimators with published runs (a CSV of the reference format).
+"""Compare the estimators with published runs (CSVs of the reference format).
 
-Used by the golden tests and by ``tools/reference_errors.py``, which prints the
-error table in ``docs/accuracy.md``. The reference CSVs name models and GPUs in prose
-("Llama 2 7B", "H100 SXM 80GB"); :data:`MODEL_NAMES` maps those names to table ids.
-No constant here is tuned to the rows: the estimators run with their cited defaults.
+Used by the golden tests and by ``tools/reference_errors.py``, which writes
+``docs/accuracy.md``. The CSVs name models, GPUs, formats and engines in prose ("Llama
+3.3 70B", "H200 SXM 141GB", "MXFP4", "TensorRT-LLM"); :mod:`tunecost.compute.names`
+maps them to ids, and a model the book lacks runs as a generic shape of its published
+parameter count. A ``split`` column marks rows kept aside from calibration; no
+constant here is tuned to the rows: the estimators run with their cited defaults.
 """
 
 from __future__ import annotations
 
 import csv
+import math
 import re
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from tunecost.compute.collectives import is_pcie
 from tunecost.compute.estimates import estimate_serving, estimate_training
-from tunecost.errors import InputError
-
-MODEL_NAMES = {
-    "llama 2 7b": "llama-2-7b",
-    "llama 2 13b": "llama-2-13b",
-    "llama 2 70b": "llama-2-70b",
-    "llama 2 70b chat": "llama-2-70b",
-    "llama 3.1 405b": "llama-3.1-405b",
-    "llama 3.3 70b": "llama-3.3-70b",
-    "opt-175b": "opt-175b",
-    "olmoe-1b-7b": "olmoe-1b-7b",
-}
+from tunecost.compute.names import engine_id, gpu_id, model_architecture, weight_format
+from tunecost.errors import InputError, UnknownNameError
+from tunecost.pricebook.book import PriceBook, open_book
 
 METHODS = {"pretrain": "pretrain", "full_ft": "full", "lora": "lora", "qlora": "qlora"}
+
+GENERATIONS = (
+    ("v100", "Volta"),
+    ("t4", "Turing"),
+    ("a100", "Ampere"),
+    ("a10", "Ampere"),
+    ("h1", "Hopper"),
+    ("h2", "Hopper"),
+    ("h8", "Hopper"),
+    ("gh", "Hopper"),
+    ("b2", "Blackwell"),
+    ("gb", "Blackwell"),
+    ("rtx-pro", "Blackwell"),
+    ("mi3", "AMD CDNA3"),
+    ("l4", "Ada"),
+)
 
 
 @dataclass
 class Comparison:
-    """One published figure beside the estimate."""
+    """One published figure beside the estimate, with the groups it belongs to."""
 
     case: str
     published: float
     estimate: float | None
     note: str = ""
+    split: str = "calibration"
+    tags: dict = field(default_factory=dict)
 
     @property
     def ratio(self) -> float | None:
         return None if self.estimate is None else self.estimate / self.published
 
 
-def _model_id(name: str) -> str | None:
-    return MODEL_NAMES.get(name.strip().lower())
+def _generation(gid: str) -> str:
+    return next((g for prefix, g in GENERATIONS if gid.startswith(prefix)), "other")
 
 
-def compare_training(path: str | Path) -> list[Comparison]:
-    """Estimated vs published GPU-hours for rows with a token count."""
-    out = []
+def _tags(arch, gid: str, book: PriceBook, **extra) -> dict:
+    gpu = book.gpu(gid)
+    return {
+        "family": "MoE" if arch.is_moe else "dense",
+        "generation": _generation(gid),
+        "interconnect": "PCIe" if is_pcie(gpu.interconnect_bytes_per_s) else "NVLink/xGMI",
+        **extra,
+    }
+
+
+def _rows(path: str | Path) -> list[dict]:
     with open(path, encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            if not row["tokens"]:
-                continue
-            model = _model_id(row["model"])
-            if model is None:
-                out.append(Comparison(row["case"], float(row["gpu_hours"]), None, "no model id"))
-                continue
-            gpus = int(row["gpu_count"]) if row["gpu_count"] else None
-            est = estimate_training(
-                model=model,
-                tokens=float(row["tokens"]),
-                method=METHODS[row["method"]],
-                gpu=row["gpu"],
-                gpus=gpus,
-                max_gpus=1_000_000,
-            )
-            out.append(Comparison(row["case"], float(row["gpu_hours"]), est.gpu_hours))
-    return out
+        return list(csv.DictReader(fh))
 
 
-def _precision(text: str) -> str:
-    return {"fp8": "fp8", "fp4": "fp4", "bf16": "bf16", "fp16": "fp16"}[text.strip().lower()]
+def compare_training(path: str | Path, book: PriceBook | None = None) -> list[Comparison]:
+    """Estimated vs published GPU-hours for rows with a token count."""
+    book = book or open_book()
+    return [_training_row(row, book) for row in _rows(path) if row.get("tokens")]
 
 
-def compare_serving(path: str | Path) -> list[Comparison]:
+def _training_row(row: dict, book: PriceBook) -> Comparison:
+    published = float(row["gpu_hours"])
+    split = row.get("split") or "calibration"
+    try:
+        arch, _ = model_architecture(
+            book, row["model"], row.get("params_total"), row.get("params_active")
+        )
+        gid = gpu_id(book, row["gpu"])
+    except UnknownNameError as exc:
+        return Comparison(row["case"], published, None, str(exc), split)
+    gpus = int(row["gpu_count"]) if row.get("gpu_count") else None
+    try:
+        est = estimate_training(
+            model=arch,
+            tokens=float(row["tokens"]),
+            method=METHODS[row["method"]],
+            gpu=gid,
+            gpus=gpus,
+            max_gpus=1_000_000,
+            precision=(row.get("precision") or "bf16").strip().lower(),
+            book=book,
+        )
+    except InputError as exc:
+        return Comparison(row["case"], published, None, f"refused: {exc.message}", split)
+    tags = _tags(arch, gid, book, precision=(row.get("precision") or "bf16").upper())
+    return Comparison(row["case"], published, est.gpu_hours, est.layout, split, tags)
+
+
+def _static_batch(text: str) -> int | None:
+    m = re.search(r"static batch size (\d+)|(\d+) requests at once", text)
+    return int(m.group(1) or m.group(2)) if m else None
+
+
+def _layout(row: dict) -> tuple[int | None, int | None]:
+    """(GPUs, pipeline stages) from ``tp``/``pp`` columns or ``TPn``/``PPn`` in the notes."""
+    text = f"{row.get('notes', '')} {row.get('concurrency_or_scenario', '')}"
+    pp = row.get("pp") or (re.search(r"PP(\d+)", text) or [None, None])[1]
+    gpus = row.get("gpu_count")
+    return (int(gpus) if gpus else None), (int(pp) if pp else None)
+
+
+def compare_serving(path: str | Path, book: PriceBook | None = None) -> list[Comparison]:
     """Estimated ``max_output_tokens_per_s`` vs published output tokens/s.
 
-    Rows that publish a static batch size are estimated at that batch (if it fits);
-    the others at the largest batch that fits. Rows without input/output lengths
-    (MLPerf, whose prompt lengths vary) are skipped.
+    Rows that publish a static batch size (or a number of requests sent at once) are
+    estimated at that batch (if it fits); the others at the largest batch the engine
+    forms. The engine is the row's ``engine`` column or the one its source names.
+    Rows without input/output lengths (MLPerf, whose prompt lengths vary) are skipped.
     """
-    out = []
-    with open(path, encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            if not (row["input_len"] and row["output_len"]):
-                continue
-            model = _model_id(row["model"])
-            published = float(row["tokens_per_s"])
-            if model is None:
-                out.append(Comparison(row["case"], published, None, "no model id"))
-                continue
-            m = re.search(r"static batch size (\d+)", row["concurrency_or_scenario"])
-            batch = int(m.group(1)) if m else None
-            try:
-                est = estimate_serving(
-                    model=model,
-                    gpu=row["gpu"],
-                    gpus=int(row["gpu_count"]),
-                    precision=_precision(row["precision"]),
-                    input_tokens=float(row["input_len"]),
-                    output_tokens=float(row["output_len"]),
-                    max_batch=batch,
-                )
-            except InputError as exc:
-                out.append(Comparison(row["case"], published, None, str(exc)))
-                continue
-            note = f"static batch {batch}" if batch else ""
-            if batch and est.max_batch < batch:
-                note += f" (only {est.max_batch} fit)"
-            out.append(Comparison(row["case"], published, est.max_output_tokens_per_s, note))
-    return out
+    book = book or open_book()
+    return [
+        _serving_row(row, book) for row in _rows(path) if row["input_len"] and row["output_len"]
+    ]
+
+
+def _serving_row(row: dict, book: PriceBook) -> Comparison:
+    published = float(row["tokens_per_s"])
+    split = row.get("split") or "calibration"
+    eid = engine_id(row.get("engine", ""), row.get("source", ""), row.get("notes", ""))
+    try:
+        arch, _ = model_architecture(book, row["model"], row.get("params"))
+        gid = gpu_id(book, row["gpu"])
+    except UnknownNameError as exc:
+        return Comparison(row["case"], published, None, str(exc), split)
+    fmt = weight_format(row["precision"], bool(book.gpu(gid).tflops.get("fp4")))
+    gpus, pp = _layout(row)
+    batch = _static_batch(row.get("concurrency_or_scenario", ""))
+    tags = _tags(arch, gid, book, precision=fmt.upper(), engine=eid)
+    try:
+        est = estimate_serving(
+            model=arch,
+            gpu=gid,
+            gpus=gpus,
+            precision=fmt,
+            input_tokens=float(row["input_len"]),
+            output_tokens=float(row["output_len"]),
+            max_batch=batch,
+            engine=eid,
+            pp=pp,
+            book=book,
+        )
+    except InputError as exc:
+        return Comparison(row["case"], published, None, f"refused: {exc.message}", split, tags)
+    note = f"{est.engine}, {est.layout}, batch {est.max_batch}"
+    if batch and est.max_batch < batch:
+        note += f" (static batch {batch}: only {est.max_batch} fit)"
+    return Comparison(row["case"], published, est.max_output_tokens_per_s, note, split, tags)
+
+
+def _errors(rows: list[Comparison]) -> list[float]:
+    return sorted(abs(r.ratio - 1) for r in rows if r.ratio is not None)
 
 
 def median_abs_error(rows: list[Comparison]) -> float:
     """Median of |estimate / published - 1| over rows with an estimate."""
-    return statistics.median(abs(r.ratio - 1) for r in rows if r.ratio is not None)
+    return statistics.median(_errors(rows))
 
 
-def markdown_table(rows: list[Comparison], unit: str) -> str:
-    """The rows as a Markdown table: case, published, estimate, ratio, note."""
+def p90_abs_error(rows: list[Comparison]) -> float:
+    """90th percentile (nearest rank) of |estimate / published - 1|."""
+    errs = _errors(rows)
+    return errs[max(0, math.ceil(0.9 * len(errs)) - 1)]
+
+
+def share_within(rows: list[Comparison], tolerance=0.25) -> float:
+    """Share of rows with an estimate within ``tolerance`` of the published figure."""
+    errs = _errors(rows)
+    return sum(e <= tolerance for e in errs) / len(errs) if errs else 0.0
+
+
+def summary(rows: list[Comparison]) -> dict:
+    """Rows, median and 90th-percentile error, share within 25%, rows without an
+    estimate (refused), and the median ratio (above 1: optimistic)."""
+    done = [r for r in rows if r.ratio is not None]
+    return {
+        "rows": len(rows),
+        "median": median_abs_error(done) if done else float("nan"),
+        "p90": p90_abs_error(done) if done else float("nan"),
+        "within25": share_within(done),
+        "failed": len(rows) - len(done),
+        "median_ratio": statistics.median(r.ratio for r in done) if done else float("nan"),
+    }
+
+
+def by_group(rows: list[Comparison], tag: str) -> dict[str, list[Comparison]]:
+    """Rows grouped by one of their tags (``engine``, ``family``, ``precision``...)."""
+    groups: dict[str, list[Comparison]] = {}
+    for r in rows:
+        groups.setdefault(str(r.tags.get(tag, "-")), []).append(r)
+    return dict(sorted(groups.items()))
+
+
+def summary_table(groups: dict[str, list[Comparison]], label: str) -> str:
+    """Markdown: one line per group with its :func:`summary`."""
+    lines = [
+        f"| {label} | rows | median error | p90 error | within 25% | refused | median ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, rows in groups.items():
+        s = summary(rows)
+        lines.append(
+            f"| {name} | {s['rows']} | {s['median']:.1%} | {s['p90']:.1%} | "
+            f"{s['within25']:.0%} | {s['failed']} | {s['median_ratio']:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def markdown_table(rows: list[Comparison], unit: str, footer=True) -> str:
+    """The rows as a Markdown table: case, published, estimate, ratio, note (and the
+    median error under it, with ``footer``)."""
     lines = [
         f"| case | published ({unit}) | estimate ({unit}) | ratio | note |",
         "|---|---:|---:|---:|---|",
@@ -131,8 +241,15 @@ def markdown_table(rows: list[Comparison], unit: str) -> str:
         est = "-" if r.estimate is None else f"{r.estimate:,.0f}"
         ratio = "-" if r.ratio is None else f"{r.ratio:.2f}"
         lines.append(f"| {r.case} | {r.published:,.0f} | {est} | {ratio} | {r.note} |")
+    if not footer:
+        return "\n".join(lines)
     lines.append(
         f"\nMedian absolute error: {median_abs_error(rows):.1%} over "
         f"{sum(r.ratio is not None for r in rows)} rows."
     )
     return "\n".join(lines)
+
+
+def worst(rows: list[Comparison], n=8) -> list[Comparison]:
+    """The ``n`` rows furthest from their published figure (refused rows first)."""
+    return sorted(rows, key=lambda r: -math.inf if r.ratio is None else -abs(math.log(r.ratio)))[:n]

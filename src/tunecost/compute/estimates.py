@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from tunecost.compute import serving as _serving
 from tunecost.compute import training as _training
+from tunecost.compute.engines import DEFAULT_ENGINE, get_engine
 from tunecost.errors import InputError
 from tunecost.pricebook.book import PriceBook, open_book
 from tunecost.pricebook.models import Architecture, generic_architecture
@@ -53,12 +54,17 @@ def estimate_training(
     recompute=None,
     usd_per_gpu_hour=None,
     price_source=None,
+    precision="bf16",
+    goodput=None,
     book: PriceBook | None = None,
 ):
     """Estimate a training or fine-tuning campaign; see ``tunecost train --help``.
 
     Give ``tokens`` (per run, epochs included) or ``examples`` x ``tokens_per_example``
-    x ``epochs``. Returns a :class:`tunecost.compute.training.TrainingEstimate`.
+    x ``epochs``. ``precision`` is ``bf16`` (default) or ``fp8`` training; ``goodput``
+    the share of billed GPU time that trains (default: from the GPU count, see
+    :mod:`tunecost.compute.goodput`). Returns a
+    :class:`tunecost.compute.training.TrainingEstimate`.
     """
     book = book or open_book()
     arch = _architecture(model, params, active_params, book)
@@ -68,10 +74,7 @@ def estimate_training(
         tokens = _training.finetune_tokens(examples, tokens_per_example, epochs)
         if seq_len is None:
             seq_len = round(tokens_per_example)
-    if tokens <= 0:
-        raise InputError("must be greater than zero", "tokens")
-    if mfu is not None and not 0 < mfu <= 1:
-        raise InputError(f"must be in (0, 1], got {mfu}", "mfu")
+    _check_training(tokens, mfu, goodput, precision)
     return _training.estimate_training(
         arch,
         book.gpu(gpu),
@@ -86,7 +89,19 @@ def estimate_training(
         max_gpus=max_gpus,
         usd_per_gpu_hour=usd_per_gpu_hour,
         price_source=price_source,
+        precision=precision,
+        goodput=goodput,
     )
+
+
+def _check_training(tokens, mfu, goodput, precision) -> None:
+    if tokens <= 0:
+        raise InputError("must be greater than zero", "tokens")
+    for name, value in (("mfu", mfu), ("goodput", goodput)):
+        if value is not None and not 0 < value <= 1:
+            raise InputError(f"must be in (0, 1], got {value}", name)
+    if precision not in ("bf16", "fp16", "fp8"):
+        raise InputError(f"train in bf16, fp16 or fp8, got {precision!r}", "precision")
 
 
 def estimate_serving(
@@ -106,12 +121,15 @@ def estimate_serving(
     price_source=None,
     kv_precision=None,
     max_batch=None,
+    engine=DEFAULT_ENGINE,
+    pp=None,
     book: PriceBook | None = None,
 ):
     """Estimate serving throughput, replicas and cost; see ``tunecost serve --help``.
 
-    ``max_batch`` caps the sequences batched at once (the engine's ``max_num_seqs``;
-    default vLLM's, see :func:`tunecost.compute.serving.max_num_seqs_for`).
+    ``max_batch`` caps the sequences batched at once (default: the engine's limit);
+    ``engine`` is ``vllm`` (default), ``sglang`` or ``trtllm``
+    (:mod:`tunecost.compute.engines`); ``pp`` fixes the pipeline stages of a replica.
     Returns a :class:`tunecost.compute.serving.ServingEstimate`.
     """
     if max_batch is not None and max_batch < 1:
@@ -139,4 +157,6 @@ def estimate_serving(
         price_source=price_source,
         kv_precision=kv_precision,
         max_num_seqs=max_batch,
+        engine=get_engine(engine),
+        pp=pp,
     )

@@ -1,24 +1,45 @@
-"""How long one step of a serving engine takes: a roofline model.
+"""How long one step of a serving engine takes: a roofline model per GPU.
 
-Decode is limited by reading the weights and the KV cache from HBM or by matrix math,
-whichever is slower; prefill is limited by math. Tensor parallelism splits both over
-the GPUs of a replica and adds two all-reduces per layer. Pure functions on floats or
-numpy arrays in canonical units (bytes, seconds, FLOP, tokens).
+Decode is limited by reading weights and KV cache from HBM or by matrix math,
+whichever is slower, plus the collectives of the replica's layout; prefill is limited
+by math, with one read of the weights per prefill chunk (shared by the prompts in
+it). Every figure is per GPU of the replica: a layout (:mod:`tunecost.compute.layout`)
+splits weights, KV cache and FLOPs over its GPUs. Pure functions on floats or numpy
+arrays in canonical units (bytes, seconds, FLOP, tokens).
 
 References
 ----------
 .. [1] Pope et al., "Efficiently Scaling Transformer Inference", arXiv:2211.05102
    (2022), sec. 3: decode is memory-bound at small batch (weights read once per step),
    2 N FLOPs per token.
-.. [4] NCCL tests, doc/PERFORMANCE.md: ring all-reduce moves 2 (n - 1) / n of the
-   buffer over each GPU's link.
+.. [9] Agrawal et al., "Taming Throughput-Latency Tradeoff in LLM Inference with
+   Sarathi-Serve", OSDI 2024: chunked prefill piggybacks prompt chunks on decode
+   steps, so a chunk's weight read is shared by every prompt in it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from tunecost.compute.memory import kv_bytes_per_sequence, kv_precision_for, weight_bytes
+from tunecost.compute.collectives import (  # noqa: F401  (re-exported for callers)
+    ALLREDUCE_BASE_LATENCY_S,
+    ALLREDUCE_HOP_LATENCY_S,
+    LINK_EFFICIENCY,
+    allreduce_seconds,
+    alltoall_seconds,
+    hop_latency,
+)
+from tunecost.compute.formats import (  # noqa: F401  (re-exported for callers)
+    DEFAULT_MATMUL_EFFICIENCY,
+    MATMUL_EFFICIENCY,
+    math_format,
+    matmul_efficiency,
+    peak_flops,
+)
+from tunecost.compute.layout import Layout
+from tunecost.compute.memory import PREFILL_CHUNK_TOKENS, kv_bytes_per_sequence, kv_precision_for
+from tunecost.compute.moe import is_routed, weight_bytes_per_gpu, weight_read_parts
+from tunecost.compute.moe import weight_split_bytes as _weight_split
 from tunecost.pricebook.gpus import GPU
 from tunecost.pricebook.models import Architecture
 
@@ -28,86 +49,71 @@ HBM bandwidth. Databricks, "LLM Inference Performance Engineering: Best Practice
 (Oct 2023): "MBU of 60% on 2xH100-80GBs as compared to 55% on 4xA100-40GB" at batch 1
 with TensorRT-LLM."""
 
-MATMUL_EFFICIENCY = {
-    "bf16": {
-        "a100-40gb": 0.869,
-        "a100-80gb": 0.869,
-        "a100-80gb-pcie": 0.811,
-        "h100-sxm": 0.803,
-        "h100-pcie": 0.803,
-        "h800": 0.803,
-        "h200": 0.803,
-        "gh200": 0.838,
-        "b200": 0.776,
-        "gb200": 0.729,
-        "mi300x": 0.514,
-        "mi325x": 0.604,
-    },
-    "fp8": {
-        "h100-sxm": 0.709,
-        "h100-pcie": 0.709,
-        "h800": 0.709,
-        "h200": 0.734,
-        "gh200": 0.776,
-        "b200": 0.763,
-        "gb200": 0.723,
-    },
-}
-"""Maximum achievable matmul FLOP/s over dense peak, per GPU and format: the MAMF table
-of stas00/ml-engineering, compute/accelerator/README.md (2026-08), e.g. H100 SXM BF16
-794.5 / 989 = 0.803, H100 FP8 1402.6 / 1979 = 0.709. GPUs the table lacks use
-``DEFAULT_MATMUL_EFFICIENCY``; fp4 uses the GPU's fp8 figure (none published)."""
-
-DEFAULT_MATMUL_EFFICIENCY = 0.803
-"""H100 SXM BF16 MAMF / peak, for GPUs without a published MAMF."""
-
-LINK_EFFICIENCY = 0.85
-"""Share of NVLink bandwidth a collective achieves: NCCL's own tuner assumes 0.85 on
-Hopper (NVIDIA/nccl src/graph/tuning.cc, NVLS efficiency)."""
-
-ALLREDUCE_BASE_LATENCY_S = 6.6e-6
-ALLREDUCE_HOP_LATENCY_S = 0.6e-6
-"""Ring all-reduce latency model of NCCL's tuner (src/graph/tuning.cc, v2.30): 6.6 us
-base plus 0.6 us per NVLink hop; a ring all-reduce over n GPUs takes 2 (n - 1) hops."""
-
-
-def matmul_efficiency(gpu: GPU, precision: str) -> float:
-    """Achievable share of peak FLOP/s for ``precision`` on ``gpu`` (see
-    ``MATMUL_EFFICIENCY``)."""
-    fmt = "fp8" if precision in ("fp8", "fp4") else "bf16"
-    table = MATMUL_EFFICIENCY[fmt]
-    if gpu.id in table:
-        return table[gpu.id]
-    return MATMUL_EFFICIENCY["bf16"].get(gpu.id, DEFAULT_MATMUL_EFFICIENCY)
+MOE_MATMUL_SHARE = 0.59
+"""Grouped expert GEMMs reach a smaller share of the hardware than dense ones (many
+small, unevenly loaded matrices, routing and permutation around them): NVIDIA NeMo
+AutoModel's H100 BF16 results put mixtures of experts at a median 0.23 MFU against
+0.39 for dense Llama 3 70B on the same stack, 0.23 / 0.39 = 0.59 (see
+``training.MOE_MFU``). Applied to expert FLOPs and to expert weight reads."""
 
 
 def weights_read_per_step(arch: Architecture, batch, precision="bf16"):
-    """Weight bytes one decode step reads at batch ``batch`` [bytes].
+    """Weight bytes one decode step reads at batch ``batch`` on one GPU [bytes].
 
     Dense models read every weight once per step [1]. A mixture of experts reads its
     shared weights and each expert any token in the batch was routed to; with uniform
     routing of ``k`` of ``E`` experts, a share ``1 - (1 - k/E)^B`` of the experts.
     """
-    if not (arch.is_moe and arch.num_experts and arch.experts_per_token):
-        return weight_bytes(arch.params_total, precision) * np.ones_like(np.asarray(batch, float))
-    shared, expert = arch.expert_split()
-    e, k = arch.num_experts, arch.experts_per_token
-    touched = 1.0 - (1.0 - k / e) ** np.asarray(batch, float)
-    return weight_bytes(shared + e * expert * touched, precision)
+    return weight_bytes_per_gpu(arch, precision, batch)
 
 
-def allreduce_seconds(nbytes, tp, link_bytes_per_s, efficiency=LINK_EFFICIENCY):
-    """One ring all-reduce of ``nbytes`` over ``tp`` GPUs [s] [4].
+def kv_replication(arch: Architecture, layout: Layout) -> float:
+    """Copies of each KV entry a tensor-parallel replica keeps: MLA's one latent vector
+    per token is replicated on every TP rank, and GQA with fewer KV heads than ranks
+    repeats heads (TensorRT-LLM's ``max(tp, num_kv_heads)``); one with data-parallel
+    attention."""
+    if layout.expert_parallel or layout.tp <= 1:
+        return 1.0
+    if arch.attention == "mla" and arch.kv_lora_rank:
+        return float(layout.tp)
+    heads = arch.kv_heads or arch.attention_heads or layout.tp
+    return max(1.0, layout.tp / heads)
 
-    ``alpha(tp) + 2 (tp - 1) / tp x bytes / (link x efficiency)``, where ``link`` is the
-    unidirectional per-GPU bandwidth (half the published bidirectional figure) and
-    ``alpha`` NCCL's latency model, 6.6 us + 0.6 us x 2 (tp - 1) hops.
-    """
-    if tp <= 1:
-        return np.zeros_like(np.asarray(nbytes, float))
-    bw = (link_bytes_per_s or 32e9) / 2.0 * efficiency
-    alpha = ALLREDUCE_BASE_LATENCY_S + ALLREDUCE_HOP_LATENCY_S * 2 * (tp - 1)
-    return alpha + 2.0 * (tp - 1) / tp * np.asarray(nbytes, float) / bw
+
+def decode_attention_flops(arch: Architecture, context_tokens):
+    """Attention FLOPs of one decoded token over ``context_tokens`` [FLOP]: scores and
+    values, ``4 x heads x head_dim`` per cached token-layer; for MLA in its absorbed
+    decode form (DeepSeek-V2 report, arXiv:2405.04434, sec. 2.1.3) each head scores the
+    ``kv_lora_rank + rope`` latent and reads back the ``kv_lora_rank`` one:
+    ``2 x heads x (2 d_c + d_r)`` per token-layer."""
+    layers = arch.kv_token_layers(context_tokens)
+    heads = arch.attention_heads or 1
+    if arch.attention == "mla" and arch.kv_lora_rank:
+        return 2.0 * heads * (2 * arch.kv_lora_rank + (arch.qk_rope_head_dim or 0)) * layers
+    return 4.0 * heads * arch.head_size * layers
+
+
+def _compute_share(arch, gpu, precision, compute_eff):
+    if compute_eff is not None:
+        return compute_eff
+    share = matmul_efficiency(gpu, precision)
+    return share * MOE_MATMUL_SHARE if is_routed(arch) else share
+
+
+def _comm_seconds(arch: Architecture, gpu: GPU, layout: Layout, tokens, micro=1):
+    """Collectives per GPU while ``tokens`` tokens pass every layer once [s]: two
+    all-reduces per layer of ``tokens / micro`` activations, ``micro`` times (TP x PP),
+    or a dispatch and a combine all-to-all per layer among a stage's GPUs, each
+    sending its ``tokens / GPUs`` tokens to ``k`` experts (expert parallel)."""
+    link = gpu.interconnect_bytes_per_s
+    hop = hop_latency(link)
+    t = np.asarray(tokens, float)
+    if layout.expert_parallel:
+        per_gpu = t / layout.gpus * (arch.experts_per_token or 1) * arch.hidden_size * 2.0
+        return 2 * arch.layers * alltoall_seconds(per_gpu, layout.tp, link, hop_latency_s=hop)
+    size = t / micro * arch.hidden_size * 2.0
+    per = allreduce_seconds(size, layout.tp, link, hop_latency_s=hop)
+    return 2 * arch.layers * per * (micro / layout.pp)
 
 
 def decode_step_seconds(
@@ -121,30 +127,43 @@ def decode_step_seconds(
     kv_precision=None,
     mem_eff=MEMORY_EFFICIENCY,
     compute_eff=None,
+    layout: Layout | None = None,
+    stack=(1.0, 0.0),
 ):
-    """Time of one decode step producing one token for each of ``batch`` sequences [s].
+    """Time for each of ``batch`` sequences to produce one token [s].
 
-    ``max(bytes / (tp x HBM x mem_eff), FLOPs / (tp x peak x compute_eff)) + comm``
-    with bytes = weights read + ``batch`` KV caches of ``context_tokens``, FLOPs =
-    ``2 N_active B`` + attention ``4 x heads x head_dim x token-layers x B`` [1], comm =
-    two all-reduces of ``B x h x 2`` bytes per layer.
+    ``max(bytes / (HBM x mem_eff), FLOPs / (peak x share)) + collectives`` per GPU,
+    with bytes = the weights the GPU reads (:func:`moe.weight_bytes_per_gpu`) + its
+    share of ``batch`` KV caches of ``context_tokens`` (times ``kv_replication``),
+    FLOPs = ``(2 N_active B + attention) / GPUs`` [1] (:func:`decode_attention_flops`)
+    and ``share`` the achieved matmul share of the weight format
+    (:func:`formats.matmul_efficiency`). Grouped expert GEMMs run at
+    ``MOE_MATMUL_SHARE`` of dense ones, whether they wait on math or on memory.
+    ``stack`` is the software stack's (share of the matmul rate, extra seconds per
+    layer), see :func:`engines.stack_profile`.
     """
-    kv_precision = kv_precision or kv_precision_for(precision)
+    layout = layout or Layout(tp=tp)
+    kvp = kv_precision or kv_precision_for(precision)
     b = np.asarray(batch, float)
-    mem = weights_read_per_step(arch, b, precision) + b * kv_bytes_per_sequence(
-        arch, context_tokens, kv_precision
-    )
-    t_mem = mem / (tp * gpu.hbm_bytes_per_s * mem_eff)
-    q_width = (arch.attention_heads or 1) * arch.head_size
-    flops = 2.0 * arch.params_active * b + 4.0 * q_width * arch.kv_token_layers(context_tokens) * b
-    compute_eff = compute_eff or matmul_efficiency(gpu, precision)
-    t_math = flops / (tp * gpu.peak_flops(precision) * compute_eff)
-    comm = (
-        2
-        * arch.layers
-        * allreduce_seconds(b * arch.hidden_size * 2.0, tp, gpu.interconnect_bytes_per_s)
-    )
-    return np.maximum(t_mem, t_math) + comm
+    g = layout.gpus
+    dense, experts = weight_read_parts(
+        arch, precision, b, gpus=g, tp=layout.tp, pp=layout.pp,
+        replicate_shared=layout.expert_parallel,
+    )  # fmt: skip
+    kv = b * kv_bytes_per_sequence(arch, context_tokens, kvp) * kv_replication(arch, layout) / g
+    share, per_layer = stack
+    bw = gpu.hbm_bytes_per_s * mem_eff
+    rate = peak_flops(gpu, math_format(gpu, precision)) * share * g
+    rate *= compute_eff if compute_eff is not None else matmul_efficiency(gpu, precision)
+    moe = 1.0 if compute_eff is not None else MOE_MATMUL_SHARE
+    shared_params, _ = arch.expert_split()
+    routed = (arch.params_active - shared_params) * b
+    t_dense = np.maximum(dense / bw, 2.0 * shared_params * b / rate)
+    t_experts = np.maximum(experts / (bw * moe), 2.0 * routed / (rate * moe))
+    attn = decode_attention_flops(arch, context_tokens) * b
+    t_attn = np.maximum(kv / bw, attn / rate)
+    comm = _comm_seconds(arch, gpu, layout, b, micro=layout.pp)
+    return t_dense + t_experts + t_attn + comm + per_layer * arch.layers
 
 
 def prefill_seconds(
@@ -156,24 +175,26 @@ def prefill_seconds(
     precision="bf16",
     mem_eff=MEMORY_EFFICIENCY,
     compute_eff=None,
+    layout: Layout | None = None,
+    chunk_tokens=PREFILL_CHUNK_TOKENS,
 ):
-    """Time to prefill one prompt of ``input_tokens`` [s].
+    """GPU time one prompt of ``input_tokens`` adds to a replica [s].
 
     FLOPs ``2 N_active n`` plus causal attention ``2 x heads x head_dim x n^2`` per
-    full-attention layer (``n`` capped at the window on sliding layers), at
-    ``compute_eff`` of peak, but never faster than one read of the weights; plus two
-    all-reduces of ``n x h x 2`` bytes per layer.
+    full-attention layer (``n`` capped at the window on sliding layers), split over
+    the replica's GPUs at the achieved matmul share; never faster than the prompt's
+    part of one weight read per prefill chunk of ``chunk_tokens`` [9]; plus the
+    collectives of its tokens.
     """
+    layout = layout or Layout(tp=tp)
     n = np.asarray(input_tokens, float)
     q_width = (arch.attention_heads or 1) * arch.head_size
-    attn = 2.0 * q_width * n * arch.kv_token_layers(n)
-    flops = 2.0 * arch.params_active * n + attn
-    compute_eff = compute_eff or matmul_efficiency(gpu, precision)
-    t_math = flops / (tp * gpu.peak_flops(precision) * compute_eff)
-    t_mem = weight_bytes(arch.params_total, precision) / (tp * gpu.hbm_bytes_per_s * mem_eff)
-    comm = (
-        2
-        * arch.layers
-        * allreduce_seconds(n * arch.hidden_size * 2.0, tp, gpu.interconnect_bytes_per_s)
-    )
+    flops = 2.0 * arch.params_active * n + 2.0 * q_width * n * arch.kv_token_layers(n)
+    peak = peak_flops(gpu, math_format(gpu, precision))
+    t_math = flops / layout.gpus / (peak * _compute_share(arch, gpu, precision, compute_eff))
+    shared, expert = _weight_split(arch, precision)
+    copies = layout.gpus if layout.expert_parallel else 1
+    held = (shared * copies + expert * (arch.num_experts or 0)) / layout.gpus
+    t_mem = held * np.minimum(n / chunk_tokens, 1.0) / (gpu.hbm_bytes_per_s * mem_eff)
+    comm = _comm_seconds(arch, gpu, layout, n)
     return np.maximum(t_math, t_mem) + comm

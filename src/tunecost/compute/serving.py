@@ -6,8 +6,10 @@ costs, on average,
 
     TPOT(B) = t_decode(B) + B t_prefill / n_out
 
-and a replica produces ``B / TPOT(B)`` output tokens per second. Step times come from
-the roofline model (:mod:`tunecost.compute.roofline`), memory from
+and a replica produces ``B / TPOT(B)`` output tokens per second. The engine
+(:mod:`tunecost.compute.engines`, default vLLM) sets the KV budget, the batch and the
+MoE layout; :mod:`tunecost.compute.replica` picks the replica's layout and batch;
+step times come from the roofline (:mod:`tunecost.compute.roofline`), memory from
 :mod:`tunecost.compute.memory`; :func:`estimate_serving` chains them.
 
 References
@@ -23,19 +25,10 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from tunecost.compute.memory import (
-    KV_BYTES,
-    kv_bytes_per_sequence,
-    kv_capacity_bytes,
-    kv_precision_for,
-    max_num_seqs_for,
-    min_tp_to_fit,
-    weight_bytes,
-)
-from tunecost.compute.roofline import (
-    decode_step_seconds,
-    prefill_seconds,
-)
+from tunecost.compute.engines import DEFAULT_ENGINE, get_engine
+from tunecost.compute.formats import math_format, peak_flops
+from tunecost.compute.memory import kv_precision_for, min_tp_to_fit, weight_bytes
+from tunecost.compute.replica import ReplicaPlan, best_plan
 from tunecost.errors import InputError
 from tunecost.pricebook.gpus import GPU
 from tunecost.pricebook.models import Architecture
@@ -77,6 +70,9 @@ class ServingEstimate:
     usd_per_million_output_tokens: float | None = None
     usd_per_million_output_tokens_at_full_load: float | None = None
     price_source: str | None = None
+    engine: str | None = None
+    layout: str | None = None
+    engine_source: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -115,6 +111,8 @@ def estimate_serving(
     price_source=None,
     kv_precision=None,
     max_num_seqs=None,
+    engine=DEFAULT_ENGINE,
+    pp=None,
 ) -> ServingEstimate:
     """Batch, throughput, replicas and cost of serving ``arch`` on ``gpu``.
 
@@ -123,55 +121,65 @@ def estimate_serving(
     input_tokens, output_tokens : float
         Mean prompt and completion length per request. [tokens]
     precision, gpus, max_num_seqs : optional
-        Weight format (see ``vocabulary.PRECISIONS``); tensor-parallel GPUs per replica
-        (default: the fewest that fit); most sequences batched (default:
-        :func:`max_num_seqs_for`).
+        Weight format (see ``vocabulary.PRECISIONS``); GPUs per replica (default: the
+        fewest that fit); most sequences batched (default: the engine's limit).
+    engine, pp : optional
+        Serving engine (``vllm``, ``sglang``, ``trtllm``; default vLLM, see
+        :mod:`tunecost.compute.engines`) and pipeline stages (default: tensor
+        parallel over NVLink, the fastest TP x PP split over PCIe).
     tpot_slo, ttft_slo : float, optional
         Latency targets: time per output token and time to first token. [s]
     requests_per_month, peak_factor, usd_per_gpu_hour : optional
         Traffic to size replicas for, peak hour over average, GPU price.
         [requests/month, -, USD/GPU-hour]
     """
-    kvp = _formats(gpu, precision, kv_precision)
-    tp = _replica_gpus(arch, gpu, precision, kvp, input_tokens, output_tokens, gpus)
-    max_num_seqs = max_num_seqs or max_num_seqs_for(gpu)
-    cap = kv_capacity_bytes(arch, gpu, tp=tp, precision=precision, max_num_seqs=max_num_seqs)
-    per_seq = float(kv_bytes_per_sequence(arch, input_tokens + output_tokens, kvp))
-    max_batch = int(min(max_num_seqs, cap // per_seq))
-    tpot, ttft = _batch_curve(arch, gpu, tp, precision, kvp, input_tokens, output_tokens, max_batch)
-    i_slo = _slo_batch_index(tpot, ttft, tpot_slo, ttft_slo, tp, gpu)
-    out = _at_batch(arch, gpu, precision, kvp, tp, (input_tokens, output_tokens), cap, tpot, ttft)
+    eng = get_engine(engine)
+    kvp = _formats(gpu, precision, kv_precision or eng.kv_format(precision))
+    lengths = (float(input_tokens), float(output_tokens))
+    n = _replica_gpus(arch, gpu, precision, kvp, input_tokens, output_tokens, gpus)
+    plan = best_plan(arch, gpu, eng, n, (precision, kvp), lengths, max_batch=max_num_seqs, pp=pp)
+    if plan is None:
+        raise InputError(
+            f"{arch.id} at {precision} leaves no room for one {sum(lengths):g}-token "
+            f"sequence on {n} x {gpu.id} under {eng.name}; add GPUs (--gpus)",
+            "gpus",
+        )
+    tpot, ttft = plan.tpot, plan.ttft
+    i_slo = _slo_batch_index(plan.user_tpot, ttft, tpot_slo, ttft_slo, n, gpu)
+    out = _at_batch(arch, gpu, precision, kvp, plan, lengths, eng)
     out.slo_batch = i_slo + 1
     out.slo_output_tokens_per_s = float(out.slo_batch / tpot[i_slo])
-    out.tpot_s, out.ttft_s = float(tpot[i_slo]), float(ttft[i_slo])
+    out.tpot_s, out.ttft_s = float(plan.user_tpot[i_slo]), float(ttft[i_slo])
     out.tpot_slo_s, out.ttft_slo_s = tpot_slo, ttft_slo
     out.usd_per_gpu_hour, out.price_source = usd_per_gpu_hour, price_source
     _size_fleet(out, requests_per_month, peak_factor, min_replicas)
     return out
 
 
-def _at_batch(arch, gpu, precision, kvp, tp, lengths, cap, tpot, ttft) -> ServingEstimate:
+def _at_batch(arch, gpu, precision, kvp, plan: ReplicaPlan, lengths, eng) -> ServingEstimate:
     """The estimate at the largest batch; the caller fills in the batch within the SLOs."""
-    max_batch = tpot.size
-    kv_token_bytes = arch.layers * arch.kv_elements_per_token_layer() * KV_BYTES[kvp]
+    tpot, ttft = plan.tpot, plan.ttft
     return ServingEstimate(
         model=arch.id,
         gpu=gpu.id,
         precision=precision,
         kv_precision=kvp,
-        gpus_per_replica=tp,
-        input_tokens=float(lengths[0]),
-        output_tokens=float(lengths[1]),
+        gpus_per_replica=plan.layout.gpus,
+        input_tokens=lengths[0],
+        output_tokens=lengths[1],
         weights_gb=float(weight_bytes(arch.params_total, precision)) / 1e9,
-        kv_cache_gb=cap / 1e9,
-        kv_cache_tokens=float(cap / kv_token_bytes),
-        max_batch=max_batch,
-        max_output_tokens_per_s=float(max_batch / tpot[-1]),
+        kv_cache_gb=plan.kv_bytes / 1e9,
+        kv_cache_tokens=float(plan.kv_bytes / plan.kv_token_bytes),
+        max_batch=plan.max_batch,
+        max_output_tokens_per_s=plan.max_tokens_per_s,
         tpot_at_max_batch_s=float(tpot[-1]),
-        slo_batch=max_batch,
-        slo_output_tokens_per_s=float(max_batch / tpot[-1]),
-        tpot_s=float(tpot[-1]),
+        slo_batch=plan.max_batch,
+        slo_output_tokens_per_s=plan.max_tokens_per_s,
+        tpot_s=float(plan.user_tpot[-1]),
         ttft_s=float(ttft[-1]),
+        engine=eng.name,
+        layout=plan.layout.describe(),
+        engine_source=eng.source,
     )
 
 
@@ -182,7 +190,8 @@ def _formats(gpu: GPU, precision: str, kv_precision: str | None) -> str:
             f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}",
             "precision",
         )
-    gpu.peak_flops(precision)  # refuses fp8 on Ampere, fp4 before Blackwell
+    math_format(gpu, precision)  # refuses fp4 before Blackwell (int4 is weight-only)
+    peak_flops(gpu, math_format(gpu, precision))  # refuses fp8 on Ampere
     kvp = kv_precision or kv_precision_for(precision)
     if kvp not in KV_PRECISIONS:
         raise InputError(
@@ -217,17 +226,6 @@ def _replica_gpus(arch, gpu, precision, kvp, input_tokens, output_tokens, gpus) 
             "gpus",
         )
     return int(gpus)
-
-
-def _batch_curve(arch, gpu, tp, precision, kvp, input_tokens, output_tokens, max_batch):
-    """(TPOT, TTFT) at every batch size 1..``max_batch`` [s]."""
-    batches = np.arange(1, max_batch + 1, dtype=float)
-    mean_ctx = input_tokens + output_tokens / 2.0
-    t_step = decode_step_seconds(
-        arch, gpu, batches, mean_ctx, tp=tp, precision=precision, kv_precision=kvp
-    )
-    t_pre = float(prefill_seconds(arch, gpu, input_tokens, tp=tp, precision=precision))
-    return t_step + batches * t_pre / output_tokens, t_pre + t_step
 
 
 def _slo_batch_index(tpot, ttft, tpot_slo, ttft_slo, tp, gpu) -> int:

@@ -28,11 +28,10 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
-from tunecost.compute.training_memory import (
-    DEFAULT_LORA_RANK,
-    memory_per_gpu,
-    min_gpus_to_fit,
-)
+from tunecost.compute.goodput import default_goodput, training_peak
+from tunecost.compute.training_layout import RECOMPUTE_EXTRA, fewest_gpus, pipeline_bytes_per_gpu
+from tunecost.compute.training_layout import choose as choose_layout
+from tunecost.compute.training_memory import DEFAULT_LORA_RANK, memory_per_gpu
 from tunecost.errors import InputError
 from tunecost.pricebook.gpus import GPU
 from tunecost.pricebook.models import Architecture
@@ -92,6 +91,21 @@ VOLTA_TURING_MFU = MFUDefault(
     "V100/T4 at 0.30 MFU: Megatron-LM sustains 39 TFLOP/s per V100, 30% of peak (arXiv:1909.08053)",
 )
 
+HOPPER_PRETRAIN_MFU = MFUDefault(
+    0.25,
+    "dense pretraining on Hopper at 0.25 MFU (6ND basis): Phi-4, 9.8T tokens on 1,920 H100 "
+    "in 21 days, 0.252 (microsoft/phi-4 model card); SmolLM3-3B, 11.2T tokens on 384 H100 "
+    "in 24 days, 0.263 (Hugging Face blog, 2025-07-08); Phi-3-mini, 3.3T tokens on 512 "
+    "H100 in 7 days, 0.245 (model card): the median of the three",
+)
+"""Production pretraining runs on H100 reach far less of the (3.2x larger) peak than
+A100 runs did (Llama 2 41-43%, LLaMA 65B 47%); only the largest dense model, Llama 3
+405B, reported 38-43%."""
+
+HOPPER_AND_LATER = ("h100", "h200", "h800", "gh200", "b200", "gb200")
+LARGEST_DENSE_PARAMS = 300e9
+"""Dense models from this size pretrain at ``DENSE_MFU`` on Hopper (Llama 3 405B)."""
+
 MATMUL_EFFICIENCY_H100 = 0.803
 """BF16 maximum achievable matmul FLOP/s of an H100 SXM over its peak (794.5 / 989),
 stas00/ml-engineering, compute/accelerator/README.md, MAMF table (2026-08)."""
@@ -100,14 +114,19 @@ MATMUL_EFFICIENCY_AMD = {"mi300x": 0.514, "mi325x": 0.604}
 """BF16 MAMF / peak for AMD GPUs, same table: MI300X 668.4/1300, MI325X 784.9/1300."""
 
 
-def default_mfu(method: str, gpu_id: str, moe: bool = False) -> MFUDefault:
+def default_mfu(method: str, gpu_id: str, moe: bool = False, params=None) -> MFUDefault:
     """The default MFU for a method on a GPU, with its sources.
 
     Dense 0.40 and mixture-of-experts 0.23 (H100 measurements, see the sources in
-    ``DENSE_MFU`` and ``MOE_MFU``); QLoRA divided by ``QLORA_SLOWDOWN``; Volta and Turing
-    GPUs 0.30; AMD GPUs scaled by their achievable-matmul efficiency relative to H100.
+    ``DENSE_MFU`` and ``MOE_MFU``); dense pretraining below 300B parameters on Hopper
+    and later 0.25 (``HOPPER_PRETRAIN_MFU``); QLoRA divided by ``QLORA_SLOWDOWN``; Volta
+    and Turing GPUs 0.30; AMD GPUs scaled by their achievable-matmul efficiency
+    relative to H100.
     """
     base = MOE_MFU if moe else DENSE_MFU
+    large = params is None or params >= LARGEST_DENSE_PARAMS
+    if not moe and not large and method == "pretrain" and gpu_id.startswith(HOPPER_AND_LATER):
+        base = HOPPER_PRETRAIN_MFU
     if gpu_id in ("v100", "v100-32gb", "t4"):
         base = VOLTA_TURING_MFU
     value, source = base.value, base.source
@@ -183,6 +202,10 @@ class TrainingEstimate:
     usd_per_gpu_hour: float | None = None
     cost_usd: float | None = None
     price_source: str | None = None
+    layout: str = ""
+    ideal_gpu_hours: float | None = None
+    goodput: float | None = None
+    pipeline_bubble: float = 0.0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -203,10 +226,16 @@ def estimate_training(
     lora_rank=DEFAULT_LORA_RANK,
     precision="bf16",
     max_gpus=4096,
+    goodput=None,
     usd_per_gpu_hour=None,
     price_source=None,
 ) -> TrainingEstimate:
-    """GPU-hours, GPUs, wall-clock time, memory and cost of a training campaign.
+    """GPU-hours, GPUs, layout, wall-clock time, memory and cost of a training campaign.
+
+    ``ideal_gpu_hours = 6 N D / (peak x MFU) x (1 + recompute) x (1 + bubble)`` for the
+    layout that fits (:mod:`training_layout`; recomputation is charged only where the
+    layout needs it beyond the method's default), and billed ``gpu_hours = ideal /
+    goodput`` (:func:`goodput.default_goodput`).
 
     Parameters
     ----------
@@ -214,40 +243,71 @@ def estimate_training(
         The model (active parameters set the FLOPs, all of them the memory), the GPU,
         and the tokens seen in one run, epochs included. [-, -, tokens]
     runs, gpus, mfu, seq_len : optional
-        Runs in the campaign (a hyper-parameter search repeats the run); GPUs (default:
-        the fewest that fit); model FLOPs utilisation in (0, 1] (default:
-        :func:`default_mfu`); tokens per sequence for activation memory (default: the
-        model's context up to 4096). [-, -, -, tokens]
-    usd_per_gpu_hour : float, optional
-        Rental price for a cost line. [USD/GPU-hour]
+        Runs in the campaign; GPUs (default: the fewest that fit); MFU in (0, 1]
+        (default: :func:`default_mfu`); tokens per sequence for activation memory
+        (default: the model's context up to 4096). [-, -, -, tokens]
+    precision, goodput, usd_per_gpu_hour : optional
+        ``bf16`` or ``fp8`` training; share of billed time that trains, in (0, 1]
+        (default: :func:`goodput.default_goodput`); GPU price. [-, -, USD/GPU-hour]
     """
     recompute, seq_len, d = _defaults(arch, gpu, method, recompute, seq_len, mfu)
-    peak = gpu.peak_flops(precision)
     memory = {"micro_batch": micro_batch, "recompute": recompute, "lora_rank": lora_rank}
     need, gpus = _job_gpus(arch, gpu, method, seq_len, memory, gpus, max_gpus)
+    lay = choose_layout(arch, method, gpus, seq_len, memory, gpu.memory_bytes)
+    if lay is None:
+        raise InputError(f"no layout of {gpus} x {gpu.id} holds {arch.id} ({method})", "gpus")
     model_flops = training_flops(arch.params_active, tokens, method, recompute=False)
-    hours = gpu_hours(model_flops, peak, d.value) * runs
+    ideal = gpu_hours(model_flops, training_peak(gpu, precision), d.value) * runs
+    ideal *= _charged(lay, method)
+    share = goodput if goodput is not None else default_goodput(gpus)
+    memory["recompute"] = lay.recompute
+    mem = _memory(arch, method, lay, seq_len, memory, gpus)
+    run = {"method": method, "tokens": float(tokens), "runs": runs, "flops_per_run": model_flops}
+    run |= _priced(ideal / share, usd_per_gpu_hour, price_source)
+    return _result(arch, gpu, run, d, lay, (ideal, share, int(gpus), int(need), mem))
+
+
+def _result(arch, gpu, run: dict, d: MFUDefault, lay, figures) -> TrainingEstimate:
+    ideal, share, gpus, need, mem = figures
     return TrainingEstimate(
         model=arch.id,
-        method=method,
         gpu=gpu.id,
-        tokens=float(tokens),
-        flops=model_flops * runs,
-        flops_per_run=model_flops,
-        runs=runs,
+        flops=run["flops_per_run"] * run["runs"],  # all runs
         mfu=d.value,
         mfu_source=d.source,
-        recompute=recompute,
-        gpu_hours=hours,
-        gpus=int(gpus),
-        min_gpus=int(need),
-        wall_clock_hours=hours / gpus,
-        memory_per_gpu_gb=memory_per_gpu(arch, method, gpus, seq_len, **memory) / 1e9,
+        recompute=lay.recompute,
+        gpu_hours=ideal / share,
+        gpus=gpus,
+        min_gpus=need,
+        wall_clock_hours=ideal / share / gpus,
+        memory_per_gpu_gb=mem / 1e9,
         gpu_memory_gb=gpu.memory_bytes / 1e9,
-        usd_per_gpu_hour=usd_per_gpu_hour,
-        cost_usd=hours * usd_per_gpu_hour if usd_per_gpu_hour is not None else None,
-        price_source=price_source,
+        layout=lay.describe(),
+        ideal_gpu_hours=ideal,
+        goodput=share,
+        pipeline_bubble=lay.bubble,
+        **run,
     )
+
+
+def _priced(hours, usd_per_gpu_hour, price_source) -> dict:
+    cost = hours * usd_per_gpu_hour if usd_per_gpu_hour is not None else None
+    return {"usd_per_gpu_hour": usd_per_gpu_hour, "cost_usd": cost, "price_source": price_source}
+
+
+def _charged(lay, method) -> float:
+    """Time factor of the layout: bubble, and recomputation where the method's default
+    (and so its MFU figure) does not already include it."""
+    factor = lay.time_factor
+    if lay.recompute and DEFAULT_RECOMPUTE[method]:
+        factor /= 1.0 + RECOMPUTE_EXTRA
+    return factor
+
+
+def _memory(arch, method, lay, seq_len, memory, gpus) -> float:
+    if lay.pp > 1:
+        return pipeline_bytes_per_gpu(arch, gpus, lay.pp, seq_len)
+    return memory_per_gpu(arch, method, gpus, seq_len, **memory)
 
 
 def _defaults(arch, gpu, method, recompute, seq_len, mfu) -> tuple[bool, int, MFUDefault]:
@@ -257,14 +317,18 @@ def _defaults(arch, gpu, method, recompute, seq_len, mfu) -> tuple[bool, int, MF
     recompute = DEFAULT_RECOMPUTE[method] if recompute is None else recompute
     if seq_len is None:
         seq_len = min(arch.max_context or PRETRAIN_SEQ_LEN, PRETRAIN_SEQ_LEN)
-    d = default_mfu(method, gpu.id, arch.is_moe) if mfu is None else MFUDefault(mfu, "user")
+    d = (
+        default_mfu(method, gpu.id, arch.is_moe, arch.params_total)
+        if mfu is None
+        else MFUDefault(mfu, "user")
+    )
     return recompute, seq_len, d
 
 
 def _job_gpus(arch, gpu, method, seq_len, memory, gpus, max_gpus) -> tuple[int, int]:
     """(fewest GPUs that fit, GPUs of the job: ``gpus`` or that fewest); refused when the
     fewest is more than ``max_gpus`` or more than the GPUs given."""
-    need = min_gpus_to_fit(arch, method, gpu.memory_bytes, seq_len, **memory)
+    need = fewest_gpus(arch, method, seq_len, memory, gpu.memory_bytes)
     if need > max_gpus:
         raise InputError(
             f"{arch.id} ({method}) does not fit on {max_gpus} x {gpu.id} "

@@ -35,6 +35,8 @@ def _estimate(s, book: PriceBook, model_id: str, in_tok: float, out_tok: float):
         tpot_slo=s.tpot_slo,
         ttft_slo=s.ttft_slo,
         max_batch=s.max_batch,
+        engine=s.engine,
+        pp=s.pp,
         book=book,
     )
 

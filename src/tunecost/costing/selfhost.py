@@ -65,8 +65,8 @@ def with_latency_targets(serving, ctx: Context, name: str):
     ttft = SERVING_TTFT_SLO if serving.ttft_slo is None else serving.ttft_slo
     given = serving.tpot_slo is not None and serving.ttft_slo is not None
     ctx.assumptions.append(
-        f"{name}: sized for {fmt(np.asarray(tpot) * 1000)} ms per output token and "
-        f"{fmt(ttft)} s to the first token"
+        f"{name}: served with {serving.engine}, sized for {fmt(np.asarray(tpot) * 1000)} ms "
+        f"per output token and {fmt(ttft)} s to the first token"
         + (
             ""
             if given

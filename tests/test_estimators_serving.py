@@ -1,0 +1,146 @@
+"""Serving physics of issue 14: experts touched, layouts, engines, formats, host limit."""
+
+import numpy as np
+import pytest
+
+from tunecost.compute import engines, moe
+from tunecost.compute import roofline as rf
+from tunecost.compute.estimates import estimate_serving
+from tunecost.compute.layout import Layout, layouts_for
+from tunecost.compute.names import engine_id, gpu_id, model_architecture, weight_format
+from tunecost.errors import InputError
+from tunecost.pricebook.book import open_book
+from tunecost.pricebook.models import Architecture
+
+MOE = Architecture(
+    id="moe",
+    params_total=47e9,
+    params_active=13e9,
+    layers=32,
+    hidden_size=4096,
+    num_experts=8,
+    experts_per_token=2,
+    attention_heads=32,
+    kv_heads=8,
+    head_dim=128,
+)
+
+
+def test_experts_touched_is_occupancy():
+    # one token touches k experts; E (1 - (1 - k/E)^B) distinct for B tokens
+    assert moe.experts_touched(8, 2, 1) == pytest.approx(2.0)
+    assert moe.experts_touched(8, 2, 2) == pytest.approx(8 * (1 - 0.75**2))
+    assert moe.experts_touched(256, 8, 10_000) == pytest.approx(256.0)
+
+
+def test_expert_parallel_splits_expert_reads_and_replicates_shared():
+    shared, expert = moe.weight_split_bytes(MOE, "bf16")
+    dense, experts = moe.weight_read_parts(MOE, "bf16", 1000, gpus=8, tp=8, replicate_shared=True)
+    assert float(dense) == pytest.approx(shared)  # data-parallel attention: whole copy
+    assert float(experts) == pytest.approx(8 * expert / 8, rel=1e-6)  # all touched, 1/8 each
+    dense_tp, _ = moe.weight_read_parts(MOE, "bf16", 1000, gpus=8, tp=8)
+    assert float(dense_tp) == pytest.approx(shared / 8)
+
+
+def test_kv_replication_by_layout():
+    book = open_book()
+    ds = book.architecture("deepseek-r1")
+    qwen = book.architecture("qwen3-235b-a22b")  # 4 KV heads
+    assert rf.kv_replication(ds, Layout(tp=8)) == 8  # MLA latent on every rank
+    assert rf.kv_replication(qwen, Layout(tp=8)) == 2  # TensorRT-LLM's max(tp, kv_heads)
+    assert rf.kv_replication(qwen, Layout(tp=8, expert_parallel=True)) == 1
+
+
+def test_mla_decode_attention_uses_the_latent():
+    ds = open_book().architecture("deepseek-r1")
+    # 2 x 128 heads x (2 x 512 + 64) per token-layer, 61 layers, 1000 tokens
+    assert rf.decode_attention_flops(ds, 1000) == pytest.approx(2 * 128 * 1088 * 61 * 1000)
+
+
+def test_engine_defaults_and_names():
+    book = open_book()
+    h100, a100 = book.gpu("h100"), book.gpu("a100-80gb")
+    assert engines.get_engine(None).id == "vllm"
+    assert engines.get_engine("TensorRT-LLM").id == "trtllm"
+    assert engines.VLLM.max_seqs(h100) == 1024 and engines.VLLM.max_seqs(a100) == 256
+    assert engines.TRTLLM.kv_format("fp8") == "fp8" and engines.VLLM.kv_format("fp8") == "bf16"
+    with pytest.raises(InputError) as err:
+        engines.get_engine("tgi")
+    assert err.value.field == "engine"
+
+
+def test_trtllm_budget_is_a_share_of_free_memory():
+    gpu = open_book().gpu("h200")
+    free = gpu.memory_bytes - 70e9
+    assert engines.kv_budget_bytes(engines.TRTLLM, gpu, 1, 70e9) == pytest.approx(0.95 * free)
+    vllm = engines.kv_budget_bytes(engines.VLLM, gpu, 1, 70e9)
+    assert vllm == pytest.approx(0.9 * gpu.memory_bytes - 70e9)
+
+
+def test_pcie_replicas_try_pipeline_splits_nvlink_ones_do_not():
+    assert [lay.pp for lay in layouts_for(8, pcie=True)] == [1, 2, 4, 8]
+    assert layouts_for(8) == [Layout(tp=8)]
+    with pytest.raises(InputError):
+        layouts_for(8, pp=3)
+    est = estimate_serving(
+        model="llama-3.3-70b",
+        gpu="rtx-pro-6000",
+        gpus=8,
+        precision="fp4",
+        input_tokens=128,
+        output_tokens=2048,
+        engine="trtllm",
+    )
+    assert "PP" in est.layout
+
+
+def test_weight_only_4bit_runs_where_fp4_is_refused():
+    est = estimate_serving(
+        model="gpt-oss-120b", gpu="h100", gpus=8, precision="int4", input_tokens=1024,
+        output_tokens=512, max_batch=1, engine="sglang",
+    )  # fmt: skip
+    assert est.max_output_tokens_per_s > 0 and est.kv_precision == "bf16"
+    with pytest.raises(InputError, match="int4 for 4-bit weights"):
+        estimate_serving(
+            model="gpt-oss-120b", gpu="h100", gpus=8, precision="fp4",
+            input_tokens=1024, output_tokens=512,
+        )  # fmt: skip
+
+
+def test_a_scheduler_is_host_bound_on_a_tiny_model():
+    est = estimate_serving(
+        model="llama-3.2-1b", gpu="b200", gpus=1, precision="fp8", input_tokens=128,
+        output_tokens=128, engine="trtllm",
+    )  # fmt: skip
+    assert est.max_output_tokens_per_s <= 1 / engines.HOST_SECONDS_PER_TOKEN + 1e-6
+
+
+def test_engine_changes_the_batch_not_the_physics_of_one_sequence():
+    args = dict(model="llama-3.1-8b", gpu="h100", precision="bf16", input_tokens=500)
+    one = [
+        estimate_serving(**args, output_tokens=500, max_batch=1, engine=e).max_output_tokens_per_s
+        for e in ("vllm", "sglang", "trtllm")
+    ]
+    assert max(one) == pytest.approx(min(one))
+    trt = estimate_serving(**args, output_tokens=2000, engine="trtllm")
+    vllm = estimate_serving(**args, output_tokens=2000)
+    assert vllm.engine == "vLLM"  # the default
+    assert trt.max_batch < vllm.max_batch  # TensorRT-LLM reserves whole sequences
+
+
+def test_decode_step_adds_kernel_classes():
+    gpu = open_book().gpu("h100")
+    b = np.array([1.0, 64.0])
+    t = rf.decode_step_seconds(MOE, gpu, b, 1000, layout=Layout(tp=2))
+    assert np.all(np.diff(t) > 0) and np.all(t > 0)
+
+
+def test_published_names_resolve():
+    book = open_book()
+    assert gpu_id(book, "RTX 6000 Pro Blackwell Server Edition") == "rtx-pro-6000"
+    assert gpu_id(book, "MI300X 192GB") == "mi300x"
+    assert weight_format("MXFP4", gpu_has_fp4=False) == "int4"
+    assert weight_format("MXFP4", gpu_has_fp4=True) == "fp4"
+    assert engine_id("", "NVIDIA/TensorRT-LLM docs/source/performance") == "trtllm"
+    arch, how = model_architecture(book, "Falcon-180B", 180e9)
+    assert how.startswith("generic") and arch.params_total == 180e9
