@@ -253,7 +253,7 @@ def test_show_gpu_lists_offers_cheapest_first_with_dates_and_sources():
 
     # every dated row of every offer (the book keeps each offer's price history)
     def key(x):
-        return (x["provider"], x["instance"], x["region"], str(x["effective_from"]))
+        return (x["provider"], x["instance"], x["region"] or "", str(x["effective_from"]))
 
     shipped = {
         key(x): x["on_demand_usd_per_gpu_hour"]

@@ -74,7 +74,7 @@ def import_litellm(path, providers, output, source_url, retrieved, fmt):
     rows = import_litellm(
         path, source_url=source_url, retrieved=retrieved, providers=tuple(providers)
     )
-    _write_rows(rows, PRICE_COLUMNS, fmt, output)
+    _write_rows(rows, PRICE_COLUMNS, fmt, output, getattr(rows, "notes", ()))
 
 
 @import_.command("skypilot", context_settings=CONTEXT)

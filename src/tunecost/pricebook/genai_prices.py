@@ -15,13 +15,12 @@ tier's rate once the prompt exceeds ``start`` tokens) gives a row per tier with
 ``effective_from`` (``announced = yes`` when after ``retrieved``); the price before it keeps
 the model's first date (:func:`_first_date`). What the schema cannot say (time-of-day or
 service-tier prices, 1-hour cache writes, search fees, audio and image token prices,
-non-text models) is skipped and counted in the notes returned.
+non-text models), or a price not from 0 to 10,000 USD/1M tokens, is skipped and counted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import re
 from collections import Counter
@@ -31,9 +30,14 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tunecost.errors import InputError
+from tunecost.pricebook.catalogue import (
+    MAX_USD_PER_MTOK,
+    ImportedRows,
+    check_retrieved,
+    load_json,
+    load_yaml,
+)
 from tunecost.pricebook.schemas import SCHEMAS
 
 FIELD = "source"
@@ -107,9 +111,11 @@ def import_genai_prices(
     ``providers`` keeps those providers (tunecost's or genai-prices' ids); ``retrieved``
     (default today) is written on every row and dates a price with no known start;
     ``source_url`` defaults to ``https://pypi.org/project/genai-prices/<version>/`` or
-    ``file:<name>``. Returns the rows, sorted, and notes counting what was skipped."""
+    ``file:<name>``. Returns the rows, sorted (their ``skipped`` counts what was left out,
+    by reason), and notes counting what was skipped."""
+    day = check_retrieved(retrieved)
     raw, default_url = _load(source)
-    run = _Run(retrieved or dt.date.today(), source_url or default_url)
+    run = _Run(day, source_url or default_url)
     wanted = {p.lower() for p in providers}
     rows: dict[tuple, dict] = {}
     for provider in raw:
@@ -127,7 +133,7 @@ def import_genai_prices(
         where = f" for provider(s) {', '.join(sorted(wanted))}" if wanted else ""
         raise InputError(f"{source or 'genai-prices'}: no text-model prices found{where}", FIELD)
     order = sorted(rows, key=lambda k: (*k[:3], k[3] or 0, k[4]))
-    return [rows[k] for k in order], run.notes()
+    return ImportedRows([rows[k] for k in order], run.skipped, run.notes()), run.notes()
 
 
 def provider_id(genai_id: str) -> str:
@@ -168,16 +174,10 @@ def _read_text(path: Path) -> str:
 
 
 def _parse(path: Path, text: str) -> Any:
-    """JSON for a ``.json`` file, YAML (of which JSON is a subset) otherwise."""
-    try:
-        return json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except json.JSONDecodeError as exc:
-        msg = f"{path} is not JSON (line {exc.lineno}); expected {WHAT}"
-        raise InputError(msg, FIELD) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" (line {mark.line + 1})" if mark else ""
-        raise InputError(f"{path} is not JSON or YAML{line}; expected {WHAT}", FIELD) from None
+    """JSON for a ``.json`` file, YAML (of which JSON is a subset) otherwise; both bounded
+    (:mod:`tunecost.pricebook.catalogue`)."""
+    load = load_json if path.suffix.lower() == ".json" else load_yaml
+    return load(text, path, WHAT, FIELD)
 
 
 def _from_package() -> tuple[list[dict], str]:
@@ -344,7 +344,7 @@ def _timelines(segments: list[_Segment], start: dt.date, run: _Run) -> dict[str,
                 continue
             tiers = _tiers(value)
             if tiers is None:
-                run.skip("price values that are not a number or tiers", key)
+                run.skip("price values that are not a number from 0 to 10,000 or tiers", key)
                 continue
             out.setdefault(kind, {})[day] = tiers
     return {kind: sorted(by_day.items()) for kind, by_day in out.items()}
@@ -367,7 +367,7 @@ def _tiers(value: Any) -> dict[int | None, float] | None:
 def _number(value: Any) -> float | None:
     ok = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
     value = float(value) if ok else math.nan
-    return round(value, 9) if math.isfinite(value) and value >= 0 else None
+    return round(value, 9) if math.isfinite(value) and 0 <= value <= MAX_USD_PER_MTOK else None
 
 
 def _kind_rows(who: tuple, timeline: list, first: tuple, notes: list, run: _Run) -> list[dict]:

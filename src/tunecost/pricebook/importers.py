@@ -1,7 +1,8 @@
 """Turn catalogues the user already has into rows of the price book's schema.
 
 Import, never scrape: these read files from disk (no network). Each importer parses the
-whole file before anything is written, so a failed import writes nothing.
+whole file before anything is written, so a failed import writes nothing. What they refuse
+and how they count what they skip is in :mod:`tunecost.pricebook.catalogue`.
 
 - LiteLLM's ``model_prices_and_context_window.json``: per-token prices of thousands of
   API models, including ``ft:`` fine-tuned entries and cache prices.
@@ -12,15 +13,23 @@ whole file before anything is written, so a failed import writes nothing.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import json
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from tunecost.errors import InputError
+from tunecost.pricebook.catalogue import (
+    MAX_GPUS_PER_OFFER,
+    MAX_USD_PER_GPU_HOUR,
+    MAX_USD_PER_MTOK,
+    ImportedRows,
+    check_retrieved,
+    csv_rows,
+    load_json,
+    price_problem,
+)
 from tunecost.pricebook.schemas import SCHEMAS
 
 FIELD = "path"
@@ -78,13 +87,18 @@ def _read_text(path: Path, what: str) -> str:
         raise InputError(f"{path} cannot be read ({exc.strerror})", FIELD) from None
 
 
-def _per_million(value) -> float | None:
-    """USD per token -> USD per 1M tokens, rounded to hide float noise (1e-7 * 1e6)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+def _per_million(value, skipped: Counter) -> float | None:
+    """USD per token -> USD per 1M tokens, rounded to hide float noise (1e-7 * 1e6); a
+    value that is not a price is counted in ``skipped`` under its reason."""
+    if value is None:
         return None
-    if not math.isfinite(value) or value < 0:
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        value = float(value) * 1e6
+    problem = price_problem(value, MAX_USD_PER_MTOK, "USD/1M tokens")
+    if problem or isinstance(value, str):
+        skipped[problem or "prices written as text"] += 1
         return None
-    return round(float(value) * 1e6, 9)
+    return round(value, 9)
 
 
 def import_litellm(
@@ -93,42 +107,39 @@ def import_litellm(
     source_url: str | None = None,
     retrieved: dt.date | None = None,
     providers: tuple[str, ...] = (),
-) -> list[dict]:
+) -> ImportedRows:
     """Rows of ``api_models.csv`` / ``finetune_prices.csv`` from LiteLLM's price JSON.
 
     ``ft:<model>`` entries become ``ft_input`` / ``ft_output`` / ``ft_cached_input`` rows
     of the base model; ``*_above_<N>k_tokens`` fields become long-context tiers.
-    ``retrieved`` (default today) is also used as ``effective_from``.
+    ``retrieved`` (default today; not later) is also used as ``effective_from``. The
+    rows' ``skipped`` counts the entries and prices left out, by reason.
     """
     path = Path(path)
     what = "LiteLLM's model_prices_and_context_window.json"
-    text = _read_text(path, what)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{path} is not JSON (line {exc.lineno}); expected {what}", FIELD
-        ) from None
+    data = load_json(_read_text(path, what), path, what, FIELD)
     if not isinstance(data, dict) or not any(
         isinstance(v, dict) and "input_cost_per_token" in v for v in data.values()
     ):
         raise InputError(
             f"{path} has no model entries with input_cost_per_token; expected {what}", FIELD
         )
-    retrieved = retrieved or dt.date.today()
+    retrieved = check_retrieved(retrieved)
     source_url = source_url or f"file:{path.name}"
     wanted = {p.lower() for p in providers}
     rows: list[dict] = []
+    skipped: Counter = Counter()
     for name, entry in data.items():
         if name == "sample_spec" or not isinstance(entry, dict):
             continue
         if entry.get("mode") not in _TEXT_MODES:
+            skipped["entries that are not text models (mode other than chat)"] += 1
             continue
         provider = LITELLM_PROVIDERS.get(
             entry.get("litellm_provider"), entry.get("litellm_provider") or "unknown"
         )
         if not wanted or provider in wanted:
-            rows += _litellm_rows(name, entry, provider, source_url, retrieved)
+            rows += _litellm_rows(name, entry, provider, (source_url, retrieved), skipped)
     if not rows:
         raise InputError(
             f"{path}: no text-model prices found"
@@ -137,14 +148,17 @@ def import_litellm(
         )
     # Later entries for the same key (aliases) must not duplicate rows.
     unique = {(r["provider"], r["model"], r["kind"], r["context_over_tokens"]): r for r in rows}
-    return sorted(
+    order = sorted(
         unique.values(),
         key=lambda r: (r["provider"], r["model"], r["kind"], r["context_over_tokens"] or 0),
     )
+    return ImportedRows(order, skipped)
 
 
-def _litellm_rows(name: str, entry: dict, provider: str, source_url: str, retrieved) -> list:
-    """The price rows of one LiteLLM entry: one per priced field it has."""
+def _litellm_rows(name: str, entry: dict, provider: str, dated: tuple, skipped: Counter) -> list:
+    """The price rows of one LiteLLM entry: one per priced field it has; ``dated`` is
+    (source URL, retrieved)."""
+    source_url, retrieved = dated
     model = name
     prefix = f"{entry.get('litellm_provider')}/"
     if model.startswith(prefix):
@@ -159,8 +173,8 @@ def _litellm_rows(name: str, entry: dict, provider: str, source_url: str, retrie
         if m:
             key, tier = m.group("base"), int(m.group("n")) * 1000
         kind = _LITELLM_FIELDS.get(key)
-        price = _per_million(value)
-        if kind is None or price is None:
+        price = None if kind is None else _per_million(value, skipped)
+        if price is None:
             continue
         if fine_tuned:
             kind = _FT_KIND.get(kind)
@@ -211,14 +225,6 @@ def market_of(provider: str, instance: str = "") -> str:
 SKYPILOT_REQUIRED = ("InstanceType", "AcceleratorName", "AcceleratorCount", "Price", "Region")
 
 
-def _float(text: str | None) -> float | None:
-    try:
-        value = float(text) if text not in (None, "") else None
-    except ValueError:
-        return None
-    return value if value is not None and math.isfinite(value) and value >= 0 else None
-
-
 def import_skypilot(
     path: str | Path,
     *,
@@ -227,24 +233,26 @@ def import_skypilot(
     retrieved: dt.date | None = None,
     regions: tuple[str, ...] = (),
     book=None,
-) -> tuple[list[dict], list[str]]:
+) -> tuple[ImportedRows, list[str]]:
     """Rows of ``gpu_offers.csv`` from a SkyPilot catalogue ``vms.csv``.
 
     Columns are read by name (their order differs by cloud). One row per (instance,
     region): on-demand = instance price / GPU count; spot = the lowest zone's spot
-    price / GPU count. Fractional-GPU instances and accelerators missing from the
+    price / GPU count. Fractional-GPU instances, more than 64 GPUs, prices that are not
+    a number from 0 to 1,000 USD per GPU-hour, and accelerators missing from the
     book's ``gpus.csv`` (``book``, default the bundled one) are skipped and reported.
     GCP lists GPUs without a host VM (empty ``InstanceType``); those rows are kept as
     ``<GPU> x<N> (GPU only)``.
 
-    Returns the rows and a list of notes about what was skipped.
+    Returns the rows (their ``skipped`` counts every row left out, by reason) and a list
+    of notes about what was skipped for a problem.
     """
     from tunecost.pricebook.book import open_book
 
     path = Path(path)
     what = "a SkyPilot catalogue vms.csv"
-    reader = csv.DictReader(_read_text(path, what).splitlines())
-    missing = [c for c in SKYPILOT_REQUIRED if c not in (reader.fieldnames or [])]
+    header, lines = csv_rows(_read_text(path, what), path, what, FIELD)
+    missing = [c for c in SKYPILOT_REQUIRED if c not in header]
     if missing:
         raise InputError(
             f"{path} lacks column(s) {', '.join(missing)}; expected {what} with "
@@ -255,10 +263,10 @@ def import_skypilot(
         provider = path.parent.name.lower() if path.parent.name else None
         if not provider or provider in (".", ""):
             raise InputError("say which cloud the file is from with --provider", "provider")
+    retrieved = check_retrieved(retrieved)
     wanted = {r.lower() for r in regions}
     resolve = (book or open_book()).gpus.resolve
-    groups, notes = _skypilot_groups(reader, wanted, resolve)
-    retrieved = retrieved or dt.date.today()
+    groups, skipped, unknown = _skypilot_groups(lines, wanted, resolve)
     source_url = source_url or f"file:{path.name}"
     rows = [
         _skypilot_row(provider.lower(), key, g, source_url, retrieved)
@@ -271,42 +279,75 @@ def import_skypilot(
             + (f" in region(s) {', '.join(sorted(wanted))}" if wanted else ""),
             FIELD,
         )
-    return rows, notes
+    notes = [f"skipped accelerators not in gpus.csv: {', '.join(sorted(unknown))}"] * bool(unknown)
+    quiet = (_NO_GPU, _OTHER_REGION, _UNKNOWN_GPU)
+    notes += [f"skipped {n} {why}" for why, n in skipped.items() if why not in quiet]
+    return ImportedRows(rows, skipped, notes), notes
 
 
-def _skypilot_groups(reader, wanted: set[str], resolve) -> tuple[dict, list[str]]:
-    """Prices by (instance, GPU id, GPU count, region), and notes on what was skipped."""
+_NO_GPU = "rows without an accelerator"
+_OTHER_REGION = "rows outside the regions asked for"
+_UNKNOWN_GPU = "rows of accelerators not in gpus.csv"
+
+
+def _gpu_count(text: str | None) -> tuple[int | None, str | None]:
+    """(GPUs of an instance, None), or (None, why the count is refused)."""
+    try:
+        value = float(text or "")
+    except ValueError:
+        return None, "rows whose AcceleratorCount is not a number"
+    if not math.isfinite(value) or value <= 0:
+        return None, "rows with a GPU count below 1"
+    if value != int(value):
+        return None, "fractional-GPU rows"
+    if value > MAX_GPUS_PER_OFFER:
+        return None, f"rows with more than {MAX_GPUS_PER_OFFER} GPUs"
+    return int(value), None
+
+
+def _instance_price(text: str | None, count: int) -> tuple[float | None, str | None]:
+    """(instance price in USD/hour or None when empty, None), or (None, why refused)."""
+    text = (text or "").strip()
+    if not text:
+        return None, None
+    try:
+        value: float | str = float(text)
+    except ValueError:
+        value = text
+    per_gpu = value / count if isinstance(value, float) else value
+    problem = price_problem(per_gpu, MAX_USD_PER_GPU_HOUR, "USD/GPU-hour")
+    return (None, f"rows with {problem}") if problem else (float(value), None)
+
+
+def _skypilot_groups(lines: list[dict], wanted: set[str], resolve) -> tuple[dict, Counter, set]:
+    """Prices by (instance, GPU id, GPU count, region); the rows skipped, by reason; the
+    accelerators not in gpus.csv."""
     groups: dict = defaultdict(lambda: {"price": [], "spot": []})
-    skipped_gpu: set[str] = set()
-    skipped_frac = 0
-    for row in reader:
+    skipped: Counter = Counter()
+    unknown: set[str] = set()
+    for row in lines:
         accel = (row.get("AcceleratorName") or "").strip()
-        count = _float(row.get("AcceleratorCount"))
-        if not accel or count is None:
-            continue
-        if count < 1 or count != int(count):
-            skipped_frac += 1
-            continue
+        count, why = _gpu_count(row.get("AcceleratorCount")) if accel else (None, _NO_GPU)
         region = (row.get("Region") or "").strip()
-        if wanted and region.lower() not in wanted:
+        if count is not None and wanted and region.lower() not in wanted:
+            why = _OTHER_REGION
+        gpu = None if count is None else SKYPILOT_GPU_NAMES.get(accel.lower()) or resolve(accel)
+        if why is None and gpu is None:
+            unknown.add(accel)
+            why = _UNKNOWN_GPU
+        price, bad = _instance_price(row.get("Price"), count or 1)
+        spot, bad_spot = _instance_price(row.get("SpotPrice"), count or 1)
+        why = why or bad or bad_spot
+        if why:
+            skipped[why] += 1
             continue
-        gpu = SKYPILOT_GPU_NAMES.get(accel.lower()) or resolve(accel)
-        if gpu is None:
-            skipped_gpu.add(accel)
-            continue
-        instance = (row.get("InstanceType") or "").strip() or f"{accel} x{int(count)} (GPU only)"
-        g = groups[(instance, gpu, int(count), region)]
-        price, spot = _float(row.get("Price")), _float(row.get("SpotPrice"))
+        instance = (row.get("InstanceType") or "").strip() or f"{accel} x{count} (GPU only)"
+        g = groups[(instance, gpu, count, region)]
         if price:
             g["price"].append(price)
         if spot:
             g["spot"].append(spot)
-    notes = []
-    if skipped_gpu:
-        notes.append(f"skipped accelerators not in gpus.csv: {', '.join(sorted(skipped_gpu))}")
-    if skipped_frac:
-        notes.append(f"skipped {skipped_frac} fractional-GPU rows")
-    return groups, notes
+    return groups, skipped, unknown
 
 
 def _skypilot_row(provider: str, key: tuple, g: dict, source_url: str, retrieved) -> dict:

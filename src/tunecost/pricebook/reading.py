@@ -10,12 +10,41 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tunecost.errors import PriceBookError
+
+MAX_CELL_CHARS = 16 * 2**20
+"""Longest cell, in characters, a table or catalogue may hold (16 MiB); the standard
+library's ``csv`` stops at 131,072 by default with an exception, here a one-line problem."""
+
+CONFLICT_KEYS = {
+    "api_models.csv": (
+        ("provider", "model", "kind", "context_over_tokens", "effective_from"),
+        ("unit", "price"),
+    ),
+    "finetune_prices.csv": (
+        ("provider", "model", "kind", "context_over_tokens", "effective_from"),
+        ("unit", "price"),
+    ),
+    "gpu_offers.csv": (
+        ("provider", "instance", "region", "effective_from"),
+        (
+            "gpu",
+            "gpu_count",
+            "on_demand_usd_per_gpu_hour",
+            "spot_usd_per_gpu_hour",
+            "reserved_1y_usd_per_gpu_hour",
+        ),
+    ),
+}
+"""Per table, the columns that name one price on one date, and the columns that must then
+agree: two rows with the same key and different prices leave the price unknown, so the
+book refuses them wherever it is read (an exact repeat is harmless; ``validate`` lists it)."""
 
 
 @dataclass(frozen=True)
@@ -81,13 +110,23 @@ def read_rows(path: Path, schema: list[Column]) -> tuple[list[dict[str, Any]], l
         return [], [f"{name}: not UTF-8 text"]
     except OSError as exc:
         return [], [f"{name}: cannot be read ({exc.strerror})"]
-    reader = csv.DictReader(text.splitlines())
-    header = reader.fieldnames or []
+    csv.field_size_limit(MAX_CELL_CHARS)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = reader.fieldnames or []
+        raws = list(reader)
+    except csv.Error as exc:
+        too_long = "field larger than field limit" in str(exc)
+        why = f"a cell is longer than {MAX_CELL_CHARS:,} characters" if too_long else str(exc)
+        return [], [f"{name}, row {reader.line_num}: {why}"]
+    twice = duplicate_columns(header)
+    if twice:
+        return [], [f"{name}: {twice}"]
     # an optional column may be absent (a table written before the column existed)
     missing = [c.name for c in schema if c.required and c.name not in header]
     if missing:
         return [], [f"{name}: missing column(s) {', '.join(missing)}"]
-    for line_no, raw in enumerate(reader, start=2):
+    for line_no, raw in enumerate(raws, start=2):
         row: dict[str, Any] = {}
         ok = True
         if None in raw:
@@ -115,18 +154,52 @@ def read_rows(path: Path, schema: list[Column]) -> tuple[list[dict[str, Any]], l
     return rows, problems
 
 
+def duplicate_columns(header: list[str]) -> str | None:
+    """What is wrong with a header that names a column twice (the right-hand cell
+    would silently win), or None."""
+    seen: dict[str, int] = {}
+    for i, col in enumerate(header, start=1):
+        if col in seen:
+            return f"column {col!r} appears twice in the header (columns {seen[col]} and {i})"
+        seen[col] = i
+    return None
+
+
+def conflicts(name: str, rows: list[dict[str, Any]]) -> list[str]:
+    """Rows of the table ``name`` that give one price (same key, see
+    :data:`CONFLICT_KEYS`) two different values, one line each."""
+    if name not in CONFLICT_KEYS:
+        return []
+    key_cols, value_cols = CONFLICT_KEYS[name]
+    first: dict[tuple, dict] = {}
+    problems = []
+    for r in rows:
+        key = tuple(str(r[c]).lower() if c in ("provider", "model") else r[c] for c in key_cols)
+        other = first.setdefault(key, r)
+        differ = [c for c in value_cols if r.get(c) != other.get(c)]
+        if differ:
+            problems.append(
+                f"{name}, row {r['_row']}, column {differ[0]}: {r.get(differ[0])!r} conflicts "
+                f"with {other.get(differ[0])!r} in row {other['_row']} (same "
+                f"{', '.join(key_cols)}); keep one"
+            )
+    return problems
+
+
 def read_table(folder: Path, name: str, schema: list[Column]) -> tuple[dict[str, Any], ...]:
     """Rows of the table ``name`` (e.g. ``gpus.csv``) in ``folder``, checked.
 
     Raises
     ------
     PriceBookError
-        If the file is missing or any row breaks the schema (first problems listed).
+        If the file is missing, any row breaks the schema or two rows give one price
+        different values (:func:`conflicts`; first problems listed).
     """
     path = folder / name
     if not path.is_file():
         raise PriceBookError(f"price table {name} is missing from {path.parent}")
     rows, problems = read_rows(path, schema)
+    problems = problems or conflicts(name, rows)
     if problems:
         more = (
             f" (and {len(problems) - 3} more; run `tunecost pricing validate`)"

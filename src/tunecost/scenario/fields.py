@@ -213,14 +213,35 @@ def parse_rate(value: Any) -> tuple[float | Dist, float]:
     return number, period
 
 
+LATEST_MONTH = dt.date(9979, 12, 1)
+"""The latest month a scenario may name: a plan of up to 240 months (20 years) that starts
+then still ends within year 9999, the last the calendar (``datetime``) can count."""
+
+
 def parse_month(value: Any) -> dt.date:
-    """``2027-01`` (or a date) -> the first day of that month."""
+    """``2027-01`` (or a date, ``2027-01-15``) -> the first day of that month. A day that
+    the month does not have (``2027-02-30``) or a month after :data:`LATEST_MONTH` is
+    refused."""
     if isinstance(value, dt.date):
-        return value.replace(day=1)
-    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})(?:-\d{1,2})?\s*", str(value))
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise ValueError(f"{value!r} is not a month; write YYYY-MM, e.g. 2027-01")
-    return dt.date(int(m.group(1)), int(m.group(2)), 1)
+        day = value
+    else:
+        m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*", str(value))
+        if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1:
+            raise ValueError(f"{value!r} is not a month; write YYYY-MM, e.g. 2027-01")
+        year, month = int(m.group(1)), int(m.group(2))
+        try:
+            day = dt.date(year, month, int(m.group(3) or 1))
+        except ValueError:
+            raise ValueError(
+                f"{value!r} is not a date: {dt.date(year, month, 1):%B %Y} has no day "
+                f"{int(m.group(3))}; write YYYY-MM, e.g. {year}-{month:02d}"
+            ) from None
+    if day > LATEST_MONTH.replace(day=31):
+        raise ValueError(
+            f"{value!r} is too far ahead: months after {LATEST_MONTH:%Y-%m} are refused "
+            "(a plan of up to 240 months must end by 9999-12)"
+        )
+    return day.replace(day=1)
 
 
 _RETRAIN_RE = re.compile(r"^\s*every\s+(\d+(?:\.\d+)?)\s*months?\s*$", re.I)

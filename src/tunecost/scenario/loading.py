@@ -1,7 +1,8 @@
 """Reading a scenario: YAML read safely, validated, errors in one line.
 
-YAML is read with PyYAML's safe loader (no object tags), refusing a key given twice,
-files over 1 MB and nesting deeper than 12 levels. Validation errors become one line
+YAML is read with the YAML 1.2 core schema (:mod:`tunecost.scenario.yaml12`: ``yes`` is
+text, ``017`` is 17, no tags), refusing a key given twice, files over 1 MB, nesting deeper
+than 12 levels and aliases that expand beyond 100,000 values. Validation errors become one line
 that names the field (``paths[1].serving.gpu``), with "did you mean" for a misspelt key.
 """
 
@@ -11,13 +12,13 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from tunecost.errors import InputError
 from tunecost.scenario.fields import submodel
 from tunecost.scenario.model import PATH_KINDS, AnyPath, PathBase, Scenario
 from tunecost.scenario.overrides import apply_overrides
+from tunecost.scenario.yaml12 import load_yaml
 
 MAX_FILE_BYTES = 1_000_000
 
@@ -57,6 +58,19 @@ def _known_fields(loc: tuple, data: Any) -> list[str]:
     return list(getattr(model, "model_fields", {}))
 
 
+_EXPECTED = {
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+}
+"""What a field of a plain type expects, by pydantic's error type (``months: yes`` under
+YAML 1.2 is the text ``'yes'``, not 1)."""
+
+
 def _one_line(exc: ValidationError, data: Any, source: str) -> str:
     # A misspelt key also makes the right one "missing": report the misspelling first.
     order = {"extra_forbidden": 0, "union_tag_invalid": 1, "union_tag_not_found": 1}
@@ -82,6 +96,10 @@ def _one_line(exc: ValidationError, data: Any, source: str) -> str:
         )
     elif kind == "union_tag_not_found":
         msg = f"{where}.kind: missing; choose one of {', '.join(PATH_KINDS)}"
+    elif kind in _EXPECTED:
+        shown = repr(err["input"])
+        shown = shown if len(shown) <= 40 else shown[:37] + "..."
+        msg = f"{where}: expected {_EXPECTED[kind]}, not {shown}"
     else:
         text = err["msg"].removeprefix("Value error, ")
         msg = f"{where}: {text}"
@@ -108,36 +126,9 @@ def parse_scenario(data: Any, source: str = "scenario") -> Scenario:
         raise InputError(_one_line(exc, data, source)) from None
 
 
-MAX_NESTING = 12
-"""Deepest nesting of mappings and lists a scenario may use (real ones use 4)."""
-
-
-def _depth(node, level: int = 0) -> int:
-    if isinstance(node, dict):
-        return max((_depth(v, level + 1) for v in node.values()), default=level + 1)
-    if isinstance(node, list):
-        return max((_depth(v, level + 1) for v in node), default=level + 1)
-    return level
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """PyYAML's safe loader (no object tags) that refuses a key given twice in one
-    mapping; plain PyYAML silently keeps the last one."""
-
-    def construct_mapping(self, node, deep=False):
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"key {key!r} is given twice", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep)
-
-
 def read_yaml(path: str | Path) -> dict:
-    """Read a YAML file safely (no object tags) with size and nesting bounds."""
+    """Read a scenario file: YAML 1.2 core schema, bounded in size, nesting and aliases
+    (:mod:`tunecost.scenario.yaml12`)."""
     p = Path(path)
     name = p.name
     if p.is_dir():
@@ -154,28 +145,18 @@ def read_yaml(path: str | Path) -> dict:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError(f"{name} is not UTF-8 text", FIELD) from None
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        hint = "" if "given twice" in str(problem) else "; check indentation, colons and quotes"
-        if "constructor for the tag" in str(problem):
-            raise InputError(
-                f"{name}{where}: YAML tags such as !!python/... are not allowed; "
-                "a scenario is plain data"
-            ) from None
-        raise InputError(f"{name}{where}: YAML syntax error: {problem}{hint}") from None
+    data = load_yaml(text, name)
     if data is None:
         raise InputError(f"{name} is empty; see examples/ for a scenario to start from")
-    if _depth(data) > MAX_NESTING:
-        raise InputError(f"{name} nests deeper than {MAX_NESTING} levels; a scenario needs 4")
     return data
 
 
 def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
-    """Read, override (``key=value``) and validate a scenario file."""
+    """Read, override (``key=value``) and validate a scenario file (a
+    ``workload.from_log`` filled in from the log)."""
+    from tunecost.scenario.traffic_summary import expand_from_log
+
     data = apply_overrides(read_yaml(path), overrides)
+    data, _ = expand_from_log(data, Path(path).parent)
     source = Path(path).name + (" with --set" if overrides else "")
     return parse_scenario(data, source)

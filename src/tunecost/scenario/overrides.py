@@ -11,10 +11,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-import yaml
-
 from tunecost.errors import InputError
 from tunecost.scenario.address import parse_address
+from tunecost.scenario.yaml12 import load_value
 
 FIELD = "overrides"
 """The parameter errors name (the command line shows it as ``--set``)."""
@@ -29,10 +28,7 @@ def apply_overrides(data: dict, overrides: list[str] | tuple[str, ...]) -> dict:
             raise InputError(
                 f'{item!r}: write key=value, e.g. workload.requests="2M requests/month"', FIELD
             )
-        try:
-            value = yaml.safe_load(raw)
-        except yaml.YAMLError:
-            value = raw
+        value = load_value(raw)  # YAML 1.2 core, bounded: `yes` stays text
         _assign(data, key.strip(), value)
     return data
 
