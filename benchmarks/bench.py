@@ -139,6 +139,41 @@ def main() -> None:
     print(f"{'compare, 4 paths x 60 months':<34} {t_compare * 1e3:8.2f} ms (beyond imports)")
     print(f"{'Monte Carlo 10k draws x 4 x 60':<34} {t_mc * 1e3:8.2f} ms")
     print(f"{'sensitivity, bundled example':<34} {t_tornado * 1e3:8.2f} ms")
+    long_work(example.parent / "support-assistant-ranges.yaml")
+
+
+def long_work(ranged_path) -> None:
+    """The figures of issue 15: the report on the ranged example beyond imports, and
+    100,000 draws (time, peak memory traced by Python, and a fresh process's peak RSS)."""
+    import resource
+    import tempfile
+    import tracemalloc
+
+    from click.testing import CliRunner
+
+    from tunecost.analysis.montecarlo import monte_carlo
+    from tunecost.cli import cli
+    from tunecost.scenario import load_scenario
+
+    with tempfile.TemporaryDirectory() as folder:
+        out = f"{folder}/report.html"
+        CliRunner().invoke(cli, ["report", str(ranged_path), "-o", out])  # warm
+        t0 = time.perf_counter()
+        CliRunner().invoke(cli, ["report", str(ranged_path), "-o", out])
+        t_report = time.perf_counter() - t0
+    ranged = load_scenario(ranged_path)
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    monte_carlo(ranged, draws=100_000, seed=0)
+    t_mc = time.perf_counter() - t0
+    traced = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    argv = [*_cli(), "compare", str(ranged_path), "--draws", "100000", "--format", "json"]
+    subprocess.run(argv, check=True, capture_output=True)
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
+    print(f"{'report, ranged example':<34} {t_report:8.2f} s (beyond imports)")
+    print(f"{'Monte Carlo 100k draws x 4 x 36':<34} {t_mc:8.2f} s, {traced / 1e6:.0f} MB traced")
+    print(f"{'compare --draws 100000 (process)':<34} {rss:8.0f} MB peak RSS (largest child)")
 
 
 if __name__ == "__main__":

@@ -64,7 +64,7 @@ def test_a_path_or_the_market_can_allow_marketplaces(serving, market):
 
 
 def test_a_gpu_sold_only_on_marketplaces_says_how_to_allow_them():
-    with pytest.raises(InputError, match="offered only on marketplace markets.*allow marketplace"):
+    with pytest.raises(InputError, match=r"offered only on marketplace markets.*allow marketplace"):
         gpu_price(open_book(), "rtx-pro-6000", as_of=DAY, markets=("hyperscaler", "cloud"))
 
 
@@ -115,3 +115,40 @@ def test_point_values_of_ranges_are_named():
         "workload.input_tokens: the uniform range 100 to 300 is taken at its midpoint, 200 "
         "(Monte Carlo with --draws samples it)",
     ]
+
+
+def test_compare_lists_the_point_values_it_used():
+    from tunecost.cli.options import bundled_example
+
+    ranged = bundled_example().with_name("support-assistant-ranges.yaml")
+    result = compare(ranged)
+    assert any(a.startswith("workload.requests: the triangular range") for a in result.assumptions)
+
+
+def test_cli_market_option_allows_marketplaces():
+    from click.testing import CliRunner
+
+    from tunecost.cli import cli
+
+    args = [
+        "serve",
+        "--model",
+        "llama-3.1-8b",
+        "--gpu",
+        "l40s",
+        "--input-tokens",
+        "500",
+        "--output-tokens",
+        "200",
+        "--format",
+        "json",
+    ]
+    default = CliRunner().invoke(cli, args)
+    market = CliRunner().invoke(cli, [*args, "--market", "marketplace"])
+    assert default.exit_code == 0 and market.exit_code == 0, default.output + market.output
+    assert "vast" not in default.output and "vast" in market.output
+    compared = CliRunner().invoke(cli, ["compare", "--market", "marketplace", "--format", "json"])
+    assert compared.exit_code == 0, compared.output
+    assert "marketplace offer" in compared.output
+    bad = CliRunner().invoke(cli, ["compare", "--market", "bazaar"])
+    assert bad.exit_code == 2

@@ -56,3 +56,6 @@ BREAKEVEN_MONTH = "month from which cumulative cost stays below the baseline's"
 GPU_MARKET_NAMES = ("hyperscaler", "cloud", "marketplace")
 """Where a GPU offer is sold: the three big clouds, GPU clouds, and peer marketplaces
 (hosts of varying reliability, priced lowest)."""
+
+SERVING_ENGINES = ("vllm", "sglang", "trtllm")
+"""Serving engines the capacity model knows (``compute.engines``); vLLM is the default."""

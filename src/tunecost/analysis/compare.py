@@ -9,6 +9,7 @@ ranges. It is complete when :func:`compare` returns it.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,16 +22,19 @@ from tunecost.analysis.ledger import breakeven_by_path, build_ledger
 from tunecost.analysis.montecarlo import MonteCarlo, monte_carlo
 from tunecost.costing import timeline
 from tunecost.costing.evaluate import evaluate, monthly_costs
+from tunecost.errors import TunecostError
 from tunecost.pricebook.book import PriceBook, open_book
 from tunecost.scenario.defaults import assumptions
 from tunecost.scenario.loading import load_scenario
 from tunecost.scenario.model import Scenario
-from tunecost.scenario.walk import point, ranges
+from tunecost.scenario.walk import point, point_notes, ranges
 from tunecost.vocabulary import CATEGORIES
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
+
+    from tunecost.analysis.threshold import Threshold
 
 VOLUME_GRID = np.logspace(1, 11, 201)
 """Monthly request volumes (10 to 1e11, 201 points) over which break-even volumes are
@@ -54,6 +58,7 @@ class Result:
     notes: list[str] = field(default_factory=list)
     ranges: list[str] = field(default_factory=list)  # fields the scenario gives as ranges
     monte_carlo: MonteCarlo | None = None  # when draws were asked for
+    book: PriceBook | None = field(default=None, repr=False)  # the book it was priced with
 
     @property
     def paths(self) -> list[str]:
@@ -119,6 +124,27 @@ class Result:
             out.append(row)
         return out
 
+    @cached_property
+    def plan_volume(self) -> Threshold | None:
+        """The plan volume where the cheapest path changes: the month-1 volume at which
+        the path with the lowest total cost over the plan changes, searched from a tenth
+        to ten times the scenario's (what ``tunecost threshold --vary workload.requests``
+        finds). None with one path, or when the search cannot run."""
+        from tunecost.analysis.threshold import threshold
+
+        if len(self.paths) < 2:
+            return None
+        try:
+            return threshold(self.scenario, "workload.requests", book=self.book)
+        except TunecostError:
+            return None
+
+    def _repr_html_(self) -> str:
+        """The comparison in a notebook: its tables and the report figure."""
+        from tunecost.output.notebook import result_html
+
+        return result_html(self, self.plot())
+
     def plot(self, path: str | Path | None = None) -> Figure:
         """The report figure (cumulative cost with break-even points, stacked monthly
         costs); saved to ``path`` when given. Returns the matplotlib Figure."""
@@ -154,6 +180,7 @@ def compare(
     draws: int | None = None,
     seed: int | None = 0,
     book: PriceBook | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Result:
     """Price every path of ``scenario`` month by month; see :class:`Result`.
 
@@ -161,6 +188,7 @@ def compare(
     ``months`` override the scenario's. With ``draws``, the ranges in the scenario are
     drawn that many times (``seed`` for repeatability) and the result carries the
     Monte Carlo summary; the ledger is always at the ranges' central values.
+    ``progress(done, total)`` is called as the draws are evaluated.
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
@@ -180,12 +208,15 @@ def compare(
         breakeven_rows=_breakeven_rows(central, book, monthly, base),
         prices_used=_prices_used(run.used),
         warnings=book.stale_warnings(_unique(run.used).values(), central.start),
-        assumptions=assumptions(central) + run.assumptions,
+        assumptions=assumptions(central) + run.assumptions + point_notes(scenario),
         notes=sorted(set(run.notes)),
         ranges=list(ranges(scenario)),
+        book=book,
     )
     if draws:
-        result.monte_carlo = monte_carlo(scenario, draws=draws, seed=seed, baseline=base, book=book)
+        result.monte_carlo = monte_carlo(
+            scenario, draws=draws, seed=seed, baseline=base, book=book, progress=progress
+        )
         if not result.ranges:
             result.notes.append(NO_RANGES)
     return result
@@ -207,10 +238,18 @@ def _breakeven_rows(scenario: Scenario, book, monthly: dict, base: str) -> list[
                 "month": m,
                 "date": dates[m - 1].isoformat() if m else None,
                 "volume": v[0] if v else None,
-                "cheaper_at": v[1] if v else None,
+                "cheaper_at": v[1] if v else _no_crossing(name, base, steady),
             }
         )
     return rows
+
+
+def _no_crossing(name: str, base: str, steady: dict) -> str | None:
+    """Without a crossing on the grid the path is cheaper at every volume searched
+    (``every volume``) or at none (``never``); None for the baseline."""
+    if name == base:
+        return None
+    return "every volume" if bool(np.all(steady[name] < steady[base])) else "never"
 
 
 def _unique(used: list) -> dict:

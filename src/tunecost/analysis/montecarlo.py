@@ -2,14 +2,16 @@
 
 Every field given as a distribution is drawn ``n`` times at once
 (:func:`tunecost.scenario.walk.draw`); the draws ride through the one evaluator
-(:mod:`tunecost.costing.evaluate`) as arrays of shape (draws, 1), broadcasting against
-the month axis, so there is no Python loop per draw or per month. A scenario with no
-ranges (or ranges collapsed to a point) gives the deterministic ledger's totals exactly
-in every draw.
+(:mod:`tunecost.costing.evaluate`) as arrays of shape (chunk, 1), broadcasting against
+the month axis, so there is no Python loop per draw or per month. The draws are priced
+in chunks (:data:`CHUNK_CELLS`), so 100,000 draws need little more memory than 10,000.
+A scenario with no ranges (or ranges collapsed to a point) gives the deterministic
+ledger's totals exactly in every draw.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,14 +21,20 @@ from tunecost.costing.evaluate import monthly_costs
 from tunecost.errors import InputError
 from tunecost.pricebook.book import PriceBook, open_book
 from tunecost.scenario.model import Scenario
-from tunecost.scenario.walk import draw
+from tunecost.scenario.walk import KEEP, Leaf, draw, rebuild
 
 MAX_DRAWS = 100_000
 """Largest draw count accepted."""
 
-MAX_CELLS = 20_000_000
-"""Largest draws x months x paths evaluated at once (160 MB per float64 array; the run
-holds a few): 10,000 draws of 4 paths over 240 months fit, 100,000 over 60 months do not."""
+MAX_CELLS = 30_000_000
+"""Largest draws x months x paths accepted: the cumulative costs kept for the P10-P90
+bands take 4 bytes a cell (120 MB at the limit). 100,000 draws of 4 paths over 60 months
+fit; over 240 months they do not."""
+
+CHUNK_CELLS = 1_000_000
+"""Draws x months x paths evaluated at once: the draws are priced in chunks of this
+many cells (8 MB per cost array), so the peak memory of a run does not grow with the
+number of draws beyond the per-draw results and the bands' 4 bytes a cell."""
 
 
 @dataclass
@@ -68,15 +76,7 @@ class MonteCarlo:
         return out
 
 
-def monte_carlo(
-    scenario: Scenario,
-    *,
-    draws: int,
-    seed: int | None = None,
-    baseline: str | None = None,
-    book: PriceBook | None = None,
-) -> MonteCarlo:
-    """Evaluate every path for ``draws`` draws of the scenario's ranges at once."""
+def _check(scenario: Scenario, draws: int) -> None:
     if not 1 <= draws <= MAX_DRAWS:
         raise InputError(f"must be between 1 and {MAX_DRAWS:,}, got {draws}", "draws")
     cells = draws * scenario.months * len(scenario.paths)
@@ -88,29 +88,79 @@ def monte_carlo(
             f"use at most {most:,} draws",
             "draws",
         )
+
+
+def _rows(drawn: Scenario, start: int, stop: int, draws: int) -> Scenario:
+    """Draws ``start:stop`` of a scenario whose ranges hold (draws, 1) columns."""
+
+    def part(value):
+        if isinstance(value, np.ndarray) and value.ndim == 2 and value.shape[0] == draws:
+            return value[start:stop]
+        return None
+
+    def replace(leaf: Leaf):
+        v = leaf.value
+        if isinstance(v, tuple) and len(v) == 2 and part(v[0]) is not None:
+            return (part(v[0]), v[1])
+        new = part(v)
+        return KEEP if new is None else new
+
+    return rebuild(drawn, replace)
+
+
+def _percentiles(cumulative: np.ndarray) -> np.ndarray:
+    """P10, P50, P90 over draws of (paths, draws, months) cumulative costs, one path
+    at a time: (3, months, paths)."""
+    out = np.empty((3, cumulative.shape[2], cumulative.shape[0]))
+    for j in range(cumulative.shape[0]):
+        out[:, :, j] = np.percentile(cumulative[j], [10, 50, 90], axis=0)
+    return out
+
+
+def monte_carlo(
+    scenario: Scenario,
+    *,
+    draws: int,
+    seed: int | None = None,
+    baseline: str | None = None,
+    book: PriceBook | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> MonteCarlo:
+    """Evaluate every path for ``draws`` draws of the scenario's ranges.
+
+    Every range is drawn ``draws`` times at once (so a seed gives the same draws however
+    they are chunked); the draws are then priced in chunks of :data:`CHUNK_CELLS`, and
+    ``progress(done, draws)`` is called after each chunk."""
+    _check(scenario, draws)
     base = baseline or scenario.baseline or scenario.paths[0].name
     scenario.path(base)
-    rng = np.random.default_rng(seed)
-    names, monthly = monthly_costs(draw(scenario, rng, draws), book or open_book(), draws)
-    totals = monthly.sum(axis=2).T
-    cumulative = np.cumsum(monthly, axis=2)  # (paths, draws, months)
-    bands = np.percentile(cumulative, [10, 50, 90], axis=1).transpose(0, 2, 1)
-    b = names.index(base)
-    be = np.stack(
-        [
-            breakeven_months(monthly[j], monthly[b]) if j != b else np.zeros(draws, int)
-            for j in range(len(names))
-        ],
-        axis=1,
-    )
+    book = book or open_book()
+    drawn = draw(scenario, np.random.default_rng(seed), draws)
+    n, p = scenario.months, len(scenario.paths)
+    step = max(1, CHUNK_CELLS // (n * p))
+    totals, last, be = np.empty((draws, p)), np.empty((draws, p)), np.zeros((draws, p), int)
+    cumulative = np.empty((p, draws, n), np.float32)
+    names: list[str] = []
+    for start in range(0, draws, step):
+        stop = min(draws, start + step)
+        names, monthly = monthly_costs(_rows(drawn, start, stop, draws), book, stop - start)
+        b = names.index(base)
+        totals[start:stop] = monthly.sum(axis=2).T
+        last[start:stop] = monthly[:, :, -1].T
+        cumulative[:, start:stop] = np.cumsum(monthly, axis=2)
+        for j in range(p):
+            if j != b:
+                be[start:stop, j] = breakeven_months(monthly[j], monthly[b])
+        if progress is not None:
+            progress(stop, draws)
     return MonteCarlo(
         paths=names,
         baseline=base,
         draws=draws,
         seed=seed,
         totals=totals,
-        last_month=monthly[:, :, -1].T,
-        cumulative_bands=bands,
+        last_month=last,
+        cumulative_bands=_percentiles(cumulative),
         breakeven=be,
-        months=scenario.months,
+        months=n,
     )

@@ -9,6 +9,7 @@ evaluated in one vectorised pass, each a row of a (variants, 1) column.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +35,23 @@ def metric_values(names, monthly, metric: str, path: str, baseline: str) -> np.n
         return monthly[j].sum(axis=1) - monthly[b].sum(axis=1)
     months = breakeven_months(monthly[j], monthly[b]).astype(float)
     return np.where(months > 0, months, monthly.shape[2] + 1)
+
+
+CHUNK_ROWS = 64
+"""Variants evaluated at once (progress is reported after each chunk)."""
+
+
+def _evaluate(scenario, assignments, rows, book, progress, *measured) -> np.ndarray:
+    """The metric for each of ``rows`` variants, evaluated a chunk at a time."""
+    out = np.empty(rows)
+    for start in range(0, rows, CHUNK_ROWS):
+        stop = min(rows, start + CHUNK_ROWS)
+        part = {a: col[start:stop] for a, col in assignments.items()}
+        names, monthly = monthly_costs(variants(scenario, part, stop - start), book, stop - start)
+        out[start:stop] = metric_values(names, monthly, *measured)
+        if progress is not None:
+            progress(stop, rows)
+    return out
 
 
 @dataclass
@@ -70,8 +88,10 @@ def tornado(
     path: str | None = None,
     baseline: str | None = None,
     book: PriceBook | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Tornado:
-    """Swing every numeric field and measure the result; see the module docstring."""
+    """Swing every numeric field and measure the result; see the module docstring.
+    ``progress(done, total)`` is called as the variants are evaluated."""
     if metric not in METRICS:
         raise InputError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}", "metric")
     path, base = _compared(scenario, path, baseline)
@@ -88,8 +108,9 @@ def tornado(
         col = np.full(rows, f.value)
         col[2 * k], col[2 * k + 1] = spans[k]
         assignments[f.address] = col
-    names, monthly = monthly_costs(variants(scenario, assignments, rows), book or open_book(), rows)
-    result = metric_values(names, monthly, metric, path, base)
+    result = _evaluate(
+        scenario, assignments, rows, book or open_book(), progress, metric, path, base
+    )
     never = scenario.months + 1  # the break-even metric's code for "not within the plan"
 
     def shown(x):

@@ -8,6 +8,7 @@ tolerance. Every grid point is a row of one vectorised evaluation, as in the tor
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,11 +86,13 @@ def threshold(
     points: int = 401,
     book: PriceBook | None = None,
     rtol: float = 1e-4,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Threshold:
     """Where the cheapest path over the horizon changes as ``field`` moves from ``low``
     to ``high`` (see :func:`search_range`). A rate's ``low``/``high`` are fractions per
     the field's own period. A grid of ``points`` finds the changes (log-spaced for a
-    positive quantity); bisection refines each to ``rtol``.
+    positive quantity); bisection refines each to ``rtol``. ``progress(done, total)``
+    is called after the grid and after each switch is refined.
     """
     f = check_field(scenario, field)
     low, high = search_range(f, low, high)
@@ -104,7 +107,10 @@ def threshold(
 
     best, names = cheapest(grid)
     switches = []
-    for i in np.nonzero(best[1:] != best[:-1])[0]:
+    changes = np.nonzero(best[1:] != best[:-1])[0]
+    if progress is not None:
+        progress(1, changes.size + 1)
+    for i in changes:
         a, b = grid[i], grid[i + 1]
         left = best[i]
         for _ in range(60):  # bisection
@@ -116,6 +122,8 @@ def threshold(
             else:
                 b = mid
         switches.append((float(b), names[left], names[best[i + 1]]))
+        if progress is not None:
+            progress(len(switches) + 1, changes.size + 1)
     searched = (float(low), float(high))
     if not switches:
         only = names[best[0]]

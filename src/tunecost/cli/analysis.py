@@ -12,7 +12,11 @@ from tunecost.cli.options import (
     emit,
     output_flag,
     output_options,
+    progress_bar,
     scenario_options,
+    table_width,
+    team_assumptions,
+    wide_option,
 )
 from tunecost.errors import InputError
 
@@ -51,7 +55,8 @@ def _value(text: str, field, name: str) -> float:
     type=click.Path(dir_okay=False),
     help="Draw the tornado to this .png, .svg or .pdf file.",
 )
-def sensitivity(scenario, months, overrides, fmt, output, metric, path, baseline, chart_path):
+@wide_option
+def sensitivity(scenario, months, overrides, fmt, output, metric, path, baseline, chart_path, wide):
     """Rank the inputs by how much they move one result (a tornado).
 
     Every numeric input is swung across its range, or by +-25% where it is one value,
@@ -72,8 +77,11 @@ def sensitivity(scenario, months, overrides, fmt, output, metric, path, baseline
     if chart_path:
         check_chart_path(chart_path)
     sc = command_scenario(scenario, overrides, months)
-    result = tornado(sc, metric=metric, path=path, baseline=baseline, book=command_book())
-    text = tornado_text(result, sc, fmt)
+    book = command_book()
+    with progress_bar("sensitivity") as bar:
+        result = tornado(sc, metric=metric, path=path, baseline=baseline, book=book, progress=bar)
+    echo_assumptions()
+    text = tornado_text(result, sc, fmt, table_width(wide, output))
     if chart_path:
         from tunecost.output.charts import save_figure, tornado_figure
 
@@ -103,8 +111,15 @@ def sensitivity(scenario, months, overrides, fmt, output, metric, path, baseline
     help="Highest value to try (default: the range's high end; else ten times the value, or "
     "50 points above it for a rate). Values outside the field's bounds are clipped.",
 )
-def threshold(scenario, months, overrides, fmt, output, field, low, high):
+@wide_option
+def threshold(scenario, months, overrides, fmt, output, field, low, high, wide):
     """Find the value of one input at which the cheapest path changes.
+
+    Varying workload.requests gives the plan volume where the cheapest path changes:
+    the month-1 volume at which the path with the lowest total cost over the whole plan
+    (build costs in) changes. It is not the break-even volume `tunecost compare` prints,
+    the steady-state volume where monthly costs cross (from month 2, build costs left
+    out).
 
     \b
     Examples:
@@ -123,5 +138,15 @@ def threshold(scenario, months, overrides, fmt, output, field, low, high):
     f = check_field(sc, field)
     lo = None if low is None else _value(low, f, "--low")
     hi = None if high is None else _value(high, f, "--high")
-    result = find(sc, field, low=lo, high=hi, book=command_book())
-    emit(threshold_text(result, fmt), output)
+    book = command_book()
+    with progress_bar("threshold") as bar:
+        result = find(sc, field, low=lo, high=hi, book=book, progress=bar)
+    echo_assumptions()
+    emit(threshold_text(result, fmt, table_width(wide, output)), output)
+
+
+def echo_assumptions() -> None:
+    """What the team file set, as assumptions on stderr (for commands whose output has
+    no list of assumptions)."""
+    for line in team_assumptions():
+        click.echo(f"assumption: {line}", err=True)

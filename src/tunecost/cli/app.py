@@ -62,8 +62,13 @@ def cli(pricing_dir):
     """Estimate what each way of building an LLM feature costs over time: prompting an
     API, fine-tuning through a provider, or fine-tuning and self-hosting.
 
+    Tables fit the terminal (COLUMNS); --wide shows every column. Defaults for a team
+    (engineer rate, allowed providers, the price book) go in a tunecost.toml in the
+    current folder or the user config folder. Shell completion: see the README.
+
     \b
     Examples:
+      tunecost init my.yaml                 # a commented starter scenario
       tunecost compare                      # the bundled example scenario
       tunecost compare my.yaml --chart cost.png --csv ledger.csv
       tunecost train --model llama-3.1-8b --method lora --examples 5000 \\
@@ -76,12 +81,16 @@ def cli(pricing_dir):
 def _register() -> None:
     from tunecost.cli.analysis import sensitivity, threshold
     from tunecost.cli.compare import compare
+    from tunecost.cli.editor import init, schema
     from tunecost.cli.estimate import serve, train
     from tunecost.cli.output import chart, report
     from tunecost.cli.pricing import pricing
+    from tunecost.cli.workload import workload
 
-    for command in (train, serve, compare, sensitivity, threshold, report, chart, pricing):
+    commands = (train, serve, compare, sensitivity, threshold, report, chart, pricing, init, schema)
+    for command in commands:
         cli.add_command(command)
+    cli.add_command(workload)
 
 
 _register()

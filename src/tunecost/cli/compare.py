@@ -11,16 +11,23 @@ from tunecost.cli.options import (
     CONTEXT,
     command_book,
     command_scenario,
+    echo_warnings,
     emit,
     format_option,
+    market_option,
     output_flag,
     output_option,
+    progress_bar,
+    table_width,
+    team_assumptions,
+    wide_option,
 )
 
 
 @click.command(cls=Command, context_settings=CONTEXT)
 @click.argument("scenario", required=False, type=click.Path(dir_okay=True))
 @click.option("--months", type=click.IntRange(1, 240), help="Horizon (overrides the file).")
+@market_option
 @click.option("--baseline", help="Path the others are compared with (default: the first).")
 @click.option(
     "--set",
@@ -58,10 +65,20 @@ from tunecost.cli.options import (
     show_default=True,
     help="Random seed for --draws; the same seed gives the same answer.",
 )
-def compare(scenario, months, baseline, overrides, fmt, output, csv_path, chart_path, draws, seed):
+@wide_option
+def compare(
+    scenario, months, baseline, overrides, fmt, output, csv_path, chart_path, draws, seed, wide
+):
     """Price every way of building the feature month by month and find break-evens.
 
     Without SCENARIO, runs the bundled example (a support assistant).
+
+    Two volumes are named apart. Break-even volume (per path): the steady-state volume
+    where monthly costs cross, where the path's monthly cost from month 2 on (build costs
+    left out) equals the baseline's. Plan volume: the plan volume where the cheapest path
+    changes, the month-1 volume at which the path with the lowest total cost over the
+    whole plan (build costs in) changes; `tunecost threshold --vary workload.requests`
+    finds the same. JSON names both (breakeven_volume_meaning, plan_volume).
 
     \b
     Examples:
@@ -81,15 +98,19 @@ def compare(scenario, months, baseline, overrides, fmt, output, csv_path, chart_
     if chart_path:
         check_chart_path(chart_path)
     sc = command_scenario(scenario, overrides, months)
-    result = run(sc, baseline=baseline, draws=draws, seed=seed, book=command_book())
-    for w in result.warnings:
-        click.echo(f"warning: {w}", err=True)
+    width = table_width(wide, output)
+    with progress_bar("draws") as bar:
+        result = run(
+            sc, baseline=baseline, draws=draws, seed=seed, book=command_book(), progress=bar
+        )
+    result.assumptions[:0] = team_assumptions()
+    echo_warnings(result.warnings, table_width())
     if fmt == "json":
         text = result_json(result)
     elif fmt == "csv":
         text = ledger_csv(result.ledger)
     else:
-        text = render_table(result)
+        text = render_table(result, width)
     chart = None
     if chart_path:  # rendered before anything is written, so a failure writes nothing
         from tunecost.output.charts import figure_bytes

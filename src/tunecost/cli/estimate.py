@@ -21,12 +21,18 @@ from tunecost.cli.options import (
     TOKENS,
     TRAFFIC,
     Quantity,
+    allowed_markets,
     command_book,
+    echo_warnings,
     emit,
     output_flag,
     output_options,
     price_options,
+    table_width,
+    team_assumptions,
+    wide_option,
 )
+from tunecost.compute.engines import DEFAULT_ENGINE, ENGINE_IDS
 from tunecost.errors import InputError
 from tunecost.vocabulary import KV_PRECISIONS, PRECISIONS, TRAINING_METHODS
 
@@ -38,8 +44,11 @@ TRAIN_FIELDS = (
     ("runs", "runs", ""),
     ("flops", "compute (all runs)", "FLOP"),
     ("mfu", "MFU", ""),
-    ("gpu_hours", "GPU-hours (all runs)", "GPU-h"),
+    ("ideal_gpu_hours", "GPU-hours at full goodput", "GPU-h"),
+    ("goodput", "goodput", ""),
+    ("gpu_hours", "GPU-hours billed (all runs)", "GPU-h"),
     ("gpus", "GPUs", ""),
+    ("layout", "layout", ""),
     ("min_gpus", "fewest GPUs that fit", ""),
     ("wall_clock_hours", "wall-clock", "h"),
     ("memory_per_gpu_gb", "memory per GPU", "GB"),
@@ -112,7 +121,8 @@ TRAIN_FIELDS = (
 )
 @price_options
 @output_options
-def train(fmt, output, usd_per_gpu_hour, provider, offer, tier, **options):
+@wide_option
+def train(fmt, output, usd_per_gpu_hour, provider, offer, tier, wide, **options):
     """Estimate FLOPs, GPU-hours, GPUs and memory to train or fine-tune a model.
 
     \b
@@ -130,13 +140,18 @@ def train(fmt, output, usd_per_gpu_hour, provider, offer, tier, **options):
     # the job's GPU count decides which offers can host it
     prices = (usd_per_gpu_hour, provider, offer, tier)
     est, source = priced(run, book, options["gpu"], prices, lambda e: e.gpus)
-    notes = [f"price: {source}", f"MFU source: {est.mfu_source}"]
+    notes = [
+        f"price: {source}",
+        f"MFU source: {est.mfu_source}",
+        f"layout: {est.layout}; billed GPU-hours = {est.ideal_gpu_hours:,.4g} / goodput "
+        f"{est.goodput:.3f}",
+    ]
     if est.wall_clock_hours > 30 * 24:
         notes.append(
             f"{est.wall_clock_hours / 24:,.0f} days of wall-clock on {est.gpus} GPUs; "
             "--gpus N spreads the same GPU-hours over more GPUs"
         )
-    _print_record(est.to_dict(), TRAIN_FIELDS, fmt, output, notes=notes)
+    _print_record(est.to_dict(), TRAIN_FIELDS, fmt, output, notes=notes, wide=wide)
 
 
 def _check_training_data(o: dict) -> None:
@@ -159,9 +174,11 @@ def _check_training_data(o: dict) -> None:
 SERVE_FIELDS = (
     ("model", "model", ""),
     ("gpu", "GPU", ""),
+    ("engine", "engine", ""),
     ("precision", "precision", ""),
     ("kv_precision", "KV-cache precision", ""),
     ("gpus_per_replica", "GPUs per replica", ""),
+    ("layout", "layout", ""),
     ("weights_gb", "weights", "GB"),
     ("kv_cache_gb", "KV cache", "GB"),
     ("kv_cache_tokens", "KV cache", "tokens"),
@@ -201,7 +218,21 @@ SERVE_FIELDS = (
 @click.option(
     "--kv-precision",
     type=click.Choice(KV_PRECISIONS),
-    help="KV-cache format (default: fp8 with fp8/fp4 weights, else bf16).",
+    help="KV-cache format (default: the engine's; fp8 with fp8/fp4 weights under trtllm, "
+    "else bf16).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINE_IDS),
+    default=DEFAULT_ENGINE,
+    show_default=True,
+    help="Serving engine whose batching and memory policy to model.",
+)
+@click.option(
+    "--pp",
+    type=click.IntRange(min=1, max=8),
+    help="Pipeline stages per replica (default: tensor parallel over NVLink, the fastest "
+    "split over PCIe).",
 )
 @click.option(
     "--input-tokens",
@@ -239,20 +270,21 @@ SERVE_FIELDS = (
 @click.option(
     "--max-batch",
     type=click.IntRange(min=1),
-    help="Most sequences batched at once (default: vLLM's, 1024 on >=70 GiB GPUs "
-    "other than A100, else 256).",
+    help="Most sequences batched at once (default: the engine's; vLLM 1024 on >=70 GiB "
+    "GPUs other than A100, else 256).",
 )
 @click.option("--tpot-slo", type=DURATION, help='Time-per-output-token target, e.g. "50 ms".')
 @click.option("--ttft-slo", type=DURATION, help='Time-to-first-token target, e.g. "2 s".')
 @price_options
 @output_options
-def serve(fmt, output, usd_per_gpu_hour, provider, offer, tier, **options):
+@wide_option
+def serve(fmt, output, usd_per_gpu_hour, provider, offer, tier, wide, **options):
     """Estimate throughput, batch, replicas and cost to serve a model on GPUs.
 
     \b
     Examples:
       tunecost serve --model llama-3.3-70b --gpu h200 --precision fp8 \\
-          --input-tokens 1000 --output-tokens 1000
+          --input-tokens 1000 --output-tokens 1000 --engine trtllm
       tunecost serve --model llama-3.1-8b --gpu l40s --precision fp8 --input-tokens 1800 \\
           --output-tokens 250 --traffic "300k requests/month" --tpot-slo "50 ms" \\
           --usd-per-gpu-hour 0.99
@@ -264,7 +296,13 @@ def serve(fmt, output, usd_per_gpu_hour, provider, offer, tier, **options):
     # the replica's GPU count decides which offers can host it
     prices = (usd_per_gpu_hour, provider, offer, tier)
     est, source = priced(run, book, options["gpu"], prices, lambda e: e.gpus_per_replica)
-    _print_record(est.to_dict(), SERVE_FIELDS, fmt, output, notes=[f"price: {source}"])
+    given = "given" if options["engine"] != DEFAULT_ENGINE else "default"
+    notes = [
+        f"price: {source}",
+        f"engine: {est.engine} ({given}; --engine vllm|sglang|trtllm), layout {est.layout}; "
+        f"{est.engine_source}",
+    ]
+    _print_record(est.to_dict(), SERVE_FIELDS, fmt, output, notes=notes, wide=wide)
 
 
 def priced(run, book, gpu: str, prices: tuple, size) -> tuple:
@@ -293,22 +331,24 @@ def priced(run, book, gpu: str, prices: tuple, size) -> tuple:
             provider=provider,
             offer=offer,
             tier=tier,
+            markets=allowed_markets(),
         )
     except InputError as exc:
         if provider or offer:
             raise
         return est, f"{exc.message}; no cost line (give --usd-per-gpu-hour)"
     if found.offer is not None:
-        for warning in book.stale_warnings([found.offer], today):
-            click.echo(f"warning: {warning}", err=True)
+        echo_warnings(book.stale_warnings([found.offer], today), table_width())
     return run(usd_per_gpu_hour=found.usd_per_gpu_hour, price_source=found.source), found.source
 
 
-def _print_record(record, fields, fmt, output, notes=()):
+def _print_record(record, fields, fmt, output, notes=(), wide=False):
     from tunecost.output.files import check_output_path
     from tunecost.output.tables import Field, render_record
 
     if output:
         check_output_path(output, output_flag())
-    text = render_record(record, [Field(*f) for f in fields], fmt, notes=notes)
+    width = table_width(wide, output)
+    notes = [*notes, *team_assumptions()]  # the price book a team file chose, if it did
+    text = render_record(record, [Field(*f) for f in fields], fmt, notes=notes, width=width)
     emit(text, output)

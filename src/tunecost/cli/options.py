@@ -139,8 +139,44 @@ def output_options(fn):
     return format_option()(output_option()(fn))
 
 
+MARKETS_META = "tunecost.markets"
+
+
+def _remember_markets(ctx: click.Context, _param, value):
+    if value:
+        ctx.meta[MARKETS_META] = tuple(value)
+    return value
+
+
+def market_option(fn):
+    """``--market``: allow GPU offers from a market beyond the default hyperscaler and
+    cloud ones (``--market marketplace``); repeatable."""
+    from tunecost.vocabulary import GPU_MARKET_NAMES
+
+    return click.option(
+        "--market",
+        type=click.Choice(GPU_MARKET_NAMES),
+        multiple=True,
+        expose_value=False,
+        callback=_remember_markets,
+        help="Also take GPU offers from this market (default: hyperscaler and cloud; "
+        "--market marketplace allows peer marketplaces). Repeatable.",
+    )(fn)
+
+
+def allowed_markets(current=None) -> tuple[str, ...]:
+    """The GPU markets a command may price from: ``current`` (or hyperscaler and cloud)
+    and any ``--market`` given."""
+    from tunecost.scenario.defaults import GPU_MARKETS
+
+    extra = click.get_current_context().meta.get(MARKETS_META, ())
+    base = tuple(current or GPU_MARKETS)
+    return base + tuple(m for m in extra if m not in base)
+
+
 def price_options(fn):
-    """GPU price: explicit, or from the price book (cheapest on-demand offer by default)."""
+    """GPU price: explicit, or from the price book (cheapest cloud offer by default)."""
+    fn = market_option(fn)
     fn = click.option(
         "--tier",
         type=click.Choice(TIERS),
@@ -167,11 +203,91 @@ def pricing_dir_option() -> str | None:
     return click.get_current_context().find_root().params.get("pricing_dir")
 
 
-def command_book():
-    """The price book this run uses: ``--pricing-dir``, else the default folder."""
-    from tunecost.pricebook.book import open_book
+def command_team():
+    """The team defaults in force (``tunecost.toml`` in the current folder or the user
+    config folder, or ``TUNECOST_CONFIG``), read once per command."""
+    ctx = click.get_current_context()
+    if TEAM not in ctx.meta:
+        from tunecost.pricebook.schemas import MARKETS
+        from tunecost.scenario.team_defaults import load_team_defaults
 
-    return open_book(pricing_dir_option())
+        ctx.meta[TEAM] = load_team_defaults(known_markets=MARKETS)
+    return ctx.meta[TEAM]
+
+
+TEAM = "tunecost.team"
+TEAM_LINES = "tunecost.team_lines"
+
+
+def command_book():
+    """The price book this run uses: ``--pricing-dir``, else ``TUNECOST_PRICING_DIR``,
+    else the team file's ``[pricing] folder``, else the bundled book."""
+    import os
+
+    from tunecost.pricebook.book import open_book
+    from tunecost.pricebook.folder import ENV_VAR
+
+    folder = pricing_dir_option()
+    if folder is None and not os.environ.get(ENV_VAR):
+        team = command_team()
+        if team.pricing_dir is not None:
+            folder = team.pricing_dir
+            note = f"price book: {folder} (from {team.label})"
+            lines = click.get_current_context().meta.setdefault(TEAM_LINES, [])
+            if note not in lines:
+                lines.append(note)
+    return open_book(folder)
+
+
+def team_assumptions() -> list[str]:
+    """What this command took from the team file, one line each, to print as
+    assumptions."""
+    return list(click.get_current_context().meta.get(TEAM_LINES, []))
+
+
+def table_width(wide: bool = False, output: str | None = None) -> int | None:
+    """How wide tables may be: None (every column) with ``--wide``, for a file, or when
+    stdout is neither a terminal nor narrowed by ``COLUMNS``; else ``COLUMNS`` or the
+    terminal's width."""
+    import os
+    import shutil
+    import sys
+
+    if wide or output:
+        return None
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def wide_option(fn):
+    """``--wide``: every column, however wide the table."""
+    return click.option(
+        "--wide",
+        is_flag=True,
+        help="Show every column. Tables otherwise fit the terminal (COLUMNS or its width), "
+        "abbreviating and then leaving out columns in a stated order.",
+    )(fn)
+
+
+def echo_warnings(warnings, width: int | None = None) -> None:
+    """The run's warnings as one summary line on stderr (the JSON lists each)."""
+    from tunecost.output.layout import warning_summary
+
+    line = warning_summary(list(warnings), width)
+    if line:
+        click.echo(line, err=True)
+
+
+def progress_bar(label: str):
+    """A progress bar on stderr (drawn only on a terminal); a callable for the
+    analyses' ``progress`` argument and a context manager that erases it."""
+    from tunecost.cli.progress import Progress
+
+    return Progress(label)
 
 
 def emit(text: str, output: str | None) -> None:
@@ -196,10 +312,17 @@ def bundled_example() -> Path:
 
 def command_scenario(scenario, overrides=(), months=None):
     """The scenario a command works on: the file given (or the bundled example), with
-    ``--set`` overrides and a ``--months`` horizon applied."""
-    from tunecost.scenario.loading import load_scenario
+    ``--set`` overrides, the team file's defaults where both are silent (each noted for
+    :func:`team_assumptions`) and a ``--months`` horizon applied."""
+    from tunecost.scenario.team_defaults import load_with_defaults
 
-    sc = load_scenario(Path(scenario) if scenario else bundled_example(), overrides)
+    path = Path(scenario) if scenario else bundled_example()
+    sc, used = load_with_defaults(path, overrides, command_team())
+    lines = click.get_current_context().meta.setdefault(TEAM_LINES, [])
+    lines[:0] = [line for line in used if line not in lines]
+    if click.get_current_context().meta.get(MARKETS_META):
+        markets = list(allowed_markets(sc.market.gpu_markets))
+        sc = sc.model_copy(update={"market": sc.market.model_copy(update={"gpu_markets": markets})})
     return sc.model_copy(update={"months": months}) if months else sc
 
 
@@ -209,6 +332,7 @@ def scenario_options(fn):
         [
             click.argument("scenario", required=False, type=click.Path(dir_okay=True)),
             click.option("--months", type=click.IntRange(1, 240), help="Horizon override."),
+            market_option,
             click.option(
                 "--set",
                 "overrides",

@@ -11,11 +11,15 @@ from tunecost.cli.options import (
     CONTEXT,
     command_book,
     command_scenario,
+    echo_warnings,
     output_flag,
     output_option,
+    progress_bar,
     scenario_options,
+    table_width,
+    team_assumptions,
 )
-from tunecost.errors import InputError, TunecostError
+from tunecost.errors import InputError
 
 REPORT_DRAWS = 2000
 """Draws for the report's certainty figures when the scenario has ranges."""
@@ -49,7 +53,6 @@ def report(scenario, months, overrides, output, baseline, draws, seed):
     """
     from tunecost.analysis.compare import compare
     from tunecost.analysis.sensitivity import tornado
-    from tunecost.analysis.threshold import threshold
     from tunecost.output.files import check_output_path, write_atomic
     from tunecost.output.report import render
     from tunecost.scenario.walk import ranges
@@ -60,18 +63,23 @@ def report(scenario, months, overrides, output, baseline, draws, seed):
         raise InputError(f"{path.name}: use a .html or .md file name", output_flag())
     sc = command_scenario(scenario, overrides, months)
     book = command_book()
-    ranged = bool(ranges(sc))
-    result = compare(sc, baseline=baseline, draws=draws if ranged else None, seed=seed, book=book)
-    if len(sc.paths) < 2:
-        raise InputError("a report compares paths; the scenario has one", "scenario")
-    swings = tornado(sc, baseline=result.baseline, book=book)
-    try:  # where the recommendation flips with volume; the report says nothing if unknown
-        flip = threshold(result.scenario, "workload.requests", book=book)
-    except TunecostError:
-        flip = None
-    for w in result.warnings:
-        click.echo(f"warning: {w}", err=True)
-    write_atomic(path, render(result, swings, fmt, flip), output_flag())
+    n = draws if ranges(sc) else None
+    with progress_bar("report") as bar:
+        result = compare(
+            sc, baseline=baseline, draws=n, seed=seed, book=book, progress=bar.part(0, 0.4, "draws")
+        )
+        if len(sc.paths) < 2:
+            raise InputError("a report compares paths; the scenario has one", "scenario")
+        swings = tornado(
+            sc, baseline=result.baseline, book=book, progress=bar.part(0.4, 0.5, "sensitivity")
+        )
+        bar.part(0.5, 0.55, "threshold")(0, 1)
+        flip = result.plan_volume  # where the recommendation flips with volume, or None
+        result.assumptions[:0] = team_assumptions()
+        bar.part(0.55, 1.0, "charts")(0, 1)
+        text = render(result, swings, fmt, flip, progress=bar.part(0.55, 1.0, "charts"))
+    echo_warnings(result.warnings, table_width())
+    write_atomic(path, text, output_flag())
     click.echo(f"wrote {output}", err=True)
 
 

@@ -21,15 +21,35 @@ from matplotlib.ticker import FuncFormatter
 from tunecost.output.files import check_chart_path, write_atomic
 from tunecost.output.numbers import compact
 
+PATH_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000")
+"""Paths: the Okabe-Ito palette (Okabe and Ito, "Color Universal Design", 2008), safe for
+the common colour-vision deficiencies; its yellow is left out (too pale on white)."""
+
+PATH_STYLES = ("-", "--", "-.", ":", (0, (5, 1.5, 1, 1.5, 1, 1.5)), (0, (8, 2)), (0, (1, 3)))
+"""One line style per path, so paths differ without colour too."""
+
 CATEGORY_COLORS = {
-    "data": "#8c6d31",
-    "training": "#d62728",
-    "inference": "#1f77b4",
-    "hosting": "#9467bd",
-    "engineering": "#ff7f0e",
-    "evaluation": "#2ca02c",
-    "monitoring": "#7f7f7f",
+    "data": "#EEDD88",
+    "training": "#EE8866",
+    "inference": "#77AADD",
+    "hosting": "#FFAABB",
+    "engineering": "#99DDFF",
+    "evaluation": "#44BB99",
+    "monitoring": "#DDDDDD",
 }
+"""Cost categories: Paul Tol's colour-blind-safe "light" scheme (Tol, "Colour Schemes",
+SRON/EPS/TN/09-002), pale where the path colours are saturated, so a colour never means
+a path in one panel and a category in the next."""
+
+TORNADO_COLORS = {"low": "#0072B2", "high": "#E69F00"}
+
+
+def path_style(j: int) -> dict:
+    """Colour and line style of the ``j``-th path (they repeat after seven paths)."""
+    return {
+        "color": PATH_COLORS[j % len(PATH_COLORS)],
+        "linestyle": PATH_STYLES[j % len(PATH_STYLES)],
+    }
 
 
 def usd(value: float, _pos=None) -> str:
@@ -83,17 +103,18 @@ def comparison_figure(
 
 
 def _cumulative_lines(ax, monthly, baseline: str, bands) -> None:
-    """One line of cumulative cost per path (the baseline dashed), with its band."""
+    """One line of cumulative cost per path, each in its own colour and line style and
+    labelled at its end, with its band."""
     dates = list(monthly.index)
     cumulative = monthly.cumsum()
     for j, name in enumerate(monthly.columns):
-        style = "-" if name != baseline else "--"
         (line,) = ax.plot(
             dates,
             cumulative[name].to_numpy(),
-            style,
-            linewidth=2,
+            linewidth=2.2,
             label=f"{name} (baseline)" if name == baseline else name,
+            gid=f"line-{name}",
+            **path_style(j),
         )
         if bands is not None:  # P10-P90 of the Monte Carlo draws, shape (3, months, paths)
             ax.fill_between(
@@ -105,6 +126,32 @@ def _cumulative_lines(ax, monthly, baseline: str, bands) -> None:
                 linewidth=0,
                 gid=f"band-{name}",
             )
+    _direct_labels(ax, dates, cumulative, baseline)
+
+
+def _direct_labels(ax, dates, cumulative, baseline: str) -> None:
+    """Each path's name just right of its line's end, in its colour, nudged apart so no
+    two overlap (at least 5% of the highest cost between them)."""
+    ends = cumulative.iloc[-1]
+    gap = 0.05 * max(float(cumulative.to_numpy().max()), 1e-9)
+    placed: list[float] = []
+    for j in sorted(range(len(ends)), key=lambda j: float(ends.iloc[j])):
+        y = float(ends.iloc[j])
+        if placed and y < placed[-1] + gap:
+            y = placed[-1] + gap
+        placed.append(y)
+        name = cumulative.columns[j]
+        ax.text(
+            1.01,
+            y,
+            f"{name} (baseline)" if name == baseline else name,
+            transform=ax.get_yaxis_transform(),
+            color=path_style(j)["color"],
+            fontsize=9,
+            va="center",
+            ha="left",
+            gid=f"label-{name}",
+        )
 
 
 def _breakeven_marks(ax, monthly, baseline: str, breakeven: dict, ranged: bool) -> None:
@@ -196,17 +243,35 @@ def save_figure(fig: Figure, path: str | Path, field: str = "--chart") -> None:
     write_atomic(p, figure_bytes(fig, p.suffix), field)
 
 
+ZERO_SWING = 1e-6
+"""Swings at or below this (a micro-dollar, or no change of month) are left out of the
+tornado: an input that moves nothing needs no bar."""
+
+
 def tornado_figure(result, *, title: str, top: int = 12) -> Figure:
-    """Horizontal bars: how far each input moves the result, largest first (a tornado)."""
-    rows = result.rows[:top][::-1]
-    fig = Figure(figsize=(10, 0.45 * len(rows) + 2), layout="constrained")
+    """Horizontal bars: how far each input moves the result, largest first (a tornado).
+    Inputs whose swing is zero are left out; the figure says how many."""
+    moving = [r for r in result.rows if r["swing"] > ZERO_SWING]
+    rows = moving[:top][::-1]
+    fig = Figure(figsize=(10, 0.45 * max(len(rows), 1) + 2), layout="constrained")
     ax = fig.add_subplot()
-    base = result.base_value
+    base = result.base_value if result.base_value is not None else 0.0
     y = np.arange(len(rows))
-    lows = [r["result_at_low"] - base for r in rows]
-    highs = [r["result_at_high"] - base for r in rows]
-    ax.barh(y, lows, left=base, color="#1f77b4", label="input at low end", gid="tornado-low")
-    ax.barh(y, highs, left=base, color="#ff7f0e", label="input at high end", gid="tornado-high")
+    lows = [r["result_at_low"] - base if r["result_at_low"] is not None else 0 for r in rows]
+    highs = [r["result_at_high"] - base if r["result_at_high"] is not None else 0 for r in rows]
+    ax.barh(
+        y, lows, left=base, color=TORNADO_COLORS["low"], label="input at low end", gid="tornado-low"
+    )
+    ax.barh(
+        y,
+        highs,
+        left=base,
+        color=TORNADO_COLORS["high"],
+        hatch="//",
+        edgecolor="white",
+        label="input at high end",
+        gid="tornado-high",
+    )
     ax.axvline(base, color="black", linewidth=1)
     ax.set_yticks(y, [r["field"] for r in rows], fontsize=9)
     if result.metric == "total-difference":
@@ -215,6 +280,16 @@ def tornado_figure(result, *, title: str, top: int = 12) -> Figure:
     else:
         ax.set_xlabel(f"Break-even month of {result.path} against {result.baseline}")
     ax.set_title(f"{title}: which inputs move the result", loc="left", fontsize=13)
-    ax.legend(loc="best", frameon=False)
+    if rows:
+        ax.legend(loc="best", frameon=False)
+    notes = []
+    if len(result.rows) > len(moving):
+        notes.append(f"{len(result.rows) - len(moving)} inputs with no swing left out")
+    if len(moving) > top:
+        notes.append(f"{len(moving) - top} smaller swings not shown")
+    if not rows:
+        notes.insert(0, "no input moves the result")
+    if notes:  # under the axis label, where it cannot overlap the title or the bars
+        ax.set_xlabel(f"{ax.get_xlabel()}\n({'; '.join(notes)})")
     ax.grid(True, axis="x", alpha=0.3)
     return fig

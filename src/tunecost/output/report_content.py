@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from tunecost.output.comparison import per_path_rows
 from tunecost.output.numbers import compact, human, money
-from tunecost.vocabulary import CATEGORIES
+from tunecost.vocabulary import BREAKEVEN_MONTH, BREAKEVEN_VOLUME, CATEGORIES, PLAN_VOLUME
 
 UNCERTAINTY_HEADER = [
     "path",
@@ -36,7 +36,9 @@ def sections(result, tornado, flip=None) -> dict:
         [r["path"], *(money(r.get(f"{c}_usd", 0.0)) for c in cats), money(r["total_usd"])]
         for r in summary
     ]
-    per_rows = per_path_rows(result)
+    per_rows = [
+        {k: v for k, v in r.items() if not k.startswith("_")} for r in per_path_rows(result)
+    ]
     return {
         "title": f"{s.name}: what each way of building it costs",
         "words": _words(result),
@@ -47,6 +49,7 @@ def sections(result, tornado, flip=None) -> dict:
         "certainty": _certainty(result, best["path"]),
         "totals": (["path", *cats, "total"], totals),
         "per_path": (list(per_rows[0]), [list(r.values()) for r in per_rows]),
+        "definitions": DEFINITIONS,
         "uncertainty": (UNCERTAINTY_HEADER, _uncertainty_rows(result)),
         "flip": _flip_words(flip),
         "tornado": (TORNADO_HEADER, _swing_rows(tornado)),
@@ -131,8 +134,16 @@ def _uncertainty_rows(result) -> list[list]:
 
 
 def _swing_rows(tornado) -> list[list]:
-    keys = ("low", "high", "result_at_low", "result_at_high", "swing")
-    return [[r["field"], *(human(r[k]) for k in keys)] for r in tornado.rows[:12]]
+    result = money if tornado.metric == "total-difference" else human
+    return [
+        [
+            r["field"],
+            human(r["low"]),
+            human(r["high"]),
+            *(result(r[k]) for k in ("result_at_low", "result_at_high", "swing")),
+        ]
+        for r in tornado.rows[:12]
+    ]
 
 
 def _price_rows(result) -> list[list]:
@@ -150,8 +161,16 @@ def _flip_words(found) -> str:
             f"requests a month, {found.below} stays the cheapest."
         )
     return (
-        f"The recommendation changes at about {compact(found.value)} requests a month "
-        f"(total cost over the plan): {found.below} below, {found.above} above. The "
-        "break-even volume in the table compares steady-state monthly costs, build costs "
-        "left out, so it sits lower."
+        f"The {PLAN_VOLUME} is about {compact(found.value)} requests a month in month 1 "
+        f"(total cost over the plan, build costs in): {found.below} below, {found.above} "
+        f"above. The break-even volume in the table is another figure, the "
+        f"{BREAKEVEN_VOLUME}."
     )
+
+
+DEFINITIONS = (
+    f"Break-even: the {BREAKEVEN_MONTH}. Break-even volume: the {BREAKEVEN_VOLUME} "
+    "(from month 2, build costs left out). The plan volume where the cheapest path changes "
+    "compares total cost over the whole plan, build costs in; the two differ when a path "
+    "pays to build."
+)

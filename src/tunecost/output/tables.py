@@ -15,6 +15,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tunecost.output.layout import wrap, wrap_lines
 from tunecost.output.numbers import human
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -43,9 +44,14 @@ class Field:
 
 
 def render_record(
-    record: dict, fields: Sequence[Field], fmt: str, notes: Sequence[str] = ()
+    record: dict,
+    fields: Sequence[Field],
+    fmt: str,
+    notes: Sequence[str] = (),
+    width: int | None = None,
 ) -> str:
-    """One result (a flat dict) as an aligned table, a one-row CSV or a JSON object."""
+    """One result (a flat dict) as an aligned table, a one-row CSV or a JSON object;
+    the table's notes are wrapped to ``width`` characters (when given)."""
     if fmt == "json":
         return to_json(record)
     if fmt == "csv":
@@ -59,11 +65,27 @@ def render_record(
         for f in fields
         if record.get(f.key) is not None
     ]
-    width = max(len(r[0]) for r in rows)
-    vwidth = max(len(r[1]) for r in rows)
-    lines = [f"{label:<{width}}  {val:>{vwidth}}  {unit}".rstrip() for label, val, unit in rows]
-    lines += [f"note: {n}" for n in notes]
+    lines = _record_lines(rows, width)
+    lines += wrap_lines([f"note: {n}" for n in notes], width)
     return "\n".join(lines) + "\n"
+
+
+ALIGNED = 24
+"""Longest value aligned in the value column; a longer one (a sentence) starts there and
+wraps under itself instead of pushing every figure to the right."""
+
+
+def _record_lines(rows: list[tuple[str, str, str]], width: int | None) -> list[str]:
+    """Label, value (right-aligned) and unit per line, within ``width`` when given."""
+    lwidth = max(len(r[0]) for r in rows)
+    vwidth = max((len(r[1]) for r in rows if len(r[1]) <= ALIGNED), default=0)
+    out = []
+    for label, val, unit in rows:
+        line = f"{label:<{lwidth}}  {val:>{vwidth}}  {unit}".rstrip()
+        if len(val) > ALIGNED or (width is not None and len(line) > width):
+            line = wrap(f"{label:<{lwidth}}  {val} {unit}".rstrip(), width, " " * (lwidth + 2))
+        out += line.split("\n")
+    return out
 
 
 def render_rows(rows: list[dict], columns: Sequence[str], fmt: str) -> str:

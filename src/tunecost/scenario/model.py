@@ -53,6 +53,7 @@ from tunecost.vocabulary import (
     GPU_MARKET_NAMES,
     PRECISIONS,
     SELFHOST_TUNING_METHODS,
+    SERVING_ENGINES,
     TIERS,
 )
 
@@ -93,6 +94,12 @@ class Workload(Strict):
         None,
         description="The tokenizer the token counts are stated in (pricing/tokenizers.csv); "
         "default: the baseline path's model's.",
+    )
+    from_log: str | None = Field(
+        None,
+        description="A request log (CSV or JSONL, a LiteLLM log, an OpenAI usage export) "
+        "that fills requests, growth, tokens and peak_to_average the file leaves out; "
+        "see docs/workload-logs.md.",
     )
     peak_to_average: Factor = Field(
         3.0,
@@ -197,6 +204,10 @@ class Serving(GPUChoice):
     )
     min_replicas: int = Field(1, ge=0, description="0 allows scale to zero.")
     max_batch: int | None = Field(None, ge=1, description="Engine's max sequences.")
+    engine: Literal[SERVING_ENGINES] = Field(
+        "vllm", description="Serving engine: vllm (default), sglang or trtllm."
+    )
+    pp: int | None = Field(None, ge=1, description="Pipeline stages per replica; default chosen.")
 
 
 class Ops(Strict):
