@@ -198,3 +198,15 @@ def test_markets_are_the_default_of_the_scenarios_gpu_markets(folder):
         read_team_defaults("tunecost.toml"),
     )
     assert own[0].market.gpu_markets == ["cloud"] and own[1] == []
+
+
+def test_allowed_providers_limit_the_automatic_gpu_offer(folder):
+    (folder / "tunecost.toml").write_text('[pricing]\nproviders = ["openai", "aws", "together"]\n')
+    data = yaml.safe_load((folder / "s.yaml").read_text())
+    data["paths"] = [p for p in data["paths"] if p["name"] != "llama-70b-selfhost"]
+    (folder / "aws.yaml").write_text(yaml.safe_dump(data))
+    r = invoke("compare", "aws.yaml", "--format", "json")
+    assert r.exit_code == 0, r.output
+    offers = [p for p in json.loads(r.stdout)["prices_used"] if p["kind"] == "gpu offer"]
+    assert offers and {p["provider"] for p in offers} <= {"aws", "together"}
+    assert "GPU offers only from openai, aws, together" in r.output

@@ -221,7 +221,8 @@ TEAM_LINES = "tunecost.team_lines"
 
 def command_book():
     """The price book this run uses: ``--pricing-dir``, else ``TUNECOST_PRICING_DIR``,
-    else the team file's ``[pricing] folder``, else the bundled book."""
+    else the team file's ``[pricing] folder``, else the bundled book; GPU offers limited
+    to the team file's allowed providers."""
     import os
 
     from tunecost.pricebook.book import open_book
@@ -236,7 +237,20 @@ def command_book():
             lines = click.get_current_context().meta.setdefault(TEAM_LINES, [])
             if note not in lines:
                 lines.append(note)
-    return open_book(folder)
+    return _allowed_offers(open_book(folder))
+
+
+def _allowed_offers(book):
+    """The book with GPU offers from the team file's allowed providers only, so an
+    automatic offer choice stays inside the list (said as an assumption)."""
+    team = command_team()
+    if team.providers is None:
+        return book
+    note = f"GPU offers only from {', '.join(team.providers)} (from {team.label})"
+    lines = click.get_current_context().meta.setdefault(TEAM_LINES, [])
+    if note not in lines:
+        lines.append(note)
+    return book.with_offers_from(team.providers)
 
 
 def team_assumptions() -> list[str]:

@@ -61,6 +61,16 @@ class PriceBook:
             if given is not None:
                 self.__dict__[name] = given  # fills the cached property
 
+    def with_offers_from(self, providers) -> PriceBook:
+        """This book with GPU offers from ``providers`` only (a team's allowed list), so
+        an automatic offer choice never lands elsewhere; other tables are shared."""
+        allowed = {p.strip().lower() for p in providers}
+        book = PriceBook(
+            offers=[o for o in self.offers if o.provider in allowed], directory=self.directory
+        )
+        book._tables = self._tables
+        return book
+
     def table(self, name: str) -> tuple[dict, ...]:
         """The checked rows of the table ``name`` (e.g. ``models.csv``) as stored."""
         if name not in self._tables:
