@@ -59,3 +59,6 @@ GPU_MARKET_NAMES = ("hyperscaler", "cloud", "marketplace")
 
 SERVING_ENGINES = ("vllm", "sglang", "trtllm")
 """Serving engines the capacity model knows (``compute.engines``); vLLM is the default."""
+
+API_PRICE_KINDS = ("input", "cached_input", "cache_write", "output", "batch_input", "batch_output")
+"""The price book's kinds of an API model's token prices (``api_models.csv``)."""

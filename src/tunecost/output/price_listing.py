@@ -12,17 +12,13 @@ import re
 
 from tunecost.pricebook.prices import group_api_rows, in_effect
 from tunecost.pricebook.schemas import SCHEMAS
+from tunecost.vocabulary import API_PRICE_KINDS
 
 API_COLUMNS = [
     "provider",
     "model",
     "context_over_tokens",
-    "input",
-    "cached_input",
-    "cache_write",
-    "output",
-    "batch_input",
-    "batch_output",
+    *API_PRICE_KINDS,
     "unit",
     "effective_from",
     "retrieved",

@@ -8,16 +8,9 @@ each figure can be traced to the page, model card or catalogue it was copied fro
 from __future__ import annotations
 
 from tunecost.pricebook.reading import Column
-from tunecost.vocabulary import GPU_MARKET_NAMES
+from tunecost.vocabulary import API_PRICE_KINDS, GPU_MARKET_NAMES
 
-PRICE_KINDS = (
-    "input",
-    "cached_input",
-    "cache_write",
-    "output",
-    "batch_input",
-    "batch_output",
-)
+PRICE_KINDS = API_PRICE_KINDS
 FINETUNE_KINDS = (
     "training",
     "training_lora",

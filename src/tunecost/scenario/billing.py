@@ -22,14 +22,10 @@ from tunecost.scenario.fields import (
     USDPerHour,
     USDPerToken,
 )
+from tunecost.vocabulary import API_PRICE_KINDS
 
 PRICE_KEYS = (
-    "input",
-    "cached_input",
-    "cache_write",
-    "output",
-    "batch_input",
-    "batch_output",
+    *API_PRICE_KINDS,
     "training",
     "training_hour",
     "ft_input",
@@ -61,21 +57,8 @@ class Prices(Strict):
 
 
 USABLE_PRICES = {
-    "prompt-api": ("input", "cached_input", "cache_write", "output", "batch_input", "batch_output"),
-    "finetune-api": (
-        "input",
-        "cached_input",
-        "cache_write",
-        "output",
-        "batch_input",
-        "batch_output",
-        "training",
-        "training_hour",
-        "ft_input",
-        "ft_cached_input",
-        "ft_output",
-        "hosting",
-    ),
+    "prompt-api": API_PRICE_KINDS,
+    "finetune-api": tuple(k for k in PRICE_KEYS if k != "gpu_hour"),
     "prompt-selfhost": ("gpu_hour",),
     "finetune-selfhost": ("gpu_hour",),
 }

@@ -18,9 +18,8 @@ from tunecost.errors import InputError
 from tunecost.scenario.fields import submodel
 from tunecost.scenario.model import PATH_KINDS, AnyPath, PathBase, Scenario
 from tunecost.scenario.overrides import apply_overrides
+from tunecost.scenario.user_files import read_text
 from tunecost.scenario.yaml12 import load_yaml
-
-MAX_FILE_BYTES = 1_000_000
 
 FIELD = "scenario"
 """The parameter file errors name (the command line shows it as ``SCENARIO``)."""
@@ -129,22 +128,8 @@ def parse_scenario(data: Any, source: str = "scenario") -> Scenario:
 def read_yaml(path: str | Path) -> dict:
     """Read a scenario file: YAML 1.2 core schema, bounded in size, nesting and aliases
     (:mod:`tunecost.scenario.yaml12`)."""
-    p = Path(path)
-    name = p.name
-    if p.is_dir():
-        raise InputError(f"{p} is a folder; give a scenario file", FIELD)
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{p}: no such file", FIELD) from None
-    except OSError as exc:
-        raise InputError(f"{p}: cannot be read ({exc.strerror})", FIELD) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise InputError(f"{name} is larger than {MAX_FILE_BYTES:,} bytes", FIELD)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{name} is not UTF-8 text", FIELD) from None
+    name = Path(path).name
+    text = read_text(path, "a scenario file")
     data = load_yaml(text, name)
     if data is None:
         raise InputError(f"{name} is empty; see examples/ for a scenario to start from")

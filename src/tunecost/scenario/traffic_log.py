@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from tunecost.errors import InputError
+from tunecost.scenario.user_files import read_text
 
 LOG_FORMATS = ("generic", "litellm", "openai-usage")
 
@@ -98,18 +99,7 @@ def read_log(path: str | Path, log_format: str | None = None) -> TrafficLog:
 
 
 def _read_text(p: Path) -> str:
-    if p.is_dir():
-        raise InputError(f"{p} is a folder; give a log file", FIELD)
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{p}: no such file", FIELD) from None
-    except OSError as exc:
-        raise InputError(f"{p}: cannot be read ({exc.strerror})", FIELD) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"{p.name} is not UTF-8 text", FIELD) from None
+    text = read_text(p, "a log file", FIELD, encoding="utf-8-sig", max_bytes=None)
     if not text.strip():
         raise InputError(f"{p.name} is empty; a log needs one row per request", FIELD)
     return text
