@@ -275,3 +275,50 @@ def test_azure_developer_tier_is_serverless_without_the_hosting_fee():
     assert month_one(result, "inference") == pytest.approx(
         stated("azure-hosting-o4mini-month") - 1.70 * 720, abs=0.005
     )
+
+
+def _imported(**extra):
+    """An imported Llama 3.1 8B served on Bedrock Custom Model Import (2 CMU a copy)."""
+    return tuning(
+        "bedrock",
+        "my-imported-llama",
+        100,
+        1000,
+        hosting="dedicated",
+        deployment="cmi:llama-3.1-8b",
+        prices={"training": "0 USD/1M tokens"},
+        **extra,
+    )
+
+
+def test_bedrock_custom_model_import_bills_copies_by_the_cmu_minute_plus_storage():
+    # 2 CMU x $0.0785 = $0.1570 a minute for the copy (9.42/hour), storage 2 x $1.95 =
+    # $3.90 a month; one copy active every hour of a 31-day month:
+    # 0.1570 x 60 x 744 + 3.90 = 7,008.48 + 3.90 = $7,012.38
+    result = run(_imported(), "2027-01", requests="1k requests/month", tokens=(100, 100))
+    hosting = month_one(result, "hosting")
+    assert hosting == pytest.approx(0.1570 * 60 * 744 + 3.90, abs=0.005)
+    storage = hosting - 0.1570 * 60 * 744
+    assert storage == pytest.approx(stated("bedrock-cmi-storage-2cmu"), abs=0.005)
+    assert month_one(result, "inference") == 0  # billed by the copy-minute, not per token
+    used = {(p["item"], p["kind"]) for p in result.prices_used}
+    assert {("cmi:llama-3.1-8b", "hosting"), ("cmi:llama-3.1-8b", "storage")} <= used
+    assert any("5-minute windows" in n for n in result.notes)
+
+
+def test_bedrock_custom_model_import_copy_minute_and_window_from_the_book():
+    # the book's hourly rate / 60 is the page's $0.1570 a minute for the 2-CMU copy, and
+    # one 5-minute window of one copy is 0.1570 x 5 = $0.785 (the page prints "x 3
+    # windows" but its figure and narrative are one window)
+    result = run(_imported(), "2027-01", requests="1k requests/month", tokens=(100, 100))
+    per_hour = (month_one(result, "hosting") - stated("bedrock-cmi-storage-2cmu")) / 744
+    assert per_hour / 60 == pytest.approx(0.1570, abs=5e-5)
+    assert per_hour / 12 == pytest.approx(stated("bedrock-cmi-5min-window"), abs=0.005)
+
+
+def test_bedrock_custom_model_import_spare_copies_and_a_month_without_traffic():
+    two = run(_imported(spare_deployments=1), "2027-04", "1k requests/month", (100, 100))
+    assert month_one(two, "hosting") == pytest.approx(2 * 9.42 * 720 + 3.90, abs=0.005)
+    # scaled to zero all month: no copy is billed, the stored model still is
+    idle = run(_imported(), "2027-04", requests="0 requests/month", tokens=(100, 100))
+    assert month_one(idle, "hosting") == pytest.approx(3.90, abs=0.005)

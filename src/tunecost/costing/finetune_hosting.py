@@ -7,8 +7,12 @@ not, times the deployments the peak hour needs plus spares; a GPU deployment
 (``hardware:...``) is sized with tunecost's serving estimator for the base model on that
 hardware and bills no tokens; a per-model deployment fee (Azure OpenAI, Bedrock
 provisioned throughput) is one deployment and bills tokens too where the book has the
-fine-tune's token rates. ``none``: the fine-tune is not served by this provider. The
-default is the provider's documented policy (``providers.csv``), printed as an assumption.
+fine-tune's token rates, plus the deployment's monthly storage where the book prices it.
+A Bedrock Custom Model Import copy (``cmi:...``, named with ``deployment``) is such a
+per-model deployment billed per Custom Model Unit-minute, and never per token. ``none``:
+the fine-tune is not served by this provider. The default is the provider's documented
+policy (``providers.csv``), printed as an assumption; naming a deployment means
+``dedicated``.
 """
 
 from __future__ import annotations
@@ -33,6 +37,11 @@ _HARDWARE = re.compile(r"^hardware:(?:(\d+)x-)?(.+)$")
 """A GPU deployment's id: ``hardware:1x-h100-80gb`` (Together) or ``hardware:h100-80gb``
 (Fireworks, one GPU)."""
 
+_IMPORTED = "cmi:"
+"""A Bedrock Custom Model Import deployment: ``cmi:llama-3.1-8b`` is one model copy of an
+imported model, its hourly price = Custom Model Units per copy x USD per CMU-minute x 60
+and its storage a price per CMU-month (``finetune_prices.csv``)."""
+
 
 def default_hosting(path: FinetuneAPI, ctx: Context, s: Seller) -> str:
     """The provider's policy for serving this fine-tune, printed as an assumption."""
@@ -40,8 +49,8 @@ def default_hosting(path: FinetuneAPI, ctx: Context, s: Seller) -> str:
     policy = rules.get("finetune_hosting") or "unknown"
     deployments = _deployments(ctx, s, path)
     tuned_rates = s.has("ft_input")
-    if policy == "dedicated" and deployments:
-        mode = "dedicated"
+    if path.deployment or (policy == "dedicated" and deployments):
+        mode = "dedicated"  # a deployment named is a deployment to rent
     elif policy == "both" and any(not d.model.startswith("hardware:") for d in deployments):
         mode = "dedicated"  # a per-model deployment (Azure Standard, Bedrock provisioned)
     elif tuned_rates or policy in ("serverless", "both", "unknown"):
@@ -95,11 +104,14 @@ def _storage(ctx: Context, s: Seller) -> Cost | None:
 
 
 def _deployments(ctx: Context, s: Seller, path: FinetuneAPI) -> list:
-    """The provider's hosting rows this fine-tune could rent: per model, or per GPU."""
+    """The provider's hosting rows this fine-tune could rent: its own per-model rows, a
+    per-model deployment the path names (a Custom Model Import copy), or GPU rows."""
     if s.provider == "scenario":
         return []
-    own = [p for p in _hosting_rows(ctx, s.provider) if p.model.lower() == path.model.lower()]
-    return own or [p for p in _hosting_rows(ctx, s.provider) if p.model.startswith("hardware:")]
+    rows = _hosting_rows(ctx, s.provider)
+    own = [p for p in rows if p.model.lower() == path.model.lower()]
+    named = [p for p in rows if p.model == path.deployment and not _HARDWARE.match(p.model)]
+    return own or named or [p for p in rows if p.model.startswith("hardware:")]
 
 
 def _hosting_rows(ctx: Context, provider: str) -> list:
@@ -112,6 +124,8 @@ def _dedicated(path: FinetuneAPI, ctx: Context, s: Seller, in_tok, out_tok, shar
     choices = _deployments(ctx, s, path)
     if path.deployment:
         choices = [p for p in choices if p.model == path.deployment]
+        if not choices and s.given("hosting") is None:
+            _unknown_deployment(ctx, s, path.deployment)
     if not choices and s.given("hosting") is None:
         raise InputError(
             f"{s.provider} has no dedicated deployment for {path.model} in the price book"
@@ -123,9 +137,10 @@ def _dedicated(path: FinetuneAPI, ctx: Context, s: Seller, in_tok, out_tok, shar
     peak = peak_output_tokens_per_s(ctx.traffic, out_tok, ctx.scenario.workload.peak_to_average)
     names, count, rate, per_deployment = _size(path, ctx, s, choices, peak, hours)
     deployments = count + path.spare_deployments
+    storage = _deployment_storage(ctx, s, path, names)
     out = {
         "hosting": Cost(
-            deployments * rate * hours,
+            deployments * rate * hours + (0.0 if storage is None else storage),
             ctx.full(deployments * hours),
             "deployment-hour",
             f"{fmt(deployments)} x {' or '.join(names)} deployments, every hour of the month"
@@ -133,13 +148,55 @@ def _dedicated(path: FinetuneAPI, ctx: Context, s: Seller, in_tok, out_tok, shar
                 f" ({fmt(per_deployment, ',.0f')} output tokens/s each)"
                 if per_deployment is not None
                 else ""
-            ),
+            )
+            + ("" if storage is None else f"; + {fmt(storage, ',.2f')} USD/month storage"),
         )
     }
-    per_token_fee = not any(n.startswith("hardware:") for n in names)
+    imported = any(n.startswith(_IMPORTED) for n in [*names, path.deployment or ""])
+    if imported:
+        _imported_note(path, ctx)
+    per_token_fee = not imported and not any(n.startswith("hardware:") for n in names)
     if s.has("ft_input") and per_token_fee:
         out["inference"] = _tokens(path, ctx, s, in_tok, out_tok, shares)
     return out
+
+
+def _unknown_deployment(ctx: Context, s: Seller, deployment: str) -> None:
+    """Refuse a deployment the provider's book rows do not name, listing those it has."""
+    rows = [] if s.provider == "scenario" else _hosting_rows(ctx, s.provider)
+    have = sorted({p.model for p in rows})
+    raise InputError(
+        f"{s.provider} has no dedicated deployment named {deployment} in the price book"
+        + (f" (it has {', '.join(have)})" if have else "")
+        + "; name one of those, use hosting: serverless, or give prices.hosting",
+        "deployment",
+    )
+
+
+def _deployment_storage(ctx: Context, s: Seller, path: FinetuneAPI, names: list):
+    """USD per month to keep a per-model deployment's model, where the book prices it
+    (Bedrock: a custom model's storage; Custom Model Import per CMU-month), billed every
+    month whether used or not; None where it has no such row."""
+    keys = {n.lower() for n in [*names, path.deployment or ""] if n}
+    rows = [
+        p
+        for p in ctx.book.prices
+        if p.provider == s.provider and p.kind == "storage" and p.model.lower() in keys
+    ]
+    rows = in_effect(rows, lambda p: p.model.lower(), ctx.as_of)
+    if not rows:
+        return None
+    return ctx.full(sum(_fee(ctx, row) for row in rows))
+
+
+def _imported_note(path: FinetuneAPI, ctx: Context) -> None:
+    ctx.notes.append(
+        f"{path.name}: Bedrock Custom Model Import bills each active model copy per Custom "
+        "Model Unit-minute in 5-minute windows and scales to zero after 5 minutes without "
+        "invocations; tunecost keeps the copies the peak hour needs active every hour of "
+        "the month (no copy in a month without traffic), so idle windows of a model that "
+        "scales to zero within a month are not modelled; storage is billed per CMU-month"
+    )
 
 
 def _fee(ctx: Context, row, record: bool = True) -> np.ndarray:
