@@ -176,8 +176,11 @@ def test_serve_json_fields_and_traffic():
     ):
         assert d[key] is not None
     assert d["tpot_s"] <= 0.05
+    # the peak's replicas plus the default spare (--spare-replicas 1), at the given price
+    # per GPU: one GPU per unit, so (replicas + 1) x GPUs per replica x 730 h x 0.99
+    assert d["spare_replicas"] == 1
     assert d["monthly_cost_usd"] == pytest.approx(
-        d["replicas"] * d["gpus_per_replica"] * 730 * 0.99
+        (d["replicas"] + 1) * d["gpus_per_replica"] * 730 * 0.99
     )
 
 

@@ -119,9 +119,11 @@ def test_finetune_api_to_the_cent(hand):
 
 
 def test_selfhost_to_the_cent(hand):
-    # one replica of one H100 at 2 USD/h for every hour of the calendar month (January,
-    # February, March 2027: 744, 672, 744 h); on-call 0.1 FTE x 2080/12 h x 100 USD
-    assert cell(hand, "selfhost", "inference") == pytest.approx([1488, 1344, 1488], abs=5e-3)
+    # one replica of one H100 plus the default spare (serving.spare_replicas: 1) at 2 USD/h
+    # for every hour of the calendar month (January, February, March 2027: 744, 672, 744 h):
+    # 2 x 2 x 744 = 2976, 2 x 2 x 672 = 2688 (was 1488, 1344 before spares were billed);
+    # on-call 0.1 FTE x 2080/12 h x 100 USD
+    assert cell(hand, "selfhost", "inference") == pytest.approx([2976, 2688, 2976], abs=5e-3)
     assert cell(hand, "selfhost", "engineering") == pytest.approx([1733.33] * 3, abs=5e-3)
 
 
@@ -129,7 +131,8 @@ def test_finetune_selfhost_training_to_the_cent(hand):
     # LoRA: 4 x 8.03e9 x 1e5 tokens = 3.212e15 FLOP / (989e12 x 0.40 x 3600) = 0.0022554 GPU-h
     # x 2 USD = 0.0045 USD in month 1; retrain never
     assert cell(hand, "tuned-selfhost", "training") == pytest.approx([0.00451, 0, 0], abs=5e-3)
-    assert cell(hand, "tuned-selfhost", "inference") == pytest.approx([1488, 1344, 1488], abs=5e-3)
+    # one replica plus the default spare, as for selfhost: 2 x 2 USD x 744, 672, 744 h
+    assert cell(hand, "tuned-selfhost", "inference") == pytest.approx([2976, 2688, 2976], abs=5e-3)
 
 
 def test_totals_are_sums_of_rows(hand):

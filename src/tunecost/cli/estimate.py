@@ -34,6 +34,7 @@ from tunecost.cli.options import (
 )
 from tunecost.compute.engines import DEFAULT_ENGINE, ENGINE_IDS
 from tunecost.errors import InputError
+from tunecost.scenario.defaults import SPARE_REPLICAS
 from tunecost.vocabulary import KV_PRECISIONS, PRECISIONS, TRAINING_METHODS
 
 TRAIN_FIELDS = (
@@ -191,13 +192,21 @@ SERVE_FIELDS = (
     ("requests_per_month", "traffic", "requests/month"),
     ("peak_output_tokens_per_s", "peak load", "tokens/s"),
     ("replicas", "replicas", ""),
-    ("gpus_total", "GPUs in total", ""),
+    ("spare_replicas", "spare replicas", ""),
+    ("instance", "instance", ""),
+    ("gpus_per_instance", "GPUs per instance", ""),
+    ("instances", "instances", ""),
+    ("usd_per_instance_hour", "instance price", "USD/h"),
+    ("gpus_total", "GPUs rented", ""),
     ("utilization", "average utilisation", ""),
     ("usd_per_gpu_hour", "price", "USD/GPU-h"),
     ("monthly_cost_usd", "monthly cost", "USD"),
     ("usd_per_million_output_tokens", "cost per 1M output tokens", "USD"),
     ("usd_per_million_output_tokens_at_full_load", "at full load", "USD/1M tokens"),
 )
+
+INSTANCE_KEYS = ("spare_replicas", "instance", "instances", "gpus_per_instance")
+INSTANCE_KEYS += ("usd_per_instance_hour",)
 
 
 @click.command(cls=Command, context_settings=CONTEXT)
@@ -268,6 +277,14 @@ SERVE_FIELDS = (
     help="Replicas kept up with no traffic (0 = scale to zero).",
 )
 @click.option(
+    "--spare-replicas",
+    type=click.IntRange(min=0),
+    default=SPARE_REPLICAS,
+    show_default=True,
+    help="Replicas beyond the peak's while there is traffic, billed like the others "
+    "(N + 1, Google SRE book; 0 allowed).",
+)
+@click.option(
     "--max-batch",
     type=click.IntRange(min=1),
     help="Most sequences batched at once (default: the engine's; vLLM 1024 on >=70 GiB "
@@ -278,7 +295,7 @@ SERVE_FIELDS = (
 @price_options
 @output_options
 @wide_option
-def serve(fmt, output, usd_per_gpu_hour, provider, offer, tier, wide, **options):
+def serve(fmt, output, usd_per_gpu_hour, provider, offer, tier, wide, spare_replicas, **options):
     """Estimate throughput, batch, replicas and cost to serve a model on GPUs.
 
     \b
@@ -296,13 +313,42 @@ def serve(fmt, output, usd_per_gpu_hour, provider, offer, tier, wide, **options)
     # the replica's GPU count decides which offers can host it
     prices = (usd_per_gpu_hour, provider, offer, tier)
     est, source = priced(run, book, options["gpu"], prices, lambda e: e.gpus_per_replica)
+    record = _on_instances(est, book, prices, spare_replicas)
     given = "given" if options["engine"] != DEFAULT_ENGINE else "default"
     notes = [
-        f"price: {source}",
+        f"price: {record['price_source'] or source}",
         f"engine: {est.engine} ({given}; --engine vllm|sglang|trtllm), layout {est.layout}; "
         f"{est.engine_source}",
     ]
-    _print_record(est.to_dict(), SERVE_FIELDS, fmt, output, notes=notes, wide=wide)
+    _print_record(record, SERVE_FIELDS, fmt, output, notes=notes, wide=wide)
+
+
+def _on_instances(est, book, prices: tuple, spares: int) -> dict:
+    """The estimate's replicas (and ``spares`` while there is traffic) on the cheapest
+    whole instances that hold them; unchanged when it has no price."""
+    from tunecost.costing.gpu_price import instance_placement
+    from tunecost.costing.instances import serve_record
+    from tunecost.units import HOURS_PER_MONTH
+
+    if est.usd_per_gpu_hour is None:
+        return {**est.to_dict(), **dict.fromkeys(INSTANCE_KEYS)}
+    usd_per_gpu_hour, provider, offer, tier = prices
+    replicas = 1 if est.replicas is None else est.replicas
+    extra = spares if est.replicas is not None and est.requests_per_month > 0 else 0
+    placed = instance_placement(
+        book,
+        est.gpu,
+        as_of=dt.date.today(),
+        gpus_per_replica=est.gpus_per_replica,
+        replicas=replicas + extra,
+        usd_per_gpu_hour=usd_per_gpu_hour,
+        given="given with --usd-per-gpu-hour",
+        provider=provider,
+        offer=offer,
+        tier=tier,
+        markets=allowed_markets(),
+    )
+    return serve_record(est.to_dict(), placed, spares, HOURS_PER_MONTH)
 
 
 def priced(run, book, gpu: str, prices: tuple, size) -> tuple:

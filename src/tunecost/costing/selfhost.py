@@ -1,8 +1,10 @@
 """Paths that serve an open-weight model on rented GPUs, tuned or as it is.
 
-Serving pays for enough replicas to carry the peak hour within the latency targets, for
-every hour of the month (idle capacity included); fine-tuning pays GPU-hours for a tuning
-campaign and for every retrain. GPU prices follow the market's GPU price trend.
+Serving pays for enough replicas to carry the peak hour within the latency targets, plus
+spares while there is traffic, for every hour of the month (idle capacity included), on
+whole instances of the cheapest shape that holds them (:mod:`tunecost.costing.instances`);
+fine-tuning pays whole instances for a tuning campaign and for every retrain. GPU prices
+follow the market's GPU price trend.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from tunecost.costing import timeline
 from tunecost.costing.capacity import capacity
 from tunecost.costing.common import common_costs, data_cost, releases
 from tunecost.costing.context import Context, Cost, fmt
-from tunecost.costing.gpu_price import gpu_price
+from tunecost.costing.gpu_price import instance_offers
+from tunecost.costing.instances import Shape, cheapest
 from tunecost.costing.price_series import price_series
 from tunecost.costing.tokens import tokens
 from tunecost.errors import within
@@ -29,33 +32,40 @@ GIVEN = "given in the scenario"
 
 
 def serving_cost(path, ctx: Context, model_id: str, in_tok, out_tok) -> Cost:
-    """GPU-hours of the replicas that carry each month's peak hour, at the GPU price."""
+    """Whole instances holding the replicas that carry each month's peak hour, plus the
+    spares, every hour of the month, at the cheapest instance shape's price."""
     s = with_latency_targets(path.serving, ctx, path.name)
     with within(f"paths.{path.name}.serving"):
         per_replica, est = capacity(s, ctx.book, model_id, in_tok, out_tok)  # tokens/s
-        price = _price(s, ctx, est.gpus_per_replica, path, "serving")
-    oncall = path.ops.oncall
+        shapes = _shapes(s, ctx, est.gpus_per_replica, path)
+    spare = s.spare_replicas
     ctx.assumptions.append(
-        f"{path.name}: {fmt(oncall)} FTE on call, at least {s.min_replicas} replica(s) and "
-        "no spare beyond the peak's (set ops.oncall, serving.min_replicas)"
+        f"{path.name}: {fmt(path.ops.oncall)} FTE on call, at least {s.min_replicas} "
+        f"replica(s), and {spare} spare replica(s) beyond the peak's while there is traffic "
+        "(set ops.oncall, serving.min_replicas, serving.spare_replicas)"
     )
     peak = peak_output_tokens_per_s(ctx.traffic, out_tok, ctx.scenario.workload.peak_to_average)
     replicas = replicas_for_peak(peak, per_replica, s.min_replicas)
+    replicas = replicas + np.where(np.asarray(ctx.traffic) > 0, spare, 0)
     # clouds bill the hours each calendar month has (672 to 744), not a 730-hour month
-    gpu_hours = replicas * est.gpus_per_replica * timeline.month_hours(ctx.as_of, ctx.months)
+    hours = timeline.month_hours(ctx.as_of, ctx.months)
+    placed = cheapest(replicas, est.gpus_per_replica, shapes.shapes, hours)
+    _record(ctx, path, s, shapes, placed, "serving")
     note = (
-        f"{est.gpus_per_replica} x {est.gpu} per replica, {fmt(per_replica, ',.0f')} output "
-        f"tokens/s each within SLO; {price.source}"
+        f"{_span(placed.instances)} x {_named(placed, s)} for {_span(replicas)} replica(s) "
+        f"incl. {spare} spare; {est.gpus_per_replica} x {est.gpu} per replica, "
+        f"{fmt(per_replica, ',.0f')} output tokens/s each within SLO"
     )
-    return Cost(gpu_hours * price.series, gpu_hours, "GPU-hour", note)
+    return Cost(placed.usd, placed.gpu_hours_per_hour * hours, "GPU-hour", note)
 
 
 @dataclass(frozen=True)
-class _Priced:
-    """A GPU price over the plan and where its first month's price came from."""
+class _Shapes:
+    """The instance shapes a GPU choice may rent and the rows of the book they follow."""
 
-    series: np.ndarray  # USD per GPU-hour in each month
-    source: str
+    shapes: list[Shape]
+    used: dict  # instance name -> the book's rows its price series used
+    chosen_by_book: bool  # the book's cheapest offers, not a provider, offer or price
 
 
 def with_latency_targets(serving, ctx: Context, name: str):
@@ -80,42 +90,73 @@ def _markets(choice, ctx: Context) -> tuple[str, ...]:
     return tuple(choice.markets or ctx.scenario.market.gpu_markets or GPU_MARKETS)
 
 
-def _price(choice, ctx: Context, min_gpus: int, path, role: str) -> _Priced:
-    """USD per GPU-hour in each month for a scenario's GPU choice (its own price, else the
-    path's ``prices.gpu_hour``, else the book's offer chosen at the plan's start, followed
-    through its dated rows), then the GPU price trend and level."""
+def _shapes(choice, ctx: Context, min_gpus: int, path) -> _Shapes:
+    """The instances a GPU choice may rent, each with its USD per GPU-hour in each month:
+    a given price (the scenario's, else the path's ``prices.gpu_hour``) is one GPU per
+    unit, an instance of exactly ``min_gpus``; otherwise the book's cheapest offer of
+    each instance size that holds ``min_gpus`` GPUs at the plan's start, followed through
+    its dated rows; then the GPU price trend and level."""
+    m = ctx.scenario.market
+    trend = {"trend": m.gpu_price_change, "factor": m.gpu_price_factor}
     given = choice.usd_per_gpu_hour
     if given is None and path.prices is not None:
         given = path.prices.gpu_hour
-    found = gpu_price(
+    if given is not None:  # given in the scenario: the trend from the start
+        series, _ = price_series([_Given(ctx.as_of, given)], ctx.dates, lambda r: r.usd, **trend)
+        return _Shapes([Shape(GIVEN, min_gpus, series)], {}, False)
+    offers = instance_offers(
         ctx.book,
         choice.gpu,
         as_of=ctx.as_of,
         min_gpus=min_gpus,
-        usd_per_gpu_hour=given,
-        given=GIVEN,
         provider=choice.provider,
         offer=choice.offer,
         tier=choice.tier,
         markets=_markets(choice, ctx),
     )
-    if found.offer is not None and not (choice.provider or choice.offer):
-        ctx.assumptions.append(
-            f"{path.name}: {role} GPUs at {found.source}, the cheapest "
-            f"{' or '.join(_markets(choice, ctx))} offer (set {role}.offer, {role}.provider, "
-            f"{role}.markets or {role}.usd_per_gpu_hour)"
-        )
-    m = ctx.scenario.market
-    trend = {"trend": m.gpu_price_change, "factor": m.gpu_price_factor}
-    if found.offer is None:  # given in the scenario: the trend from the start
-        fixed = [_Given(ctx.as_of, found.usd_per_gpu_hour)]
-        series, _ = price_series(fixed, ctx.dates, lambda r: r.usd, **trend)
-        return _Priced(series, found.source)
     column = tier_column(choice.tier)
-    history = [o for o in ctx.book.history(found.offer) if o.price(column) is not None]
-    series, used = price_series(history, ctx.dates, lambda o: o.price(column), **trend)
-    ctx.used += used
-    return _Priced(series, found.source)
+    shapes, used = [], {}
+    for o in offers:
+        history = [r for r in ctx.book.history(o) if r.price(column) is not None]
+        series, rows = price_series(history, ctx.dates, lambda r: r.price(column), **trend)
+        name = f"{o.provider} {o.instance}"
+        shapes.append(Shape(name, o.gpu_count, series, o))
+        used[name] = rows
+    return _Shapes(shapes, used, not (choice.provider or choice.offer))
+
+
+def _span(x) -> str:
+    """A count over the plan's months (and draws): one number, or its range."""
+    a = np.asarray(x, float)
+    return fmt(a.min()) if a.min() == a.max() else fmt(a)
+
+
+def _named(placed, choice) -> str:
+    """The chosen instances for a note: ``1-GPU aws g6e.xlarge (us-east-1), on-demand,
+    retrieved ...``, or the given price's GPUs."""
+    tier = tier_column(choice.tier)
+    return " or ".join(
+        f"{s.gpus}-GPU instance(s) at the price {GIVEN}"
+        if s.offer is None
+        else f"{s.gpus}-GPU {s.offer.describe(tier)}"
+        for s in placed.shapes
+    )
+
+
+def _record(ctx: Context, path, choice, shapes: _Shapes, placed, role: str) -> None:
+    """Record the book's rows behind the chosen instances and say where they came from."""
+    for shape in placed.shapes:
+        ctx.used += shapes.used.get(shape.name, [])
+    if not shapes.chosen_by_book:
+        return
+    tier = tier_column(choice.tier)
+    sources = "; ".join(s.offer.describe(tier) for s in placed.shapes if s.offer is not None)
+    ctx.assumptions.append(
+        f"{path.name}: {role} GPUs at {sources}, the cheapest "
+        f"{' or '.join(_markets(choice, ctx))} offer of each instance size, whole instances "
+        f"holding the {'replicas' if role == 'serving' else 'job'} "
+        f"(set {role}.offer, {role}.provider, {role}.markets or {role}.usd_per_gpu_hour)"
+    )
 
 
 @dataclass(frozen=True)
@@ -152,7 +193,8 @@ def finetune_selfhost(path: FinetuneSelfhost, ctx: Context) -> dict[str, Cost]:
 
 
 def _training_cost(path: FinetuneSelfhost, ctx: Context, first, events) -> Cost:
-    """GPU-hours of the first campaign's runs and of each retrain's, at the GPU price."""
+    """Whole instances for the first campaign's runs and for each retrain's: a job of
+    ``g`` GPUs on the cheapest instance that holds ``g`` (8-GPU nodes beyond 8)."""
     d, t = path.data, path.training
     train_tokens = d.examples * d.tokens_per_example * d.epochs
     # GPU-hours are linear in tokens and inverse in MFU, so Monte Carlo draws scale one
@@ -169,18 +211,21 @@ def _training_cost(path: FinetuneSelfhost, ctx: Context, first, events) -> Cost:
             seq_len=round(float(np.max(d.tokens_per_example))),
             book=ctx.book,
         )
-        price = _price(t, ctx, est.gpus, path, "training")
+        shapes = _shapes(t, ctx, est.gpus, path)
     runs = t.runs * first + t.retrain_runs * events
     per_run = (
         est.gpu_hours
         * (train_tokens / np.max(train_tokens))
         * (est.mfu / (est.mfu if t.mfu is None else t.mfu))
     )
-    gpu_hours = runs * per_run
+    # one job at a time; the instances run for the job's wall-clock hours
+    hours = ctx.full(runs * per_run / est.gpus)
+    placed = cheapest(np.where(hours > 0, 1.0, 0.0), est.gpus, shapes.shapes, hours)
+    _record(ctx, path, t, shapes, placed, "training")
     return Cost(
-        ctx.full(gpu_hours * price.series),
-        ctx.full(gpu_hours),
+        ctx.full(placed.usd),
+        ctx.full(placed.gpu_hours_per_hour * hours),
         "GPU-hour",
-        f"{fmt(per_run, ',.1f')} GPU-hours per run on {est.gpus} x "
-        f"{est.gpu} at MFU {est.mfu:.2f}; {price.source}",
+        f"{fmt(per_run, ',.1f')} GPU-hours per run on {est.gpus} x {est.gpu} at MFU "
+        f"{est.mfu:.2f}, billed as {_span(np.max(placed.instances))} x {_named(placed, t)} per run",
     )

@@ -239,7 +239,32 @@ class PriceBook:
         min_gpus: int = 1,
         markets: tuple[str, ...] | None = None,
     ) -> GPUOffer:
-        """The cheapest offer for ``gpu_id`` at ``tier`` in effect on ``as_of``.
+        """The cheapest offer for ``gpu_id`` at ``tier`` in effect on ``as_of``, per GPU,
+        among :meth:`gpu_offers` (same arguments)."""
+        rows = self.gpu_offers(
+            gpu_id,
+            provider=provider,
+            offer=offer,
+            tier=tier,
+            as_of=as_of,
+            min_gpus=min_gpus,
+            markets=markets,
+        )
+        return rows[0]
+
+    def gpu_offers(
+        self,
+        gpu_id: str,
+        *,
+        provider: str | None = None,
+        offer: str | None = None,
+        tier: str = "on_demand",
+        as_of: dt.date | None = None,
+        min_gpus: int = 1,
+        markets: tuple[str, ...] | None = None,
+    ) -> list[GPUOffer]:
+        """Every offer for ``gpu_id`` priced at ``tier`` and in effect on ``as_of``
+        whose instances can host the job, cheapest per GPU first.
 
         ``provider`` limits the choice to one provider; ``offer`` names an instance
         (``p5.48xlarge`` or ``aws:p5.48xlarge``). ``min_gpus`` is the number of GPUs
@@ -247,6 +272,12 @@ class PriceBook:
         larger than 8 GPUs need 8-GPU instances. Single-GPU rentals cannot host them.
         ``markets`` limits the choice to offers sold there (naming a provider or an
         offer chooses its market).
+
+        Raises
+        ------
+        InputError
+            Naming ``gpu`` (or ``provider``, ``offer``, ``tier``, ``markets``) when no
+            offer fits, e.g. a replica larger than any instance of the GPU.
         """
         tier = tier_column(tier)
         if tier not in OFFER_TIERS:
@@ -275,7 +306,7 @@ class PriceBook:
             big_enough = allowed
         if not big_enough:
             raise self._no_offer(gpu_id, tier, provider, need, priced)
-        return min(big_enough, key=lambda o: (o.price(tier), o.provider, o.instance))
+        return sorted(big_enough, key=lambda o: (o.price(tier), o.provider, o.instance))
 
     @staticmethod
     def _named_offers(rows: list[GPUOffer], offer: str, gpu_id: str) -> list[GPUOffer]:

@@ -123,3 +123,13 @@ GPU_MARKETS = ("hyperscaler", "cloud")
 """Where the book's GPU offers are taken from unless a path or ``market.gpu_markets``
 allows ``marketplace``: peer marketplaces list the lowest prices from hosts of varying
 reliability, which a production service does not usually run on."""
+
+SPARE_REPLICAS = 1
+"""Serving replicas a self-hosted path keeps beyond the peak hour's need while it has
+traffic (``serving.spare_replicas``; 0 allowed), printed as an assumption. Google's SRE
+book sizes a serving job at N + 2 tasks, N for the peak, one for a task down during an
+update and one for a failure during it, and settles for N + 1 in a small region (3
+tasks for the peak, 4 run) where the saving is worth a small risk of overload ("The
+Production Environment at Google, from the Viewpoint of an SRE", the Shakespeare
+example, https://sre.google/sre-book/production-environment/). A self-hosted model is a
+small fleet of a few replicas, so the default is the small region's N + 1."""

@@ -20,6 +20,7 @@ from tunecost.scenario.defaults import (
     ENGINEER_RATE_USD_PER_HOUR,
     FINETUNE_EPOCHS,
     HOURS_PER_FTE_MONTH,
+    SPARE_REPLICAS,
 )
 from tunecost.scenario.distributions import Dist
 from tunecost.scenario.fields import (
@@ -203,6 +204,12 @@ class Serving(GPUChoice):
         None, description="Time-to-first-token target; default 2 s (MLPerf server)."
     )
     min_replicas: int = Field(1, ge=0, description="0 allows scale to zero.")
+    spare_replicas: int = Field(
+        SPARE_REPLICAS,
+        ge=0,
+        description="Replicas kept beyond the peak's while there is traffic, billed every "
+        "hour of the month; default 1 (N + 1, Google SRE book), 0 allowed.",
+    )
     max_batch: int | None = Field(None, ge=1, description="Engine's max sequences.")
     engine: Literal[SERVING_ENGINES] = Field(
         "vllm", description="Serving engine: vllm (default), sglang or trtllm."
@@ -214,8 +221,20 @@ class Ops(Strict):
     oncall: FTE = Field(0.0, description="On-call and serving operations, in FTE.")
 
 
+def plain_name(value: str) -> str:
+    """A name is text: control characters (C0, DEL, C1: ESC, NUL, ...) are refused."""
+    bad = CONTROL.search(value) if isinstance(value, str) else None
+    if bad:
+        raise ValueError(f"control character U+{ord(bad.group()):04X} in a name; remove it")
+    return value
+
+
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 class PathBase(Strict):
     name: str = Field(min_length=1, max_length=80, description="Unique name of the path.")
+    _plain_name = field_validator("name")(plain_name)
     input_tokens: RequestTokens | None = Field(
         None,
         description="Prompt tokens per request on this path (a fine-tuned model needs "
@@ -309,6 +328,7 @@ AnyPath = PromptAPI | FinetuneAPI | PromptSelfhost | FinetuneSelfhost
 
 class Scenario(Strict):
     name: str = Field(min_length=1, max_length=120, description="Shown in titles.")
+    _plain_name = field_validator("name")(plain_name)
     description: str = Field("", description="What the feature does, in words.")
     start: Month = Field(description="First month of the plan, YYYY-MM.")
     months: int = Field(36, ge=1, le=MAX_MONTHS, description="Horizon in months.")
