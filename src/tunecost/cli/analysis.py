@@ -19,6 +19,7 @@ from tunecost.cli.options import (
     wide_option,
 )
 from tunecost.errors import InputError
+from tunecost.output.files import say_when_written
 
 
 def _value(text: str, field, name: str) -> float:
@@ -86,7 +87,7 @@ def sensitivity(scenario, months, overrides, fmt, output, metric, path, baseline
         from tunecost.output.charts import save_figure, tornado_figure
 
         save_figure(tornado_figure(result, title=sc.name), chart_path)
-        click.echo(f"wrote {chart_path}", err=True)
+        say_when_written(f"wrote {chart_path}")
     emit(text, output)
 
 

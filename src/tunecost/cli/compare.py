@@ -22,6 +22,7 @@ from tunecost.cli.options import (
     team_assumptions,
     wide_option,
 )
+from tunecost.output.files import say_when_written
 
 
 @click.command(cls=Command, context_settings=CONTEXT)
@@ -118,8 +119,8 @@ def compare(
         chart = figure_bytes(result.plot(), Path(chart_path).suffix)
     if csv_path:
         write_atomic(csv_path, ledger_csv(result.ledger), "--csv")
-        click.echo(f"wrote {csv_path}", err=True)
+        say_when_written(f"wrote {csv_path}")
     if chart is not None:
         write_atomic(chart_path, chart, "--chart")
-        click.echo(f"wrote {chart_path}", err=True)
+        say_when_written(f"wrote {chart_path}")
     emit(text, output)

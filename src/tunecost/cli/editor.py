@@ -24,6 +24,7 @@ from tunecost.cli.options import (
     output_option,
 )
 from tunecost.errors import InputError
+from tunecost.output.files import say_when_written
 
 SCHEMA_FILE = Path("docs") / "scenario.schema.json"
 
@@ -144,4 +145,4 @@ def init(file, force, **answers):
     text = starter_text(Answers(**answers), file, _schema_ref(path))
     compare(parse_scenario(yaml.safe_load(text), path.name), book=command_book())
     write_atomic(path, text, "FILE")
-    click.echo(f"wrote {file}; run it: tunecost compare {file}", err=True)
+    say_when_written(f"wrote {file}; run it: tunecost compare {file}")

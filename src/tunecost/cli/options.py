@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from tunecost.errors import InputError, UnitError
+from tunecost.output.files import say_when_written
 from tunecost.vocabulary import TIERS
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -305,12 +306,14 @@ def progress_bar(label: str):
 
 
 def emit(text: str, output: str | None) -> None:
-    """Print ``text`` or write it atomically to ``output``."""
+    """Print ``text`` or write it atomically to ``output`` (``-``: standard output, with
+    the command's other outputs)."""
     if output:
         from tunecost.output.files import write_atomic
 
         write_atomic(output, text, output_flag())
-        click.echo(f"wrote {output}", err=True)
+        if output != "-":
+            say_when_written(f"wrote {output}")
     else:
         click.echo(text, nl=False)
 

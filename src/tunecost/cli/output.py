@@ -20,6 +20,7 @@ from tunecost.cli.options import (
     team_assumptions,
 )
 from tunecost.errors import InputError
+from tunecost.output.files import say_when_written
 
 REPORT_DRAWS = 2000
 """Draws for the report's certainty figures when the scenario has ranges."""
@@ -80,7 +81,7 @@ def report(scenario, months, overrides, output, baseline, draws, seed):
         text = render(result, swings, fmt, flip, progress=bar.part(0.55, 1.0, "charts"))
     echo_warnings(result.warnings, table_width())
     write_atomic(path, text, output_flag())
-    click.echo(f"wrote {output}", err=True)
+    say_when_written(f"wrote {output}")
 
 
 @click.command(cls=Command, context_settings=CONTEXT)
@@ -95,6 +96,8 @@ def chart(ledger, output, baseline, title):
     Example:
       tunecost compare --csv ledger.csv && tunecost chart ledger.csv --output cost.svg
     """
+    import numpy as np
+
     from tunecost.analysis.ledger import breakeven_by_path
     from tunecost.output.charts import comparison_figure, save_figure
     from tunecost.output.files import check_chart_path
@@ -102,6 +105,8 @@ def chart(ledger, output, baseline, title):
 
     check_chart_path(output, output_flag())
     df = read_ledger(ledger)
+    if not np.isfinite(df["usd"].to_numpy(dtype=float)).all():
+        raise InputError("column usd holds inf or nan; export the ledger again", "ledger")
     paths = list(dict.fromkeys(df["path"]))
     if baseline and baseline not in paths:
         raise InputError(
@@ -115,4 +120,4 @@ def chart(ledger, output, baseline, title):
         breakeven=breakeven_by_path(df, base),
     )
     save_figure(fig, output, output_flag())
-    click.echo(f"wrote {output}", err=True)
+    say_when_written(f"wrote {output}")

@@ -17,6 +17,7 @@ from tunecost.cli.options import (
     output_flag,
     output_option,
 )
+from tunecost.output.files import say_when_written
 
 
 @click.group("import", cls=Group, context_settings=CONTEXT)
@@ -50,7 +51,7 @@ def _write_rows(rows: list[dict], columns, fmt: str, output: str | None, notes=(
         click.echo(f"note: {note}", err=True)
     if output:
         write_atomic(output, render_rows(rows, columns, "csv"), output_flag())
-        click.echo(f"wrote {len(rows)} rows to {output}", err=True)
+        say_when_written(f"wrote {len(rows)} rows to {output}")
     else:
         click.echo(render_rows(rows, columns, fmt), nl=False)
 

@@ -229,9 +229,14 @@ def _category_bars(ax, ledger, name: str, dates: list, ymax: float, i: int) -> N
 
 
 def figure_bytes(fig: Figure, fmt: str, dpi: int = 150) -> bytes:
-    """``fig`` rendered as ``png``, ``svg`` or ``pdf`` (a leading dot is ignored)."""
+    """``fig`` rendered as ``png``, ``svg`` or ``pdf`` (a leading dot is ignored); every
+    text drawn literally (no mathtext)."""
     import io
 
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):  # names are text: "$x$" is drawn as typed, not as TeX
+        text.set_parse_math(False)
     buf = io.BytesIO()
     fig.savefig(buf, format=fmt.lower().lstrip("."), dpi=dpi)
     return buf.getvalue()
