@@ -267,9 +267,9 @@ def test_outputs_all_or_none(step, nth, existing):
 
 def test_a_failed_run_never_says_it_wrote_a_file(tmp_path, monkeypatch):
     # the second move fails: nothing is in place, and no "wrote" line is printed
-    import tunecost.output.files as files
     from click.testing import CliRunner
 
+    import tunecost.output.files as files
     from tunecost.cli import cli
 
     real = files.os.replace

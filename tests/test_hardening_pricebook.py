@@ -312,3 +312,13 @@ def test_genai_prices_over_the_ceiling_are_skipped_and_counted(tmp_path):
     assert {r["model"] for r in rows} == {"m1"}
     assert rows.skipped["price values that are not a number from 0 to 10,000 or tiers"] == 1
     assert any("from 0 to 10,000" in n for n in notes)
+
+
+def test_a_missing_or_broken_book_exits_2(tmp_path):
+    from click.testing import CliRunner
+
+    from tunecost.cli import cli
+
+    missing = CliRunner().invoke(cli, ["--pricing-dir", str(tmp_path / "none"), "compare"])
+    assert missing.exit_code == 2
+    assert CliRunner().invoke(cli, ["pricing", "validate", str(tmp_path / "none")]).exit_code == 2

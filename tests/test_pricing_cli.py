@@ -316,7 +316,7 @@ def test_validate_a_broken_copy_prints_one_line_per_problem(tmp_path):
     api_row = next(i + 1 for i, x in enumerate(api_rows) if x[1:3] == ["gpt-4.1-mini", "input"])
 
     r = run("pricing", "validate", folder)
-    assert r.exit_code == 1
+    assert r.exit_code == 2
     lines = r.stderr.splitlines()
     assert lines == [
         f"api_models.csv, row {api_row}, column price: '-0.4' is negative",
@@ -329,7 +329,7 @@ def test_validate_a_broken_copy_prints_one_line_per_problem(tmp_path):
 def test_validate_without_a_folder_checks_the_override(tmp_path):
     folder = _copy_with(tmp_path, "api_models.csv", MINI_INPUT, "effective_from", "2025-14-01")
     r = run("--pricing-dir", folder, "pricing", "validate")
-    assert r.exit_code == 1
+    assert r.exit_code == 2
     assert "column effective_from: '2025-14-01' is not a date (YYYY-MM-DD)" in r.stderr
 
 

@@ -72,8 +72,9 @@ class UnknownNameError(InputError):
         super().__init__(f"unknown {kind} {name!r}{hint}", field)
 
 
-class PriceBookError(TunecostError):
-    """A price or hardware table that is missing, malformed or inconsistent."""
+class PriceBookError(InputError):
+    """A price or hardware table that is missing, malformed or inconsistent: a book the
+    user points to is input like any other (exit 2)."""
 
 
 def suggest(name: str, known: Iterable[str], n: int = 3) -> list[str]:

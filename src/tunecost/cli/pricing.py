@@ -21,7 +21,7 @@ from tunecost.cli.options import (
 )
 from tunecost.cli.pricing_import import import_
 from tunecost.cli.pricing_upkeep import diff, stale
-from tunecost.errors import InputError, TunecostError
+from tunecost.errors import InputError, PriceBookError
 
 LIST_KINDS = ("api", "finetune", "gpu", "model", "gpu-spec", "release")
 
@@ -177,5 +177,5 @@ def validate(directory):
     if problems:
         for p in problems:
             click.echo(p, err=True)
-        raise TunecostError(f"{len(problems)} problem(s) in {folder}")
+        raise PriceBookError(f"{len(problems)} problem(s) in {folder}")
     click.echo(f"{folder}: price book OK")
