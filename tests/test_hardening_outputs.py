@@ -287,3 +287,25 @@ def test_a_failed_run_never_says_it_wrote_a_file(tmp_path, monkeypatch):
     assert r.exit_code == 2
     assert "wrote" not in r.stderr
     assert not csv.exists() and not png.exists()
+
+
+def test_outputs_never_replace_the_price_book_or_the_bundled_example(tmp_path):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from tunecost.cli import cli
+    from tunecost.cli.options import bundled_example
+
+    book = tmp_path / "book"
+    shutil.copytree(Path(__file__).parents[1] / "pricing", book)
+    before = (book / "api_models.csv").read_bytes()
+    r = CliRunner().invoke(
+        cli, ["--pricing-dir", str(book), "compare", "--csv", str(book / "api_models.csv")]
+    )
+    assert r.exit_code == 2 and "price book" in r.stderr
+    assert (book / "api_models.csv").read_bytes() == before
+    example = bundled_example()
+    text = example.read_bytes()
+    r = CliRunner().invoke(cli, ["compare", "--output", str(example)])
+    assert r.exit_code == 2 and example.read_bytes() == text

@@ -41,6 +41,26 @@ def _register_inputs(ctx: click.Context, params, outputs) -> None:
         value = ctx.params.get(p.name)
         if isinstance(p.type, click.Path) and p.name not in OUTPUT_PARAMS and value:
             outputs.add_input(value, shown_field(p.name, params) or p.name)
+    _register_implicit_inputs(ctx, outputs)
+
+
+def _register_implicit_inputs(ctx: click.Context, outputs) -> None:
+    """The files a command reads without naming them: the bundled example when no
+    scenario is given, and the tables of the price book in use."""
+    import contextlib
+
+    from tunecost.errors import TunecostError
+    from tunecost.pricebook.folder import find_pricing_dir
+
+    if "scenario" in ctx.params and not ctx.params["scenario"]:
+        from tunecost.cli.options import bundled_example
+
+        with contextlib.suppress(TunecostError):
+            outputs.add_input(bundled_example(), "the bundled example")
+    with contextlib.suppress(TunecostError, OSError):
+        folder = find_pricing_dir(ctx.find_root().params.get("pricing_dir"))
+        for table in folder.glob("*.csv"):
+            outputs.add_input(table, f"the price book's {table.name}")
 
 
 def _check_seed(ctx: click.Context) -> None:
