@@ -224,7 +224,7 @@ def test_help_imports_neither_pandas_nor_matplotlib():
         "for a in (['--help'], ['train', '--help'], ['serve', '--help']):\n"
         "    try: cli(a)\n"
         "    except SystemExit: pass\n"
-        "print(sorted(m for m in ('pandas', 'matplotlib', 'pint') if m in sys.modules))"
+        "print(sorted(m for m in ('pandas', 'matplotlib', 'pint', 'pydantic') if m in sys.modules))"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert r.stdout.strip().splitlines()[-1] == "[]"

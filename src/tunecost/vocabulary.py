@@ -58,7 +58,10 @@ GPU_MARKET_NAMES = ("hyperscaler", "cloud", "marketplace")
 (hosts of varying reliability, priced lowest)."""
 
 SERVING_ENGINES = ("vllm", "sglang", "trtllm")
-"""Serving engines the capacity model knows (``compute.engines``); vLLM is the default."""
+"""Serving engines the capacity model knows (``compute.engines``)."""
+DEFAULT_SERVING_ENGINE = "vllm"
+"""vLLM: the engine most self-hosters run (Ray Serve LLM and KServe's Hugging Face
+runtime are built on it); a judgement call, printed with every estimate."""
 
 API_PRICE_KINDS = ("input", "cached_input", "cache_write", "output", "batch_input", "batch_output")
 """The price book's kinds of an API model's token prices (``api_models.csv``)."""

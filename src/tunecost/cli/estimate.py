@@ -32,10 +32,15 @@ from tunecost.cli.options import (
     team_assumptions,
     wide_option,
 )
-from tunecost.compute.engines import DEFAULT_ENGINE, ENGINE_IDS
+from tunecost.cli.serve_instances import on_instances
 from tunecost.errors import InputError
-from tunecost.scenario.defaults import SPARE_REPLICAS
-from tunecost.vocabulary import KV_PRECISIONS, PRECISIONS, TRAINING_METHODS
+from tunecost.vocabulary import (
+    DEFAULT_SERVING_ENGINE,
+    KV_PRECISIONS,
+    PRECISIONS,
+    SERVING_ENGINES,
+    TRAINING_METHODS,
+)
 
 TRAIN_FIELDS = (
     ("model", "model", ""),
@@ -205,9 +210,6 @@ SERVE_FIELDS = (
     ("usd_per_million_output_tokens_at_full_load", "at full load", "USD/1M tokens"),
 )
 
-INSTANCE_KEYS = ("spare_replicas", "instance", "instances", "gpus_per_instance")
-INSTANCE_KEYS += ("usd_per_instance_hour",)
-
 
 @click.command(cls=Command, context_settings=CONTEXT)
 @click.option("--model", required=True, help="Model id from the model table.")
@@ -232,8 +234,8 @@ INSTANCE_KEYS += ("usd_per_instance_hour",)
 )
 @click.option(
     "--engine",
-    type=click.Choice(ENGINE_IDS),
-    default=DEFAULT_ENGINE,
+    type=click.Choice(SERVING_ENGINES),
+    default=DEFAULT_SERVING_ENGINE,
     show_default=True,
     help="Serving engine whose batching and memory policy to model.",
 )
@@ -279,10 +281,8 @@ INSTANCE_KEYS += ("usd_per_instance_hour",)
 @click.option(
     "--spare-replicas",
     type=click.IntRange(min=0),
-    default=SPARE_REPLICAS,
-    show_default=True,
     help="Replicas beyond the peak's while there is traffic, billed like the others "
-    "(N + 1, Google SRE book; 0 allowed).",
+    "(default 1: N + 1, Google SRE book; 0 allowed).",
 )
 @click.option(
     "--max-batch",
@@ -313,42 +313,14 @@ def serve(fmt, output, usd_per_gpu_hour, provider, offer, tier, wide, spare_repl
     # the replica's GPU count decides which offers can host it
     prices = (usd_per_gpu_hour, provider, offer, tier)
     est, source = priced(run, book, options["gpu"], prices, lambda e: e.gpus_per_replica)
-    record = _on_instances(est, book, prices, spare_replicas)
-    given = "given" if options["engine"] != DEFAULT_ENGINE else "default"
+    record = on_instances(est, book, prices, spare_replicas)
+    given = "given" if options["engine"] != DEFAULT_SERVING_ENGINE else "default"
     notes = [
         f"price: {record['price_source'] or source}",
         f"engine: {est.engine} ({given}; --engine vllm|sglang|trtllm), layout {est.layout}; "
         f"{est.engine_source}",
     ]
     _print_record(record, SERVE_FIELDS, fmt, output, notes=notes, wide=wide)
-
-
-def _on_instances(est, book, prices: tuple, spares: int) -> dict:
-    """The estimate's replicas (and ``spares`` while there is traffic) on the cheapest
-    whole instances that hold them; unchanged when it has no price."""
-    from tunecost.costing.gpu_price import instance_placement
-    from tunecost.costing.instances import serve_record
-    from tunecost.units import HOURS_PER_MONTH
-
-    if est.usd_per_gpu_hour is None:
-        return {**est.to_dict(), **dict.fromkeys(INSTANCE_KEYS)}
-    usd_per_gpu_hour, provider, offer, tier = prices
-    replicas = 1 if est.replicas is None else est.replicas
-    extra = spares if est.replicas is not None and est.requests_per_month > 0 else 0
-    placed = instance_placement(
-        book,
-        est.gpu,
-        as_of=dt.date.today(),
-        gpus_per_replica=est.gpus_per_replica,
-        replicas=replicas + extra,
-        usd_per_gpu_hour=usd_per_gpu_hour,
-        given="given with --usd-per-gpu-hour",
-        provider=provider,
-        offer=offer,
-        tier=tier,
-        markets=allowed_markets(),
-    )
-    return serve_record(est.to_dict(), placed, spares, HOURS_PER_MONTH)
 
 
 def priced(run, book, gpu: str, prices: tuple, size) -> tuple:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from tunecost.errors import InputError
 from tunecost.pricebook.gpus import GPU
-from tunecost.vocabulary import SERVING_ENGINES
+from tunecost.vocabulary import DEFAULT_SERVING_ENGINE, SERVING_ENGINES
 
 HOST_SECONDS_PER_TOKEN = 25e-6
 """Host (CPU) time a scheduler spends per output token: scheduling, sampling bookkeeping,
@@ -131,9 +131,8 @@ TRTLLM = Engine(
 ENGINES = {e.id: e for e in (VLLM, SGLANG, TRTLLM)}
 ENGINE_IDS = tuple(ENGINES)
 assert ENGINE_IDS == SERVING_ENGINES  # the scenario's choices (tunecost.vocabulary)
-DEFAULT_ENGINE = "vllm"
-"""vLLM: the engine most self-hosters run (Ray Serve LLM and KServe's Hugging Face
-runtime are built on it); a judgement call, printed with every estimate."""
+DEFAULT_ENGINE = DEFAULT_SERVING_ENGINE
+"""The default engine (``tunecost.vocabulary.DEFAULT_SERVING_ENGINE``)."""
 
 ALIASES = {"tensorrt-llm": "trtllm", "trt-llm": "trtllm", "trt": "trtllm"}
 
