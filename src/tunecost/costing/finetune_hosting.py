@@ -32,6 +32,7 @@ from tunecost.errors import InputError, within
 from tunecost.pricebook.prices import in_effect
 from tunecost.scenario.defaults import SERVING_TPOT_SLO, SERVING_TTFT_SLO
 from tunecost.scenario.model import FinetuneAPI
+from tunecost.scenario.profile import peak_factor
 
 _HARDWARE = re.compile(r"^hardware:(?:(\d+)x-)?(.+)$")
 """A GPU deployment's id: ``hardware:1x-h100-80gb`` (Together) or ``hardware:h100-80gb``
@@ -134,7 +135,7 @@ def _dedicated(path: FinetuneAPI, ctx: Context, s: Seller, in_tok, out_tok, shar
             "hosting",
         )
     hours = timeline.month_hours(ctx.as_of, ctx.months)
-    peak = peak_output_tokens_per_s(ctx.traffic, out_tok, ctx.scenario.workload.peak_to_average)
+    peak = peak_output_tokens_per_s(ctx.traffic, out_tok, peak_factor(ctx.scenario.workload))
     names, count, rate, per_deployment = _size(path, ctx, s, choices, peak, hours)
     deployments = count + path.spare_deployments
     storage = _deployment_storage(ctx, s, path, names)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tunecost.compute.autoscale import STEP_HOURS, check_max_replicas, replica_hours
 from tunecost.compute.estimates import estimate_training
 from tunecost.compute.serving import peak_output_tokens_per_s, replicas_for_peak
 from tunecost.costing import timeline
@@ -23,9 +24,10 @@ from tunecost.costing.gpu_price import instance_offers
 from tunecost.costing.instances import Shape, cheapest
 from tunecost.costing.price_series import price_series
 from tunecost.costing.tokens import tokens
-from tunecost.errors import within
+from tunecost.errors import InputError, within
 from tunecost.scenario.defaults import GPU_MARKETS, SERVING_TPOT_SLO, SERVING_TTFT_SLO
 from tunecost.scenario.model import FinetuneSelfhost, PromptSelfhost
+from tunecost.scenario.profile import peak_factor, profile_weights
 from tunecost.vocabulary import tier_column
 
 GIVEN = "given in the scenario"
@@ -44,7 +46,9 @@ def serving_cost(path, ctx: Context, model_id: str, in_tok, out_tok) -> Cost:
         f"replica(s), and {spare} spare replica(s) beyond the peak's while there is traffic "
         "(set ops.oncall, serving.min_replicas, serving.spare_replicas)"
     )
-    peak = peak_output_tokens_per_s(ctx.traffic, out_tok, ctx.scenario.workload.peak_to_average)
+    if s.autoscale:
+        return _autoscaled(ctx, path, s, shapes, (est, per_replica), out_tok)
+    peak = peak_output_tokens_per_s(ctx.traffic, out_tok, peak_factor(ctx.scenario.workload))
     replicas = replicas_for_peak(peak, per_replica, s.min_replicas)
     replicas = replicas + np.where(np.asarray(ctx.traffic) > 0, spare, 0)
     # clouds bill the hours each calendar month has (672 to 744), not a 730-hour month
@@ -57,6 +61,56 @@ def serving_cost(path, ctx: Context, model_id: str, in_tok, out_tok) -> Cost:
         f"{fmt(per_replica, ',.0f')} output tokens/s each within SLO"
     )
     return Cost(placed.usd, placed.gpu_hours_per_hour * hours, "GPU-hour", note)
+
+
+def _autoscaled(ctx: Context, path, s, shapes, sized, out_tok) -> Cost:
+    """Replicas that follow the week's hourly demand (:mod:`tunecost.compute.autoscale`),
+    billed per replica-hour: each replica is one instance of the shape that holds one
+    replica most cheaply (an autoscaler adds and removes a replica's node at a time), so
+    ``USD = replica-hours x that instance's price``, where ``replica-hours`` = the week's
+    billed replica-hours x the calendar month's hours / 168."""
+    est, per_replica = sized
+    profile = ctx.scenario.workload.profile
+    if profile is None:
+        raise InputError(
+            "autoscale needs workload.profile (flat, business-hours, diurnal or hourly counts)",
+            f"paths.{path.name}.serving.autoscale",
+            absolute=True,
+        )
+    w = profile_weights(profile)
+    rate = peak_output_tokens_per_s(ctx.traffic, out_tok, 1.0)  # the month's mean, tokens/s
+    capacity_ = float(np.min(per_replica))
+    with within(f"paths.{path.name}.serving"):
+        check_max_replicas(rate, w, capacity_, s.max_replicas)
+    week = replica_hours(
+        rate,
+        w,
+        per_replica,
+        min_replicas=s.min_replicas,
+        max_replicas=s.max_replicas,
+        spare=s.spare_replicas,
+        step_hours=STEP_HOURS[s.scale_granularity],
+        delay_hours=s.scale_up_delay / 60.0,
+    )
+    hours = timeline.month_hours(ctx.as_of, ctx.months)
+    replica_h = week * hours / len(w)
+    placed = cheapest(
+        np.where(replica_h > 0, 1.0, 0.0), est.gpus_per_replica, shapes.shapes, replica_h
+    )
+    _record(ctx, path, s, shapes, placed, "serving")
+    ctx.assumptions.append(
+        f"{path.name}: autoscaled between {s.min_replicas} and {s.max_replicas or 'any'} "
+        f"replica(s), billed per {s.scale_granularity}, {s.scale_up_delay:g} min start-up per "
+        "replica added (set serving.max_replicas, serving.scale_granularity, "
+        "serving.scale_up_delay)"
+    )
+    note = (
+        f"{_span(replica_h)} replica-hours on {_named(placed, s)}, one per replica, "
+        f"following the week's profile incl. {s.spare_replicas} spare; "
+        f"{est.gpus_per_replica} x {est.gpu} per replica, "
+        f"{fmt(per_replica, ',.0f')} output tokens/s each within SLO"
+    )
+    return Cost(placed.usd, placed.gpu_hours_per_hour * replica_h, "GPU-hour", note)
 
 
 @dataclass(frozen=True)

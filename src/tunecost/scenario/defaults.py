@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tunecost.scenario.profile import profile_line
+
 ENGINEER_RATE_USD_PER_HOUR = 90.0
 """Loaded cost of an engineer-hour: the US median wage of software developers, $63.59
 an hour in May 2023 (BLS Occupational Outlook Handbook, 15-1252: $132,270 a year), over
@@ -98,9 +100,11 @@ def assumptions(scenario: Any) -> list[str]:
             out.append(
                 f"{p.name}: default {EVALUATION_HOURS_DEFAULT:g} engineer-hours per evaluation"
             )
-    if "peak_to_average" not in scenario.workload.model_fields_set and any(
-        p.kind.endswith("selfhost") for p in scenario.paths
-    ):
+    w = scenario.workload
+    selfhost = any(p.kind.endswith("selfhost") for p in scenario.paths)
+    if w.profile is not None and selfhost:
+        out.append(profile_line(w))
+    elif "peak_to_average" not in w.model_fields_set and selfhost:
         out.append("workload: default peak_to_average 3")
     return out
 

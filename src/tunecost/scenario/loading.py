@@ -139,9 +139,11 @@ def read_yaml(path: str | Path) -> dict:
 def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
     """Read, override (``key=value``) and validate a scenario file (a
     ``workload.from_log`` filled in from the log)."""
+    from tunecost.scenario.profile import expand_profile
     from tunecost.scenario.traffic_summary import expand_from_log
 
     data = apply_overrides(read_yaml(path), overrides)
     data, _ = expand_from_log(data, Path(path).parent)
+    data = expand_profile(data, Path(path).parent)
     source = Path(path).name + (" with --set" if overrides else "")
     return parse_scenario(data, source)

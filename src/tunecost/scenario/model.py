@@ -11,7 +11,7 @@ import difflib
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from tunecost.errors import InputError
 from tunecost.scenario.base import Strict
@@ -49,6 +49,7 @@ from tunecost.scenario.fields import (
     USDPerHour,
     USDPerMonth,
 )
+from tunecost.scenario.profile import Autoscaling, check_profile
 from tunecost.vocabulary import (
     API_TUNING_METHODS,
     GPU_MARKET_NAMES,
@@ -101,6 +102,11 @@ class Workload(Strict):
         description="A request log (CSV or JSONL, a LiteLLM log, an OpenAI usage export) "
         "that fills requests, growth, tokens and peak_to_average the file leaves out; "
         "see docs/workload-logs.md.",
+    )
+    profile: Annotated[str | list[float] | None, AfterValidator(check_profile)] = Field(
+        None,
+        description="Traffic over the week: flat, business-hours, diurnal, 168 hourly "
+        "numbers or a CSV of hourly counts; sets peak_to_average (docs/method.md).",
     )
     peak_to_average: Factor = Field(
         3.0,
@@ -195,7 +201,7 @@ class Training(GPUChoice):
     )
 
 
-class Serving(GPUChoice):
+class Serving(GPUChoice, Autoscaling):
     precision: Literal[PRECISIONS] = Field("bf16", description="Weight format.")
     tpot_slo: Seconds | None = Field(
         None, description="Time-per-output-token target; default 0.1 s (MLPerf server)."

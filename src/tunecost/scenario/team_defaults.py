@@ -307,11 +307,13 @@ def load_with_defaults(
     """Read a scenario file, apply ``--set`` overrides, fill in the team's defaults where
     both are silent, validate it and check its providers. Returns the scenario and one
     assumption line per value taken from a ``workload.from_log`` or the team file."""
+    from tunecost.scenario.profile import expand_profile
     from tunecost.scenario.traffic_summary import expand_from_log
 
     defaults = defaults or TeamDefaults()
     data = apply_overrides(read_yaml(path), overrides)
     data, from_log = expand_from_log(data, Path(path).parent)
+    data = expand_profile(data, Path(path).parent)
     data, used = merge(data, defaults)
     source = Path(path).name + (" with --set" if overrides else "")
     scenario = parse_scenario(data, source)

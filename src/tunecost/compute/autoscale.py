@@ -1,0 +1,98 @@
+"""Replica-hours of a serving fleet that follows its traffic over the week.
+
+The week is cut into slots (hours, or shorter in a hand-worked case) with weights ``w_s``
+of mean 1 (:mod:`tunecost.scenario.profile`). In slot ``s`` the fleet serves
+``d_s = rate x w_s`` output tokens/s and runs
+
+    n_s = clip(ceil(d_s / c), m, M) + spare  (m = max(min_replicas, 1) and the spares
+    only while d_s > 0; ``min_replicas = 0`` scales to zero in an idle slot)
+
+replicas of capacity ``c`` tokens/s. The provider bills a replica in whole steps of its
+granularity ``g`` (a minute or an hour): over each step the most replicas any of its
+slots runs, for ``g`` hours. A replica added is billed its start-up (scale-up delay, the
+cold start after zero) before it serves, rounded up to whole steps:
+``max(0, n_s - n_{s-1}) x ceil(delay / g) x g``, the week taken as a cycle.
+
+Worked example (Hugging Face Inference Endpoints' pricing page): 1 replica all month and
+3 for 15 minutes of every hour, billed per minute at 0.50 USD/h, is
+``0.5 x (730 x 1 + 182.5 x 2) = 547.50`` USD for a 730-hour month; billed per hour the
+same fleet is ``0.5 x 730 x 3 = 1,095`` USD.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from tunecost.errors import InputError
+
+STEP_HOURS = {"minute": 1 / 60, "hour": 1.0}
+
+
+def replicas_in_slot(demand, per_replica, min_replicas=1, max_replicas=None, spare=0):
+    """Replicas running in one slot: ``clip(ceil(d / c), m, M)`` plus ``spare`` while
+    ``d > 0``, with ``m = max(min_replicas, 1)`` under traffic and ``min_replicas`` (0:
+    scale to zero) without. [replicas] Works on arrays."""
+    d = np.asarray(demand, float)
+    need = np.ceil(d / per_replica - 1e-9) + 0.0
+    busy = d > 0
+    n = np.maximum(need, np.where(busy, max(min_replicas, 1), min_replicas))
+    if max_replicas is not None:
+        n = np.minimum(n, max_replicas)
+    return n + np.where(busy, spare, 0)
+
+
+def replica_hours(
+    rate,
+    weights,
+    per_replica: float,
+    *,
+    min_replicas: int = 1,
+    max_replicas: int | None = None,
+    spare: int = 0,
+    slot_hours: float = 1.0,
+    step_hours: float = 1.0,
+    delay_hours: float = 0.0,
+) -> np.ndarray:
+    """Billed replica-hours over one cycle of ``weights`` (slots of ``slot_hours``) at an
+    average demand of ``rate`` output tokens/s, by the rule of the module docstring.
+    ``rate`` may be an array (months, draws): the result has its shape. [replica-hours]"""
+    w = np.asarray(weights, float).ravel()
+    rate = np.asarray(rate, float)
+    per_step = max(1, round(step_hours / slot_hours))
+    if len(w) % per_step:
+        raise ValueError("the slots do not fill whole billing steps")
+    billed_step = per_step * slot_hours  # a step is never shorter than a slot
+    start_up = math.ceil(delay_hours / step_hours - 1e-9) * step_hours
+
+    def step(k: int) -> np.ndarray:
+        slots = w[k * per_step : (k + 1) * per_step]
+        runs = [
+            replicas_in_slot(rate * x, per_replica, min_replicas, max_replicas, spare)
+            for x in slots
+        ]
+        return np.maximum.reduce(runs)
+
+    steps = len(w) // per_step
+    total = np.zeros(rate.shape)
+    before = step(steps - 1)
+    for k in range(steps):
+        n = step(k)
+        total = total + n * billed_step + np.maximum(n - before, 0) * start_up
+        before = n
+    return total
+
+
+def check_max_replicas(rate, weights, per_replica: float, max_replicas: int | None) -> None:
+    """Refuse a ``max_replicas`` below the replicas the busiest slot needs."""
+    if max_replicas is None:
+        return
+    peak = float(np.max(np.asarray(rate, float))) * float(np.max(weights))
+    need = math.ceil(peak / per_replica - 1e-9)
+    if need > max_replicas:
+        raise InputError(
+            f"{max_replicas} is below the {need} replicas the busiest hour needs "
+            f"({peak:,.0f} output tokens/s at {per_replica:,.0f} each); raise it",
+            "max_replicas",
+        )

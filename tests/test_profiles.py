@@ -1,0 +1,182 @@
+"""Traffic over the week and autoscaling (issue 13, point 3): ``workload.profile`` and
+``serving.autoscale``, worked by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tunecost.analysis.compare import compare
+from tunecost.compute.autoscale import replica_hours
+from tunecost.errors import InputError
+from tunecost.scenario import load_scenario, parse_scenario
+from tunecost.scenario.profile import named_profile, profile_peak, read_profile_csv
+
+HOURS = np.array([31, 28, 31]) * 24.0  # January to March 2027
+
+
+def _scenario(requests="1000 requests/month", profile=None, **serving) -> dict:
+    workload = {"requests": requests, "input_tokens": 500, "output_tokens": 100}
+    if profile is not None:
+        workload["profile"] = profile
+    return {
+        "name": "profiles",
+        "start": "2027-01",
+        "months": 3,
+        "workload": workload,
+        "paths": [
+            {
+                "name": "own",
+                "kind": "prompt-selfhost",
+                "model": "llama-3.1-8b",
+                "follow_new_models": False,
+                "serving": {"gpu": "h100", "gpus": 1, "usd_per_gpu_hour": "2 USD/hour", **serving},
+            }
+        ],
+    }
+
+
+def _inference(data: dict):
+    result = compare(parse_scenario(data))
+    led = result.ledger
+    rows = led[(led.path == "own") & (led.category == "inference")].sort_values("month")
+    return rows, result
+
+
+def test_hugging_face_endpoint_bill_547_50():
+    # Hugging Face's example: 1 replica all month, 3 replicas for 15 minutes of every hour,
+    # 0.50 USD/h, a 730-hour month: 0.5 x (730 x 1 + 182.5 x 2) = 547.50 USD.
+    # One hour as four 15-minute slots needing 3, 1, 1, 1 replicas of 1 token/s each.
+    need = np.array([3.0, 1.0, 1.0, 1.0])
+    w, rate = need / need.mean(), need.mean()
+    per_minute = replica_hours(rate, w, 1.0, slot_hours=0.25, step_hours=1 / 60)
+    assert per_minute == pytest.approx(1.5)  # replica-hours in one clock hour
+    assert 0.5 * per_minute * 730 == pytest.approx(547.50)
+    # billed per whole hour the two extra replicas run the whole hour: 3 x 730 x 0.5
+    per_hour = replica_hours(rate, w, 1.0, slot_hours=0.25, step_hours=1.0)
+    assert 0.5 * per_hour * 730 == pytest.approx(1095.0)
+
+
+def test_replica_hours_by_hand():
+    # four hourly slots needing 0, 1, 3, 2 replicas (capacity 10 tokens/s, demand 0, 5,
+    # 25, 20); min 0 (scale to zero), 1 spare while there is traffic, 30 min start-up
+    # billed per minute: running 0 + 2 + 4 + 3 = 9 replica-hours; replicas added: 2 (0->2)
+    # and 2 (2->4), 0.5 h each = 2 h; the cycle's 3 -> 0 adds none. Total 11.
+    demand = np.array([0.0, 5.0, 25.0, 20.0])
+    w, rate = demand / demand.mean(), demand.mean()
+    kw = dict(min_replicas=0, spare=1, step_hours=1 / 60)
+    assert replica_hours(rate, w, 10.0, delay_hours=0.5, **kw) == pytest.approx(11.0)
+    # billed per hour, each start-up is a whole hour: 9 + 4 x 1 = 13
+    assert replica_hours(rate, w, 10.0, delay_hours=0.5, **{**kw, "step_hours": 1.0}) == 13
+    # at most 2 replicas (plus the spare), no start-up: 0 + 2 + 3 + 3 = 8
+    assert replica_hours(rate, w, 10.0, max_replicas=2, **kw) == pytest.approx(8.0)
+
+
+def test_named_profiles_have_mean_one_and_their_peaks():
+    for name in ("flat", "business-hours", "diurnal"):
+        assert named_profile(name).shape == (168,)
+        assert named_profile(name).mean() == pytest.approx(1.0)
+    assert profile_peak("flat") == 1.0
+    assert profile_peak("business-hours") == pytest.approx(0.8 * 168 / 45)
+
+
+def test_profile_sets_peak_to_average_and_says_so():
+    _, result = _inference(_scenario("300000000 requests/month", "business-hours"))
+    line = next(a for a in result.assumptions if "from profile business-hours" in a)
+    assert "peak_to_average 2.99" in line and "definition" in line
+
+
+def test_autoscaled_business_hours_bill_by_hand():
+    # 1,000 requests a month: one replica covers every hour; with min_replicas 0 and no
+    # spare the fleet runs 1 replica in every hour with traffic (all 168, business-hours
+    # has traffic outside office hours too): 1 x 2 USD x the month's hours
+    rows, _ = _inference(
+        _scenario(profile="business-hours", autoscale=True, min_replicas=0, spare_replicas=0)
+    )
+    np.testing.assert_allclose(rows.usd, 2.0 * HOURS)
+    # a profile with traffic only on Monday 09:00-10:00: 1 replica-hour a week, + 1 spare
+    counts = [0.0] * 168
+    counts[9] = 5.0
+    rows, _ = _inference(_scenario(profile=counts, autoscale=True, min_replicas=0))
+    np.testing.assert_allclose(rows.usd, 2 * 2.0 * HOURS / 168)
+
+
+def test_profile_csv(tmp_path):
+    (tmp_path / "hours.csv").write_text("requests\n" + "\n".join(["10"] * 167 + ["30"]) + "\n")
+    assert read_profile_csv(tmp_path / "hours.csv")[-1] == 30.0
+    rows = ["weekday,hour,requests"] + [f"{d},{h},{h}" for d in range(7) for h in range(24)]
+    (tmp_path / "cells.csv").write_text("\n".join(rows))
+    assert read_profile_csv(tmp_path / "cells.csv")[23] == 23.0
+    import yaml
+
+    data = _scenario(profile="hours.csv")
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(data))
+    scenario = load_scenario(tmp_path / "s.yaml")
+    assert len(scenario.workload.profile) == 168
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("\n".join(["10"] * 167 + ["-1"]), "not negative"),
+        ("\n".join(["10"] * 100), "168 hourly values"),
+        ("weekday,hour,n\nmonday,0,3\n", "covers 1 of the week's 168 hours"),
+    ],
+)
+def test_bad_profile_csv_is_one_line(tmp_path, text, match):
+    import yaml
+
+    (tmp_path / "p.csv").write_text(text)
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(_scenario(profile="p.csv")))
+    with pytest.raises(InputError, match=match) as err:
+        load_scenario(tmp_path / "s.yaml")
+    assert "\n" not in str(err.value) and "workload.profile" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("profile", "serving", "match"),
+    [
+        ("weekly", {}, "unknown profile 'weekly'"),
+        ("flat", {"autoscale": True, "min_replicas": 3, "max_replicas": 2}, "max_replicas 2"),
+    ],
+)
+def test_bad_scenario_is_one_line(profile, serving, match):
+    with pytest.raises(InputError, match=match) as err:
+        parse_scenario(_scenario(profile=profile, **serving))
+    assert "\n" not in str(err.value)
+
+
+def test_max_replicas_below_the_peak_is_refused():
+    data = _scenario("300000000 requests/month", "business-hours", autoscale=True, max_replicas=1)
+    with pytest.raises(InputError, match=r"serving.max_replicas: 1 is below the \d+ replicas"):
+        _inference(data)
+    with pytest.raises(InputError, match=r"autoscale needs workload\.profile"):
+        _inference(_scenario(autoscale=True))
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    requests=st.sampled_from([0, 1_000, 3_000_000, 300_000_000]),
+    min_replicas=st.integers(0, 2),
+    spares=st.integers(0, 2),
+    granularity=st.sampled_from(["minute", "hour"]),
+    delay=st.sampled_from([0.0, 5.0, 90.0]),
+)
+def test_flat_profile_with_autoscaling_never_costs_more(
+    requests, min_replicas, spares, granularity, delay
+):
+    def total(**extra) -> float:
+        data = _scenario(
+            f"{requests} requests/month",
+            "flat",
+            min_replicas=min_replicas,
+            spare_replicas=spares,
+            **extra,
+        )
+        rows, _ = _inference(data)
+        return float(rows.usd.sum())
+
+    scaled = total(autoscale=True, scale_granularity=granularity, scale_up_delay=delay)
+    assert scaled <= total() + 1e-6
