@@ -96,6 +96,20 @@ def _int(text: str) -> int:
     return int(text)
 
 
+def read_text(path: Path, what: str, field: str) -> str:
+    """The UTF-8 text of a catalogue file (``what`` names it), or one line saying why not."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file", field) from None
+    except IsADirectoryError:
+        raise InputError(f"{path} is a folder; expected {what}", field) from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not UTF-8 text; expected {what}", field) from None
+    except OSError as exc:
+        raise InputError(f"{path} cannot be read ({exc.strerror})", field) from None
+
+
 def load_json(text: str, path: Path, what: str, field: str) -> Any:
     """JSON data, bounded: duplicate keys, deep nesting and huge integers refused."""
     try:

@@ -37,6 +37,7 @@ from tunecost.pricebook.catalogue import (
     check_retrieved,
     load_json,
     load_yaml,
+    read_text,
 )
 from tunecost.pricebook.schemas import SCHEMAS
 
@@ -147,7 +148,7 @@ def _load(source: str | Path | None) -> tuple[list[dict], str]:
     if source is None:
         return _from_package()
     path = Path(source)
-    data = _parse(path, _read_text(path))
+    data = _parse(path, read_text(path, WHAT, FIELD))
     if isinstance(data, dict) and isinstance(data.get("models"), list):
         data = [data]  # one provider file
     good = isinstance(data, list) and data and all(_is_provider(p) for p in data)
@@ -158,19 +159,6 @@ def _load(source: str | Path | None) -> tuple[list[dict], str]:
 
 def _is_provider(p: Any) -> bool:
     return isinstance(p, dict) and isinstance(p.get("id"), str) and type(p.get("models")) is list
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file", FIELD) from None
-    except IsADirectoryError:
-        raise InputError(f"{path} is a folder; expected {WHAT}", FIELD) from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path} is not UTF-8 text; expected {WHAT}", FIELD) from None
-    except OSError as exc:
-        raise InputError(f"{path} cannot be read ({exc.strerror})", FIELD) from None
 
 
 def _parse(path: Path, text: str) -> Any:

@@ -29,6 +29,7 @@ from tunecost.pricebook.catalogue import (
     csv_rows,
     load_json,
     price_problem,
+    read_text,
 )
 from tunecost.pricebook.schemas import SCHEMAS
 
@@ -74,19 +75,6 @@ PRICE_COLUMNS = tuple(c.name for c in SCHEMAS["api_models.csv"])
 OFFER_COLUMNS = tuple(c.name for c in SCHEMAS["gpu_offers.csv"])
 
 
-def _read_text(path: Path, what: str) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file", FIELD) from None
-    except IsADirectoryError:
-        raise InputError(f"{path} is a folder; expected {what}", FIELD) from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path} is not UTF-8 text; expected {what}", FIELD) from None
-    except OSError as exc:
-        raise InputError(f"{path} cannot be read ({exc.strerror})", FIELD) from None
-
-
 def _per_million(value, skipped: Counter) -> float | None:
     """USD per token -> USD per 1M tokens, rounded to hide float noise (1e-7 * 1e6); a
     value that is not a price is counted in ``skipped`` under its reason."""
@@ -117,7 +105,7 @@ def import_litellm(
     """
     path = Path(path)
     what = "LiteLLM's model_prices_and_context_window.json"
-    data = load_json(_read_text(path, what), path, what, FIELD)
+    data = load_json(read_text(path, what, FIELD), path, what, FIELD)
     if not isinstance(data, dict) or not any(
         isinstance(v, dict) and "input_cost_per_token" in v for v in data.values()
     ):
@@ -251,7 +239,7 @@ def import_skypilot(
 
     path = Path(path)
     what = "a SkyPilot catalogue vms.csv"
-    header, lines = csv_rows(_read_text(path, what), path, what, FIELD)
+    header, lines = csv_rows(read_text(path, what, FIELD), path, what, FIELD)
     missing = [c for c in SKYPILOT_REQUIRED if c not in header]
     if missing:
         raise InputError(
