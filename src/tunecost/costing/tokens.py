@@ -30,14 +30,9 @@ def _model_ids(path: AnyPath) -> list[str]:
 def model_tokenizer(ctx: Context, models: list[str]) -> Tokenizer | None:
     """The tokenizer of the first of ``models`` the release table names one for; a
     provider's variant id (``llama-3.1-8b-instruct-turbo``) falls back to the longest
-    release id it starts with (``llama-3.1-8b``)."""
-    table = ctx.book.releases
+    release id it starts with (``llama-3.1-8b``, :meth:`ReleaseTable.find_variant`)."""
     for model in models:
-        row = table.find(model)
-        if row is None:
-            key = model.strip().lower()
-            prefixes = [r for r in table.rows if key.startswith(r.model.lower() + "-")]
-            row = max(prefixes, key=lambda r: len(r.model), default=None)
+        row = ctx.book.releases.find_variant(model)
         if row is not None and row.tokenizer:
             return ctx.book.tokenizers.get(row.tokenizer)
     return None

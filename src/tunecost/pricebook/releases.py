@@ -58,10 +58,25 @@ class ReleaseTable:
     def __init__(self, rows):
         self.rows = [_release(r) for r in rows]
         self._by_model = {r.model.lower(): r for r in self.rows}
+        self._variants: dict[str, Release | None] = {}  # find_variant's answers, by id
 
     def find(self, model: str | None) -> Release | None:
         """The release of ``model`` (case-insensitive), or None."""
         return self._by_model.get(model.strip().lower()) if model else None
+
+    def find_variant(self, model: str | None) -> Release | None:
+        """The release of ``model``, else of the longest release id it extends with a
+        ``-`` (a provider's variant: ``llama-3.1-8b-instruct-turbo`` is ``llama-3.1-8b``),
+        or None."""
+        if not model:
+            return None
+        key = model.strip().lower()
+        if key not in self._variants:
+            extended = [r for r in self.rows if key.startswith(r.model.lower() + "-")]
+            self._variants[key] = self.find(key) or max(
+                extended, key=lambda r: len(r.model), default=None
+            )
+        return self._variants[key]
 
     def cadence(self, family: str) -> Cadence | None:
         """The family's median gap between releases, or None with fewer than three
