@@ -77,10 +77,10 @@ def seller(ctx: Context, model: str, provider: str | None, overrides=None) -> Se
     if provider is not None:
         if overrides is None:  # the book must know the provider and that it sells the model
             provider = ctx.book.check_provider(provider)
-            if not _prices_by_size(ctx, provider):  # a band provider tunes any base_model
+            if provider not in ctx.book.priced_by_size:  # those tune any base_model
                 ctx.book.model_prices(model, provider=provider)
         return Seller(ctx, model, provider.strip().lower(), overrides)
-    sellers = sorted({p.provider for p in ctx.book.prices if p.model.lower() == model.lower()})
+    sellers = ctx.book.sellers(model)
     if len(sellers) > 1:
         raise InputError(
             f"{model} is sold by {', '.join(sellers)}; say which with a provider", "provider"
@@ -90,12 +90,6 @@ def seller(ctx: Context, model: str, provider: str | None, overrides=None) -> Se
             ctx.book.model_prices(model)  # raises with close names
         return Seller(ctx, model, "scenario", overrides)
     return Seller(ctx, model, sellers[0], overrides)
-
-
-def _prices_by_size(ctx: Context, provider: str) -> bool:
-    """True for a provider the book prices only by model size (Ori): any model it tunes."""
-    rows = [p for p in ctx.book.prices if p.provider == provider]
-    return bool(rows) and all(p.model.startswith("band:") for p in rows)
 
 
 def per_request(s: Seller, in_tok, out_tok, shares, *, tuned: bool = False) -> np.ndarray:

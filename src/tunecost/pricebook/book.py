@@ -152,6 +152,19 @@ class PriceBook:
             raise UnknownNameError("provider", provider, sorted(known), field)
         return key
 
+    def sellers(self, model: str) -> list[str]:
+        """The providers the book has any price of ``model`` from (case-insensitive)."""
+        return sorted({p.provider for p in self._by_model.get(model.lower(), [])})
+
+    @cached_property
+    def priced_by_size(self) -> frozenset[str]:
+        """Providers the book prices only by model size (``band:`` rows, e.g. Ori): they
+        tune any ``base_model`` in a band, so no row names the model itself."""
+        banded: dict[str, bool] = {}
+        for p in self.prices:
+            banded[p.provider] = banded.get(p.provider, True) and p.model.startswith("band:")
+        return frozenset(provider for provider, only in banded.items() if only)
+
     def model_prices(
         self,
         model: str,
