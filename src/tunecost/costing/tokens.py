@@ -81,11 +81,7 @@ def convert(ctx: Context, label: str, models: list[str], counts, given_ratio=Non
     stated = [c for c in counts if not isinstance(c, TextAmount)]
     ratio = _ratio(ctx, label, models, given_ratio) if stated else 1.0
     return tuple(
-        _from_text(ctx, label, models, c)
-        if isinstance(c, TextAmount)
-        else c * ratio
-        if ratio != 1.0
-        else c
+        _from_text(ctx, label, models, c) if isinstance(c, TextAmount) else c * ratio
         for c in counts
     )
 
