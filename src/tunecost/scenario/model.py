@@ -20,11 +20,9 @@ from tunecost.scenario.defaults import (
     ENGINEER_RATE_USD_PER_HOUR,
     FINETUNE_EPOCHS,
     HOURS_PER_FTE_MONTH,
-    SPARE_REPLICAS,
 )
 from tunecost.scenario.distributions import Dist
 from tunecost.scenario.fields import (
-    FTE,
     USD,
     Epochs,
     Examples,
@@ -35,28 +33,24 @@ from tunecost.scenario.fields import (
     HoursPerMonth,
     Month,
     Months,
-    PositiveFraction,
     PositiveTokens,
     PriceFactor,
     Rate,
     Requests,
     RequestTokens,
     Retrain,
-    Seconds,
     Share,
     Tokens,
     USDPerExample,
     USDPerHour,
     USDPerMonth,
 )
-from tunecost.scenario.profile import Autoscaling, check_profile
+from tunecost.scenario.profile import check_profile
+from tunecost.scenario.selfhosting import GPUChoice, Ops, Serving, Training  # noqa: F401
 from tunecost.vocabulary import (
     API_TUNING_METHODS,
     GPU_MARKET_NAMES,
-    PRECISIONS,
     SELFHOST_TUNING_METHODS,
-    SERVING_ENGINES,
-    TIERS,
 )
 
 MAX_MONTHS = 240
@@ -177,54 +171,6 @@ class Data(Strict):
         if low <= 0:
             raise ValueError("must be greater than zero (a range must start above zero)")
         return v
-
-
-class GPUChoice(Strict):
-    gpu: str = Field(description="GPU id or alias, e.g. h100, l40s.")
-    gpus: int | None = Field(None, ge=1, description="GPUs per job or replica.")
-    provider: str | None = Field(None, description="Price from this provider's cheapest offer.")
-    offer: str | None = Field(None, description="Price from this instance, e.g. aws:p5.48xlarge.")
-    tier: Literal[TIERS] = Field("on-demand", description="Which price.")
-    usd_per_gpu_hour: USDPerHour | None = None
-    markets: list[Literal[GPU_MARKET_NAMES]] | None = Field(
-        None,
-        description="Where the book's offer may come from; default market.gpu_markets "
-        "(hyperscaler and cloud; add marketplace to allow peer marketplaces).",
-    )
-
-
-class Training(GPUChoice):
-    runs: int = Field(1, ge=1, description="Runs in the first tuning campaign.")
-    retrain_runs: int = Field(1, ge=1, description="Runs per retrain.")
-    mfu: PositiveFraction | None = Field(
-        None, description="Default per method and GPU (docs/method.md)."
-    )
-
-
-class Serving(GPUChoice, Autoscaling):
-    precision: Literal[PRECISIONS] = Field("bf16", description="Weight format.")
-    tpot_slo: Seconds | None = Field(
-        None, description="Time-per-output-token target; default 0.1 s (MLPerf server)."
-    )
-    ttft_slo: Seconds | None = Field(
-        None, description="Time-to-first-token target; default 2 s (MLPerf server)."
-    )
-    min_replicas: int = Field(1, ge=0, description="0 allows scale to zero.")
-    spare_replicas: int = Field(
-        SPARE_REPLICAS,
-        ge=0,
-        description="Replicas kept beyond the peak's while there is traffic, billed every "
-        "hour of the month; default 1 (N + 1, Google SRE book), 0 allowed.",
-    )
-    max_batch: int | None = Field(None, ge=1, description="Engine's max sequences.")
-    engine: Literal[SERVING_ENGINES] = Field(
-        "vllm", description="Serving engine: vllm (default), sglang or trtllm."
-    )
-    pp: int | None = Field(None, ge=1, description="Pipeline stages per replica; default chosen.")
-
-
-class Ops(Strict):
-    oncall: FTE = Field(0.0, description="On-call and serving operations, in FTE.")
 
 
 def plain_name(value: str) -> str:
