@@ -180,3 +180,23 @@ def test_flat_profile_with_autoscaling_never_costs_more(
 
     scaled = total(autoscale=True, scale_granularity=granularity, scale_up_delay=delay)
     assert scaled <= total() + 1e-6
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    requests=st.sampled_from([1_000, 300_000_000, 3_000_000_000]),
+    spares=st.integers(0, 2),
+    gpu=st.sampled_from(["h100", "l40s", "a100-80gb"]),
+)
+def test_flat_autoscaling_never_costs_more_on_the_books_instances(requests, spares, gpu):
+    # the book's offers: several replicas may share a multi-GPU instance that is cheaper
+    # per GPU; an autoscaled fleet is placed the same way in every step
+    def total(**extra) -> float:
+        data = _scenario(f"{requests} requests/month", "flat", spare_replicas=spares, **extra)
+        serving = data["paths"][0]["serving"]
+        del serving["usd_per_gpu_hour"]
+        serving["gpu"] = gpu
+        rows, _ = _inference(data)
+        return float(rows.usd.sum())
+
+    assert total(autoscale=True) <= total() * (1 + 1e-9)

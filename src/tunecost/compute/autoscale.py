@@ -22,6 +22,7 @@ same fleet is ``0.5 x 730 x 3 = 1,095`` USD.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -43,7 +44,7 @@ def replicas_in_slot(demand, per_replica, min_replicas=1, max_replicas=None, spa
     return n + np.where(busy, spare, 0)
 
 
-def replica_hours(
+def replica_steps(
     rate,
     weights,
     per_replica: float,
@@ -54,10 +55,11 @@ def replica_hours(
     slot_hours: float = 1.0,
     step_hours: float = 1.0,
     delay_hours: float = 0.0,
-) -> np.ndarray:
-    """Billed replica-hours over one cycle of ``weights`` (slots of ``slot_hours``) at an
-    average demand of ``rate`` output tokens/s, by the rule of the module docstring.
-    ``rate`` may be an array (months, draws): the result has its shape. [replica-hours]"""
+) -> Iterator[tuple[np.ndarray, float, np.ndarray]]:
+    """The billing steps of one cycle of ``weights`` (slots of ``slot_hours``) at an
+    average demand of ``rate`` output tokens/s, by the rule of the module docstring:
+    for each step ``(replicas, hours billed, start-up replica-hours)``. ``rate`` may be an
+    array (months, draws): replicas and start-up hours have its shape."""
     w = np.asarray(weights, float).ravel()
     rate = np.asarray(rate, float)
     per_step = max(1, round(step_hours / slot_hours))
@@ -75,12 +77,20 @@ def replica_hours(
         return np.maximum.reduce(runs)
 
     steps = len(w) // per_step
-    total = np.zeros(rate.shape)
-    before = step(steps - 1)
+    before = step(steps - 1)  # the week taken as a cycle
     for k in range(steps):
         n = step(k)
-        total = total + n * billed_step + np.maximum(n - before, 0) * start_up
+        yield n, billed_step, np.maximum(n - before, 0) * start_up
         before = n
+
+
+def replica_hours(rate, weights, per_replica: float, **rule) -> np.ndarray:
+    """Billed replica-hours over one cycle of ``weights``: the sum over
+    :func:`replica_steps` of replicas x hours billed + start-up replica-hours. Takes the
+    same keywords. [replica-hours]"""
+    total = np.zeros(np.shape(rate))
+    for n, hours, start_up in replica_steps(rate, weights, per_replica, **rule):
+        total = total + n * hours + start_up
     return total
 
 

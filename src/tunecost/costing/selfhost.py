@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tunecost.compute.autoscale import STEP_HOURS, check_max_replicas, replica_hours
+from tunecost.compute.autoscale import STEP_HOURS, check_max_replicas
 from tunecost.compute.estimates import estimate_training
 from tunecost.compute.serving import peak_output_tokens_per_s, replicas_for_peak
 from tunecost.costing import timeline
+from tunecost.costing.autoscaled import autoscaled_fleet
 from tunecost.costing.capacity import capacity
 from tunecost.costing.common import common_costs, data_cost, releases
 from tunecost.costing.context import Context, Cost, fmt
@@ -65,10 +66,8 @@ def serving_cost(path, ctx: Context, model_id: str, in_tok, out_tok) -> Cost:
 
 def _autoscaled(ctx: Context, path, s, shapes, sized, out_tok) -> Cost:
     """Replicas that follow the week's hourly demand (:mod:`tunecost.compute.autoscale`),
-    billed per replica-hour: each replica is one instance of the shape that holds one
-    replica most cheaply (an autoscaler adds and removes a replica's node at a time), so
-    ``USD = replica-hours x that instance's price``, where ``replica-hours`` = the week's
-    billed replica-hours x the calendar month's hours / 168."""
+    each billing step's replicas on the cheapest whole instances that hold them
+    (:mod:`tunecost.costing.autoscaled`), the week scaled to the calendar month's hours."""
     est, per_replica = sized
     profile = ctx.scenario.workload.profile
     if profile is None:
@@ -82,20 +81,19 @@ def _autoscaled(ctx: Context, path, s, shapes, sized, out_tok) -> Cost:
     capacity_ = float(np.min(per_replica))
     with within(f"paths.{path.name}.serving"):
         check_max_replicas(rate, w, capacity_, s.max_replicas)
-    week = replica_hours(
+    hours = timeline.month_hours(ctx.as_of, ctx.months)
+    placed = autoscaled_fleet(
         rate,
         w,
         per_replica,
+        est.gpus_per_replica,
+        shapes.shapes,
+        hours,
         min_replicas=s.min_replicas,
         max_replicas=s.max_replicas,
         spare=s.spare_replicas,
         step_hours=STEP_HOURS[s.scale_granularity],
         delay_hours=s.scale_up_delay / 60.0,
-    )
-    hours = timeline.month_hours(ctx.as_of, ctx.months)
-    replica_h = week * hours / len(w)
-    placed = cheapest(
-        np.where(replica_h > 0, 1.0, 0.0), est.gpus_per_replica, shapes.shapes, replica_h
     )
     _record(ctx, path, s, shapes, placed, "serving")
     ctx.assumptions.append(
@@ -105,12 +103,12 @@ def _autoscaled(ctx: Context, path, s, shapes, sized, out_tok) -> Cost:
         "serving.scale_up_delay)"
     )
     note = (
-        f"{_span(replica_h)} replica-hours on {_named(placed, s)}, one per replica, "
+        f"{_span(placed.replica_hours)} replica-hours on {_named(placed, s)}, "
         f"following the week's profile incl. {s.spare_replicas} spare; "
         f"{est.gpus_per_replica} x {est.gpu} per replica, "
         f"{fmt(per_replica, ',.0f')} output tokens/s each within SLO"
     )
-    return Cost(placed.usd, placed.gpu_hours_per_hour * replica_h, "GPU-hour", note)
+    return Cost(placed.usd, placed.gpu_hours, "GPU-hour", note)
 
 
 @dataclass(frozen=True)
