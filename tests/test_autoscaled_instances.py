@@ -76,3 +76,19 @@ def test_autoscaling_never_costs_more_than_the_peak_fleet_every_hour(shapes, nee
     fleet = autoscaled_fleet(need.mean(), need / need.mean(), 1.0, 1, shapes, 730.0)
     fixed = cheapest(need.max(), 1, shapes, 730.0)
     assert float(fleet.usd) <= float(fixed.usd) * (1 + 1e-9)
+
+
+def test_a_scale_to_zero_window_bills_the_idle_hour_after_traffic():
+    # Fireworks' default scale-to-zero window is 1 h (docs.fireworks.ai/deployments/
+    # autoscaling): 2 busy hours then 2 idle ones, min 0 replicas. Billed per minute the
+    # replica runs hours 1-2 and idles through the window in hour 3:
+    # 1.00 USD/h x (2 + 1) = 3.00 USD per 4-hour cycle; without the window 2.00 USD.
+    shapes = [Shape("one", 1, 1.0)]
+    need = np.array([1.0, 1.0, 0.0, 0.0])
+    rule = {"min_replicas": 0, "step_hours": 1 / 60}
+    kept = autoscaled_fleet(
+        need.mean(), need / need.mean(), 1.0, 1, shapes, 4.0, down_delay_hours=1.0, **rule
+    )
+    assert float(kept.usd) == pytest.approx(3.0)
+    dropped = autoscaled_fleet(need.mean(), need / need.mean(), 1.0, 1, shapes, 4.0, **rule)
+    assert float(dropped.usd) == pytest.approx(2.0)

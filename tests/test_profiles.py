@@ -200,3 +200,21 @@ def test_flat_autoscaling_never_costs_more_on_the_books_instances(requests, spar
         return float(rows.usd.sum())
 
     assert total(autoscale=True) <= total() * (1 + 1e-9)
+
+
+def test_scale_down_delay_bills_the_idle_window_by_hand():
+    # Busy 00:00-12:00 every day, idle after; 1 replica of 1 x H100 at 2 USD/h when busy,
+    # scale to zero (min_replicas 0), no spare, billed per minute. A 60-minute scale-down
+    # window bills one more replica-hour a day: (7 x 12 + 7 x 1) replica-hours a week,
+    # x 744 / 168 for January 2027 = 403 replica-hours = 806.00 USD; without it 744.00.
+    day = [1.0] * 12 + [0.0] * 12
+    common = {
+        "autoscale": True,
+        "min_replicas": 0,
+        "spare_replicas": 0,
+        "scale_granularity": "minute",
+    }
+    rows, _ = _inference(_scenario("1000 requests/month", day, scale_down_delay=60, **common))
+    assert rows.usd.iloc[0] == pytest.approx(806.0)
+    rows, _ = _inference(_scenario("1000 requests/month", day, **common))
+    assert rows.usd.iloc[0] == pytest.approx(744.0)

@@ -11,7 +11,10 @@ replicas of capacity ``c`` tokens/s. The provider bills a replica in whole steps
 granularity ``g`` (a minute or an hour): over each step the most replicas any of its
 slots runs, for ``g`` hours. A replica added is billed its start-up (scale-up delay, the
 cold start after zero) before it serves, rounded up to whole steps:
-``max(0, n_s - n_{s-1}) x ceil(delay / g) x g``, the week taken as a cycle.
+``max(0, n_s - n_{s-1}) x ceil(delay / g) x g``, the week taken as a cycle. A replica
+removed is billed its scale-down delay (the idle time before the provider stops it, e.g.
+a scale-to-zero window) the same way, ``max(0, n_{s-1} - n_s) x ceil(down / g) x g``, at
+most one step (a delay longer than one step is counted as one step).
 
 Worked example (Hugging Face Inference Endpoints' pricing page): 1 replica all month and
 3 for 15 minutes of every hour, billed per minute at 0.50 USD/h, is
@@ -55,11 +58,12 @@ def replica_steps(
     slot_hours: float = 1.0,
     step_hours: float = 1.0,
     delay_hours: float = 0.0,
+    down_delay_hours: float = 0.0,
 ) -> Iterator[tuple[np.ndarray, float, np.ndarray]]:
     """The billing steps of one cycle of ``weights`` (slots of ``slot_hours``) at an
     average demand of ``rate`` output tokens/s, by the rule of the module docstring:
-    for each step ``(replicas, hours billed, start-up replica-hours)``. ``rate`` may be an
-    array (months, draws): replicas and start-up hours have its shape."""
+    for each step ``(replicas, hours billed, start-up and wind-down replica-hours)``.
+    ``rate`` may be an array (months, draws): replicas and extra hours have its shape."""
     w = np.asarray(weights, float).ravel()
     rate = np.asarray(rate, float)
     per_step = max(1, round(step_hours / slot_hours))
@@ -67,6 +71,7 @@ def replica_steps(
         raise ValueError("the slots do not fill whole billing steps")
     billed_step = per_step * slot_hours  # a step is never shorter than a slot
     start_up = math.ceil(delay_hours / step_hours - 1e-9) * step_hours
+    wind_down = min(math.ceil(down_delay_hours / step_hours - 1e-9) * step_hours, billed_step)
 
     def step(k: int) -> np.ndarray:
         slots = w[k * per_step : (k + 1) * per_step]
@@ -80,17 +85,19 @@ def replica_steps(
     before = step(steps - 1)  # the week taken as a cycle
     for k in range(steps):
         n = step(k)
-        yield n, billed_step, np.maximum(n - before, 0) * start_up
+        extra = np.maximum(n - before, 0) * start_up + np.maximum(before - n, 0) * wind_down
+        yield n, billed_step, extra
         before = n
 
 
 def replica_hours(rate, weights, per_replica: float, **rule) -> np.ndarray:
     """Billed replica-hours over one cycle of ``weights``: the sum over
-    :func:`replica_steps` of replicas x hours billed + start-up replica-hours. Takes the
+    :func:`replica_steps` of replicas x hours billed + start-up and wind-down
+    replica-hours. Takes the
     same keywords. [replica-hours]"""
     total = np.zeros(np.shape(rate))
-    for n, hours, start_up in replica_steps(rate, weights, per_replica, **rule):
-        total = total + n * hours + start_up
+    for n, hours, extra in replica_steps(rate, weights, per_replica, **rule):
+        total = total + n * hours + extra
     return total
 
 

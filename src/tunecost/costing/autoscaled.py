@@ -5,7 +5,8 @@ in each billing step of ``h`` hours it runs ``n`` replicas of ``g`` GPUs, placed
 cheapest whole instances that hold ``n`` (:mod:`tunecost.costing.instances`; a cluster
 autoscaler adds nodes that take several replicas where a node holds several). A step
 costs ``min over shapes of instances(n) x USD per instance-hour x h``; a replica added
-pays its start-up on the cheapest instance that holds one replica. The week's cost is
+pays its start-up (and one removed its wind-down) on the cheapest instance that
+holds one replica. The week's cost is
 scaled to the calendar month: ``x month hours / week hours``.
 
 So a flat profile costs what the fixed fleet of :func:`tunecost.costing.instances.cheapest`
@@ -59,14 +60,14 @@ def autoscaled_fleet(
     start_gpus = min(n * s.gpus for n, s in zip(one, shapes, strict=True))
     usd = gpu_h = replica_h = 0.0
     used: set[int] = set()
-    for n, hours, start_up in replica_steps(rate, weights, per_replica, **rule):
+    for n, hours, extra in replica_steps(rate, weights, per_replica, **rule):
         counts = [instances_for(n, gpus_per_replica, s.gpus) for s in shapes]
         costs = np.stack(np.broadcast_arrays(*(c * r for c, r in zip(counts, rates, strict=True))))
         pick = np.argmin(costs, axis=0)
         gpus = np.choose(pick, [c * s.gpus for c, s in zip(counts, shapes, strict=True)])
-        usd = usd + np.min(costs, axis=0) * hours + start_up * per_start
-        gpu_h = gpu_h + gpus * hours + start_up * start_gpus
-        replica_h = replica_h + n * hours + start_up
+        usd = usd + np.min(costs, axis=0) * hours + extra * per_start
+        gpu_h = gpu_h + gpus * hours + extra * start_gpus
+        replica_h = replica_h + n * hours + extra
         used.update(int(k) for k in np.unique(pick[np.broadcast_to(n, pick.shape) > 0]))
     picked = tuple(shapes[k] for k in sorted(used)) or (shapes[0],)
     return Fleet(picked, usd * scale, gpu_h * scale, replica_h * scale)

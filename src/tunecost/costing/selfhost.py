@@ -94,13 +94,15 @@ def _autoscaled(ctx: Context, path, s, shapes, sized, out_tok) -> Cost:
         spare=s.spare_replicas,
         step_hours=STEP_HOURS[s.scale_granularity],
         delay_hours=s.scale_up_delay / 60.0,
+        down_delay_hours=s.scale_down_delay / 60.0,
     )
     _record(ctx, path, s, shapes, placed, "serving")
     ctx.assumptions.append(
         f"{path.name}: autoscaled between {s.min_replicas} and {s.max_replicas or 'any'} "
         f"replica(s), billed per {s.scale_granularity}, {s.scale_up_delay:g} min start-up per "
-        "replica added (set serving.max_replicas, serving.scale_granularity, "
-        "serving.scale_up_delay)"
+        f"replica added, {s.scale_down_delay:g} min before one is stopped (set "
+        "serving.max_replicas, serving.scale_granularity, serving.scale_up_delay, "
+        "serving.scale_down_delay)"
     )
     note = (
         f"{_span(placed.replica_hours)} replica-hours on {_named(placed, s)}, "

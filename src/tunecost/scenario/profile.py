@@ -191,6 +191,13 @@ class Autoscaling(Strict):
         description="Minutes a new replica is billed before it serves (start-up, and the "
         "cold start after scale to zero); default 0 (an assumption).",
     )
+    scale_down_delay: float = Field(
+        0.0,
+        ge=0.0,
+        description="Minutes a replica no longer needed is still billed before it is "
+        "stopped (scale-down or scale-to-zero window, e.g. 60 on Hugging Face endpoints); "
+        "at most one hour is counted; default 0.",
+    )
 
     @model_validator(mode="after")
     def _replica_bounds(self):
