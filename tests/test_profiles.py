@@ -218,3 +218,23 @@ def test_scale_down_delay_bills_the_idle_window_by_hand():
     assert rows.usd.iloc[0] == pytest.approx(806.0)
     rows, _ = _inference(_scenario("1000 requests/month", day, **common))
     assert rows.usd.iloc[0] == pytest.approx(744.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "peak", "weekday", "weekend"),
+    [
+        # figures of the Azure LLM inference trace 2024 week (tools/azure_profiles.py):
+        # peak over mean, mean weight Monday-Friday and Saturday-Sunday
+        ("azure-code-2024", 3.01, 1.24, 0.40),
+        ("azure-conversation-2024", 1.66, 1.14, 0.65),
+    ],
+)
+def test_measured_weeks(name, peak, weekday, weekend):
+    w = named_profile(name)
+    assert w.shape == (168,) and w.mean() == pytest.approx(1.0, abs=1e-3)
+    assert w.max() == pytest.approx(peak, abs=0.01)
+    assert w[: 5 * 24].mean() == pytest.approx(weekday, abs=0.01)
+    assert w[5 * 24 :].mean() == pytest.approx(weekend, abs=0.01)
+    # the definitions are checked against them: business-hours 2.99, diurnal 1.64
+    own = {"azure-code-2024": "business-hours", "azure-conversation-2024": "diurnal"}[name]
+    assert profile_peak(own) == pytest.approx(peak, rel=0.02)

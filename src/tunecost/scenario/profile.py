@@ -5,8 +5,19 @@ normalised to mean 1: hour ``h`` carries ``w_h`` times the month's average rate,
 ``peak_to_average = max(w) / mean(w) = max(w)``. It is a named shape, a list of 168 (or 24,
 repeated each day) numbers, or a CSV of hourly request counts (:func:`read_profile_csv`).
 
-The named shapes are **definitions, not measurements** (no public hourly trace of a
-single application's LLM traffic was found to cite cell by cell); each states its rule:
+Two named shapes are **measured**: one week (May 2024, hours in UTC) of the two Azure LLM
+inference services of Microsoft's Azure LLM inference trace 2024 [1]_, hourly request
+counts normalised to mean 1, read from the per-minute plots of the dataset's own analysis
+notebook (the raw CSVs are not in its repository; ``tools/azure_profiles.py``, about 3 %
+per hour against counts from the raw files):
+
+- ``azure-code-2024``: a coding assistant. Peak to average 3.01 (Wednesday 19:00 UTC),
+  weekdays 1.24 and weekends 0.40 on average: a US working day.
+- ``azure-conversation-2024``: conversation. Peak to average 1.66 (Monday 14:00 UTC),
+  weekdays 1.14, weekends 0.65.
+
+The other named shapes are **definitions**, each stating its rule; the measured weeks are
+what they are checked against (peak 2.99 against 3.01; 1.64 against 1.66):
 
 - ``flat``: every hour the same, ``w_h = 1`` (peak to average 1).
 - ``business-hours``: 09:00-18:00 Monday-Friday (45 of the 168 hours) carries
@@ -17,6 +28,14 @@ single application's LLM traffic was found to cite cell by cell); each states it
   ``1 + 0.5 cos(2 pi (h - 14) / 24)``, weekend days at ``WEEKEND_LEVEL`` = 0.7 of
   weekdays, then normalised to mean 1 (peak to average 1.64). The shape of a consumer
   service used around the clock with a busy afternoon.
+
+References
+----------
+.. [1] Stojkovic, Zhang, Goiri, Torrellas, Choukse, "DynamoLLM: Designing LLM Inference
+   Clusters for Performance and Energy Efficiency", HPCA 2025, arXiv:2408.00741; data:
+   https://github.com/Azure/AzurePublicDataset/blob/master/AzureLLMInferenceDataset2024.md
+   (CC BY 4.0), notebook ``analysis/AzureLLMInferenceDataset2024.ipynb`` cell 18 at commit
+   b469a113cedca53ddc3bdea71a143dc4b7d8700c.
 """
 
 from __future__ import annotations
@@ -33,7 +52,8 @@ from tunecost.errors import InputError
 from tunecost.scenario.base import Strict
 
 WEEK_HOURS = 168
-PROFILE_NAMES = ("flat", "business-hours", "diurnal")
+MEASURED = ("azure-code-2024", "azure-conversation-2024")
+PROFILE_NAMES = ("flat", "business-hours", "diurnal", *MEASURED)
 BUSINESS_SHARE = 0.8  # definition: share of the week's requests in office hours
 WEEKEND_LEVEL = 0.7  # definition: a weekend day's level over a weekday's (diurnal)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -49,6 +69,8 @@ def named_profile(name: str) -> np.ndarray:
         inside = BUSINESS_SHARE * WEEK_HOURS / office.sum()
         outside = (1 - BUSINESS_SHARE) * WEEK_HOURS / (~office).sum()
         w = np.where(office, inside, outside)
+    elif name in MEASURED:
+        w = _measured(name)
     elif name == "diurnal":
         w = 1 + 0.5 * np.cos(2 * math.pi * (hour - 14) / 24)
         w = w * np.where(day >= 5, WEEKEND_LEVEL, 1.0)
@@ -60,6 +82,17 @@ def named_profile(name: str) -> np.ndarray:
             absolute=True,
         )
     return w / w.mean()
+
+
+def _measured(name: str) -> np.ndarray:
+    """A measured week shipped with tunecost (``profiles/<name>.csv``: hour_of_week,
+    weight; Monday 00:00 UTC first). [1]"""
+    text = (Path(__file__).parent / "profiles" / f"{name}.csv").read_text()
+    rows = list(csv.DictReader(text.splitlines()))
+    w = np.zeros(WEEK_HOURS)
+    for r in rows:
+        w[int(r["hour_of_week"])] = float(r["weight"])
+    return w
 
 
 def weights(values) -> np.ndarray:
@@ -224,7 +257,9 @@ def profile_line(workload) -> str:
         f"workload: peak_to_average {profile_peak(p):.3g} from profile {name}"
         + (" (the peak_to_average given is not used)" if ignored else "")
         + (
-            "; a named profile is a definition, not a measurement (docs/method.md)"
+            "; measured: one week of an Azure LLM service, May 2024 (docs/method.md)"
+            if p in MEASURED
+            else "; a named profile is a definition, not a measurement (docs/method.md)"
             if isinstance(p, str)
             else ""
         )
