@@ -92,3 +92,25 @@ def test_a_scale_to_zero_window_bills_the_idle_hour_after_traffic():
     assert float(kept.usd) == pytest.approx(3.0)
     dropped = autoscaled_fleet(need.mean(), need / need.mean(), 1.0, 1, shapes, 4.0, **rule)
     assert float(dropped.usd) == pytest.approx(2.0)
+
+
+def test_fireworks_windows_scale_down_then_to_zero():
+    # Fireworks' defaults: scale-down window 10 min, scale-to-zero window 1 h, billed per
+    # GPU-second. Hour 1 needs 3 replicas, hours 2-4 none (min 0). Per-minute steps, hourly
+    # slots (a window is counted up to one slot): 2 replicas stop after 10 min, the last
+    # after 60 min: 1.00 USD/h x (3 + 2 x 10/60 + 1) = 4.3333 USD per 4-hour cycle.
+    shapes = [Shape("one", 1, 1.0)]
+    need = np.array([3.0, 0.0, 0.0, 0.0])
+    fleet = autoscaled_fleet(
+        need.mean(),
+        need / need.mean(),
+        1.0,
+        1,
+        shapes,
+        4.0,
+        min_replicas=0,
+        step_hours=1 / 60,
+        down_delay_hours=10 / 60,
+        zero_delay_hours=1.0,
+    )
+    assert float(fleet.usd) == pytest.approx(3 + 2 * 10 / 60 + 1)

@@ -14,7 +14,8 @@ cold start after zero) before it serves, rounded up to whole steps:
 ``max(0, n_s - n_{s-1}) x ceil(delay / g) x g``, the week taken as a cycle. A replica
 removed is billed its scale-down delay (the idle time before the provider stops it, e.g.
 a scale-to-zero window) the same way, ``max(0, n_{s-1} - n_s) x ceil(down / g) x g``, at
-most one step (a delay longer than one step is counted as one step).
+most one step (a delay longer than one step is counted as one step); the last replica
+stopped when the fleet scales to zero is billed the scale-to-zero window instead.
 
 Worked example (Hugging Face Inference Endpoints' pricing page): 1 replica all month and
 3 for 15 minutes of every hour, billed per minute at 0.50 USD/h, is
@@ -59,6 +60,7 @@ def replica_steps(
     step_hours: float = 1.0,
     delay_hours: float = 0.0,
     down_delay_hours: float = 0.0,
+    zero_delay_hours: float | None = None,
 ) -> Iterator[tuple[np.ndarray, float, np.ndarray]]:
     """The billing steps of one cycle of ``weights`` (slots of ``slot_hours``) at an
     average demand of ``rate`` output tokens/s, by the rule of the module docstring:
@@ -71,7 +73,12 @@ def replica_steps(
         raise ValueError("the slots do not fill whole billing steps")
     billed_step = per_step * slot_hours  # a step is never shorter than a slot
     start_up = math.ceil(delay_hours / step_hours - 1e-9) * step_hours
-    wind_down = min(math.ceil(down_delay_hours / step_hours - 1e-9) * step_hours, billed_step)
+
+    def billed(hours: float) -> float:  # whole steps, at most one
+        return min(math.ceil(hours / step_hours - 1e-9) * step_hours, billed_step)
+
+    wind_down = billed(down_delay_hours)
+    wind_zero = billed(down_delay_hours if zero_delay_hours is None else zero_delay_hours)
 
     def step(k: int) -> np.ndarray:
         slots = w[k * per_step : (k + 1) * per_step]
@@ -86,6 +93,8 @@ def replica_steps(
     for k in range(steps):
         n = step(k)
         extra = np.maximum(n - before, 0) * start_up + np.maximum(before - n, 0) * wind_down
+        # the last replica stops after the scale-to-zero window, not the scale-down one
+        extra = extra + np.where((n == 0) & (before > 0), wind_zero - wind_down, 0.0)
         yield n, billed_step, extra
         before = n
 
