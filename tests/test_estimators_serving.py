@@ -3,13 +3,14 @@
 import numpy as np
 import pytest
 
-from tunecost.compute import engines, moe
+from tunecost.compute import engines, formats, moe
 from tunecost.compute import roofline as rf
 from tunecost.compute.estimates import estimate_serving
 from tunecost.compute.layout import Layout, layouts_for
 from tunecost.compute.names import engine_id, gpu_id, model_architecture, weight_format
 from tunecost.errors import InputError
 from tunecost.pricebook.book import open_book
+from tunecost.pricebook.gpus import GPU
 from tunecost.pricebook.models import Architecture
 
 MOE = Architecture(
@@ -144,3 +145,45 @@ def test_published_names_resolve():
     assert engine_id("", "NVIDIA/TensorRT-LLM docs/source/performance") == "trtllm"
     arch, how = model_architecture(book, "Falcon-180B", 180e9)
     assert how.startswith("generic") and arch.params_total == 180e9
+
+
+def test_amd_fp8_matmul_share_is_amds_own_max_achievable_flops():
+    mi300x, mi325x = open_book().gpu("mi300x"), open_book().gpu("mi325x")
+    # AMD's MAF table: 1,273 and 1,519 FP8 TFLOPS of a 2,614.9 dense FP8 peak
+    assert formats.matmul_efficiency(mi300x, "fp8") == pytest.approx(1273 / 2614.9, abs=1e-3)
+    assert formats.matmul_efficiency(mi325x, "fp8") == pytest.approx(1519 / 2614.9, abs=1e-3)
+    # the ROCm decode share keeps its anchor: 0.23 x 0.514 = 11.8% of the FP8 peak
+    share = engines.ROCM_MATMUL_SHARE * formats.matmul_efficiency(mi300x, "fp8")
+    assert share == pytest.approx(0.23 * 0.514, rel=0.01)
+
+
+def test_attention_multiplies_in_the_kv_cache_format():
+    book = open_book()
+    h100, a100 = book.gpu("h100"), book.gpu("a100-80gb")
+    assert formats.attention_format(h100, "bf16") == "bf16"  # FP8 weights, 16-bit cache
+    assert formats.attention_format(h100, "fp8") == "fp8"
+    assert formats.attention_format(a100, "fp8") == "bf16"  # no FP8 tensor cores
+
+
+TINY = Architecture(
+    id="tiny", params_total=1e9, params_active=1e9, layers=10, hidden_size=1000,
+    intermediate_size=4000, attention_heads=10, kv_heads=10, head_dim=100,
+    vocab_size=1000, max_context=100_000,
+)  # fmt: skip
+CHIP = GPU(
+    id="chip", name="Chip", memory_bytes=10e9, hbm_bytes_per_s=1e12,
+    interconnect_bytes_per_s=100e9, tflops={"bf16": 100.0, "fp8": 200.0},
+    source_url="", retrieved="",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("kv, seconds", [("bf16", 1.002e-3), ("fp8", 1.001e-3)])
+def test_prefill_attention_runs_in_the_kv_format(kv, seconds):
+    # FP8 weights: 2 x 1e9 x 100 tokens = 2e11 FLOP at 200 TFLOP/s = 1 ms; attention
+    # 2 x (10 x 100) x 100 x (10 layers x 100) = 2e8 FLOP at 100 (BF16 cache) = 2 us
+    # or 200 TFLOP/s (FP8 cache) = 1 us; the weight read (1e9 B x 100 / 8192 tokens at
+    # 1 TB/s = 12 us) is shorter
+    t = rf.prefill_seconds(
+        TINY, CHIP, 100, precision="fp8", kv_precision=kv, mem_eff=1.0, compute_eff=1.0
+    )
+    assert float(t) == pytest.approx(seconds)

@@ -33,9 +33,10 @@ Rows are split into a **calibration** part and a **kept-aside** part. The split 
 made when the rows were collected, before any estimator change, by a hash of the case
 name (one row in three kept aside; the `split` column); the rows of the original
 reference files are all calibration. Every default was chosen, and every named anchor
-taken, from calibration rows or outside sources; the kept-aside rows were scored once,
-at the end. "Error" is |estimate / published - 1|; p90 is its 90th percentile; the
-median ratio shows the direction (above 1: the estimate is optimistic).
+taken, from calibration rows or outside sources; the kept-aside rows were first scored
+at the end of that work (the changes since are listed below). "Error" is
+|estimate / published - 1|; p90 is its 90th percentile; the median ratio shows the
+direction (above 1: the estimate is optimistic).
 
 ## Before this work (issue 14)
 
@@ -46,6 +47,20 @@ median ratio shows the direction (above 1: the estimate is optimistic).
 | training GPU-hours, 29 runs outside the calibration set | 27% | 65% | 45% | 1 |
 | serving, TensorRT-LLM rows outside it | 32% | 80% | 43% | 0 |
 | serving, vLLM / SGLang / LMDeploy rows outside it (55) | 113% | 900% | 23% | 2 |
+
+## Changes after the kept-aside rows were first scored
+
+- FP8 matmul share of AMD Instinct GPUs from AMD's own max-achievable FLOPs (ROCm blog
+  "Measuring Max-Achievable FLOPs - Part 2", 2025-02-28: MI300X 1,273 and MI325X 1,519
+  of 2,614.9 FP8 TFLOPS) instead of their BF16 share; the ROCm decode share is
+  re-expressed against it (the same 11.8% of the FP8 peak).
+- Attention's matmuls run in the KV cache's format (BF16 for a 16-bit cache, as
+  FlashMLA and FlashAttention do, FP8 for an FP8 cache) rather than the weights'.
+
+Both come from outside sources, checked on calibration rows only. The kept-aside
+figures below were computed after them: a second look at those rows, not a first.
+Before these changes: vLLM 48.7% / 171% (calibration) and 26.3% / 149% (kept-aside),
+SGLang 121.9% / 223% and 84.6% / 202%, TensorRT-LLM 16.8% / 61.0% and 17.7% / 54.4%.
 """
 
 
@@ -109,14 +124,20 @@ def render() -> str:
         '  performance") reports a third of what the same release gets per GPU at TP1; the',
         "  roofline does not model whatever limited that run.",
         "- DeepSeek-R1 with vLLM and SGLang on 8 x H200 and 8 x MI300X (`dstack_*`, engines of",
-        "  February-March 2025): estimates run 1.5-2x (H200) and 2.5-4x (MI300X) high. The",
+        "  February-March 2025): estimates run 1-2.3x (H200) and 1.6-3.9x (MI300X) high. The",
         "  model now replicates MLA's latent KV cache on every tensor-parallel rank, keeps it",
         "  in 16 bits as those engines did, counts absorbed-MLA attention FLOPs and runs",
         "  expert GEMMs at the MoE share; what is left is the speed of those engines' first",
         "  block-FP8 MoE and MLA kernels (the AMD post on the same model reports a 4x gain",
-        "  within two weeks), which no cited kernel measurement pins down. They dominate the",
-        "  vLLM and SGLang groups, which therefore miss the 20% / 60% targets that",
-        "  TensorRT-LLM and training meet.",
+        "  within two weeks). SGLang's own measurement from those weeks (sgl-project/sglang",
+        "  PR #3237, 2025-02-24: DeepSeek-V3 on 8 x MI300X, batch 4, 2,048 tokens in) takes",
+        "  35.8 ms a decode step, 3.5x the roofline's 10.3 ms; AMD puts its later AITER",
+        "  kernels at up to 2x (block-FP8 GEMM), 3x (fused MoE) and 17x (MLA decode) the",
+        "  earlier ones (ROCm blog, 2025-03-21). Those are one kernel each and 'up to';",
+        "  turning them into a factor per engine release would mean fitting it to these",
+        "  rows, and the estimator models current engines, so the rows stay misses. They",
+        "  dominate the vLLM and SGLang groups, which therefore miss the 20% / 60% targets",
+        "  that TensorRT-LLM and training meet.",
         "- `amd24_trtllm012_*`: TensorRT-LLM 0.12 as measured by AMD for a comparison;",
         "  TensorRT-LLM's own v1.0 table reports 1.5-3.6x more for the same model, GPUs and",
         "  lengths (4,340 against 1,232 tokens/s at 128 / 2,048).",

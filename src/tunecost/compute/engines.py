@@ -160,12 +160,14 @@ roofline leaves about 38 and 45 us per layer short; AMD's vLLM table gives ~41 u
 8 x MI300X (Llama 3.1 70B, batch 1, 2,048 / 2,048: 17.500 s; ROCm/vllm
 docs/dev-docker/README.md, commit 040de12). 40 us is taken for every stack."""
 
-ROCM_MATMUL_SHARE = 0.23
+ROCM_MATMUL_SHARE = 0.243
 """Share of the MAMF matmul rate that decode reaches on ROCm: with 40 us per layer,
 AMD's own vLLM table (same page) has Llama 3.1 405B at batch 128 (128 / 2,048:
-117.027 s on 8 x MI300X FP8) need its decode matmuls at 0.23 of the MAMF share
-(0.23 x 0.514 = 12% of the FP8 peak: skinny FP8 GEMMs). The same table's other rows
-and AMD's throughput table test it; SGLang on ROCm uses it too."""
+117.027 s on 8 x MI300X FP8) need its decode matmuls at 12% of the FP8 peak (skinny
+FP8 GEMMs), first read as 0.23 of the BF16 MAMF share 0.514 that MI300X FP8 borrowed;
+with AMD's own FP8 MAF share 0.487 (``formats.MATMUL_EFFICIENCY``, [11] there) the
+same 12% is 0.23 x 0.514 / 0.487 = 0.243 of it. The same table's other rows and
+AMD's throughput table test it; SGLang on ROCm uses it too."""
 
 
 def stack_profile(engine: Engine, gpu: GPU) -> tuple[float, float]:

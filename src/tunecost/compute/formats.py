@@ -17,6 +17,11 @@ References
    Large Language Models", arXiv:2408.11743 (2024): 4-bit-weight x 16-bit-activation
    kernels keep close to FP16 speed once batches are large (compute-bound), and
    approach the ideal 4x at small batch (memory-bound).
+.. [11] AMD ROCm blog, "Measuring Max-Achievable FLOPs - Part 2" (Sander et al.,
+   2025-02-28, rocm.blogs.amd.com/software-tools-optimization/
+   measuring-max-achievable-flops-part2, table 1): hipBLASLt MAF on MI300X 708 BF16 and
+   1,273 FP8 TFLOPS, on MI325X 843 and 1,519 (normally distributed data, cold caches,
+   thermally stable clocks).
 """
 
 from __future__ import annotations
@@ -48,12 +53,16 @@ MATMUL_EFFICIENCY = {
         "gh200": 0.776,
         "b200": 0.763,
         "gb200": 0.723,
+        "mi300x": 0.487,
+        "mi325x": 0.581,
     },
 }
 """Maximum achievable matmul FLOP/s over dense peak, per GPU and format [5], e.g. H100
-SXM BF16 794.5 / 989 = 0.803, H100 FP8 1402.6 / 1979 = 0.709. The table has no FP8 row
-for MI300X (left blank there): it uses its BF16 figure. GPUs the table lacks use
-``DEFAULT_MATMUL_EFFICIENCY``."""
+SXM BF16 794.5 / 989 = 0.803, H100 FP8 1402.6 / 1979 = 0.709. [5] has no FP8 row
+for AMD Instinct GPUs; theirs is AMD's own FP8 MAF [11] over the datasheet's 2,614.9
+dense FP8 TFLOPS: MI300X 1,273 / 2,614.9 = 0.487, MI325X 1,519 / 2,614.9 = 0.581
+(the BF16 rows stay [5]'s, measured the same way as the NVIDIA ones). GPUs the table
+lacks use ``DEFAULT_MATMUL_EFFICIENCY``."""
 
 DEFAULT_MATMUL_EFFICIENCY = 0.803
 """H100 SXM BF16 MAMF / peak [5], for GPUs without a published MAMF."""
@@ -120,3 +129,24 @@ def matmul_efficiency(gpu: GPU, precision: str) -> float:
     if p in WEIGHT_ONLY_PRECISIONS:
         return WEIGHT_ONLY_EFFICIENCY * bf16
     return bf16
+
+
+def attention_format(gpu: GPU, kv_precision: str) -> str:
+    """The format attention's two matmuls (scores and values) run in: the KV cache's.
+    Attention kernels multiply the cached keys and values as stored: FlashMLA
+    (deepseek-ai/FlashMLA README, 2025-02-24) and FlashAttention-2/3 run BF16 on a
+    16-bit cache, which vLLM and SGLang keep by default (``kv_cache_dtype`` "auto");
+    FP8 on an FP8 cache where the GPU multiplies FP8 (FlashAttention-3, Shah et al.,
+    arXiv:2407.08608, sec. 3.3; TensorRT-LLM's FP8 KV cache). The weight format does
+    not change it: FP8 or FP4 weights with a BF16 cache still attend in BF16."""
+    if kv_precision == "fp8" and (gpu.tflops.get("fp8") or gpu.tflops.get("fp4")):
+        return "fp8"
+    return "bf16"
+
+
+def attention_flops_rate(gpu: GPU, kv_precision: str, compute_eff=None) -> float:
+    """FLOP/s one GPU reaches on attention's matmuls: the dense peak of
+    :func:`attention_format` times its MAMF share (``compute_eff`` when given)."""
+    fmt = attention_format(gpu, kv_precision)
+    share = compute_eff if compute_eff is not None else matmul_efficiency(gpu, fmt)
+    return peak_flops(gpu, fmt) * share

@@ -101,7 +101,8 @@ def plan_replica(
     )
     schedulers = layout.tp if layout.expert_parallel else 1
     step = np.maximum(step, batches * engine.host_token_s / schedulers)
-    pre = float(prefill_seconds(arch, gpu, n_in, chunk_tokens=engine.prefill_chunk, **kw))
+    chunk = engine.prefill_chunk
+    pre = float(prefill_seconds(arch, gpu, n_in, chunk_tokens=chunk, kv_precision=kvp, **kw))
     tpot = step + batches * pre / n_out
     return ReplicaPlan(layout, room, token, tpot, pre + step, tpot - pre / n_out)
 

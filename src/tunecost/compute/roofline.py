@@ -32,6 +32,7 @@ from tunecost.compute.collectives import (  # noqa: F401  (re-exported for calle
 from tunecost.compute.formats import (  # noqa: F401  (re-exported for callers)
     DEFAULT_MATMUL_EFFICIENCY,
     MATMUL_EFFICIENCY,
+    attention_flops_rate,
     math_format,
     matmul_efficiency,
     peak_flops,
@@ -137,7 +138,8 @@ def decode_step_seconds(
     share of ``batch`` KV caches of ``context_tokens`` (times ``kv_replication``),
     FLOPs = ``(2 N_active B + attention) / GPUs`` [1] (:func:`decode_attention_flops`)
     and ``share`` the achieved matmul share of the weight format
-    (:func:`formats.matmul_efficiency`). Grouped expert GEMMs run at
+    (:func:`formats.matmul_efficiency`); attention multiplies in the KV cache's format
+    (:func:`formats.attention_format`). Grouped expert GEMMs run at
     ``MOE_MATMUL_SHARE`` of dense ones, whether they wait on math or on memory.
     ``stack`` is the software stack's (share of the matmul rate, extra seconds per
     layer), see :func:`engines.stack_profile`.
@@ -161,7 +163,8 @@ def decode_step_seconds(
     t_dense = np.maximum(dense / bw, 2.0 * shared_params * b / rate)
     t_experts = np.maximum(experts / (bw * moe), 2.0 * routed / (rate * moe))
     attn = decode_attention_flops(arch, context_tokens) * b
-    t_attn = np.maximum(kv / bw, attn / rate)
+    attn_rate = attention_flops_rate(gpu, kvp, compute_eff) * share * g
+    t_attn = np.maximum(kv / bw, attn / attn_rate)
     comm = _comm_seconds(arch, gpu, layout, b, micro=layout.pp)
     return t_dense + t_experts + t_attn + comm + per_layer * arch.layers
 
@@ -177,21 +180,30 @@ def prefill_seconds(
     compute_eff=None,
     layout: Layout | None = None,
     chunk_tokens=PREFILL_CHUNK_TOKENS,
+    kv_precision=None,
 ):
     """GPU time one prompt of ``input_tokens`` adds to a replica [s].
 
     FLOPs ``2 N_active n`` plus causal attention ``2 x heads x head_dim x n^2`` per
     full-attention layer (``n`` capped at the window on sliding layers), split over
-    the replica's GPUs at the achieved matmul share; never faster than the prompt's
-    part of one weight read per prefill chunk of ``chunk_tokens`` [9]; plus the
-    collectives of its tokens.
+    the replica's GPUs at the achieved matmul share (attention in the KV cache's format
+    ``kv_precision``, see :func:`formats.attention_format`); never faster than the
+    prompt's part of one weight read per prefill chunk of ``chunk_tokens`` [9]; plus
+    the collectives of its tokens.
     """
     layout = layout or Layout(tp=tp)
     n = np.asarray(input_tokens, float)
     q_width = (arch.attention_heads or 1) * arch.head_size
-    flops = 2.0 * arch.params_active * n + 2.0 * q_width * n * arch.kv_token_layers(n)
+    attn = 2.0 * q_width * n * arch.kv_token_layers(n)
     peak = peak_flops(gpu, math_format(gpu, precision))
-    t_math = flops / layout.gpus / (peak * _compute_share(arch, gpu, precision, compute_eff))
+    t_linear = (
+        2.0 * arch.params_active * n / (peak * _compute_share(arch, gpu, precision, compute_eff))
+    )
+    kvp = kv_precision or kv_precision_for(precision)
+    attn_rate = attention_flops_rate(gpu, kvp, compute_eff)
+    if compute_eff is None and is_routed(arch):
+        attn_rate *= MOE_MATMUL_SHARE  # the MoE share is a whole-step MFU ratio
+    t_math = (t_linear + attn / attn_rate) / layout.gpus
     shared, expert = _weight_split(arch, precision)
     copies = layout.gpus if layout.expert_parallel else 1
     held = (shared * copies + expert * (arch.num_experts or 0)) / layout.gpus
