@@ -1,14 +1,11 @@
 """``tunecost train`` and ``tunecost serve``: the compute estimators on the command line.
 
-Each runs the estimator, prices its GPUs through the one GPU-price route (given, or the
-book's cheapest offer whose instances hold the job or replica, as of today) and prints
-the estimate as a table, CSV or JSON.
+Each runs the estimator, prices its GPUs through the one instance route (given per
+GPU-hour, or the book's cheapest whole instances that hold the job or the replicas, as of
+today: :mod:`tunecost.cli.instance_price`) and prints the estimate as a table, CSV or JSON.
 """
 
 from __future__ import annotations
-
-import datetime as dt
-import functools
 
 import click
 
@@ -21,9 +18,7 @@ from tunecost.cli.options import (
     TOKENS,
     TRAFFIC,
     Quantity,
-    allowed_markets,
     command_book,
-    echo_warnings,
     emit,
     output_flag,
     output_options,
@@ -33,6 +28,7 @@ from tunecost.cli.options import (
     wide_option,
 )
 from tunecost.cli.serve_instances import on_instances
+from tunecost.cli.train_instances import train_on_instances
 from tunecost.errors import InputError
 from tunecost.vocabulary import (
     DEFAULT_SERVING_ENGINE,
@@ -59,6 +55,10 @@ TRAIN_FIELDS = (
     ("wall_clock_hours", "wall-clock", "h"),
     ("memory_per_gpu_gb", "memory per GPU", "GB"),
     ("gpu_memory_gb", "GPU memory", "GB"),
+    ("instance", "instance", ""),
+    ("gpus_per_instance", "GPUs per instance", ""),
+    ("instances", "instances", ""),
+    ("usd_per_instance_hour", "instance price", "USD/h"),
     ("usd_per_gpu_hour", "price", "USD/GPU-h"),
     ("cost_usd", "cost", "USD"),
 )
@@ -142,12 +142,13 @@ def train(fmt, output, usd_per_gpu_hour, provider, offer, tier, wide, **options)
 
     _check_training_data(options)
     book = command_book()
-    run = functools.partial(estimate_training, book=book, **options)
-    # the job's GPU count decides which offers can host it
+    est = estimate_training(book=book, **options)
+    # the job's GPU count decides which instances can host it
     prices = (usd_per_gpu_hour, provider, offer, tier)
-    est, source = priced(run, book, options["gpu"], prices, lambda e: e.gpus)
+    record, source, billed = train_on_instances(est, book, prices)
     notes = [
         f"price: {source}",
+        *billed,
         f"MFU source: {est.mfu_source}",
         f"layout: {est.layout}; billed GPU-hours = {est.ideal_gpu_hours:,.4g} / goodput "
         f"{est.goodput:.3f}",
@@ -157,7 +158,7 @@ def train(fmt, output, usd_per_gpu_hour, provider, offer, tier, wide, **options)
             f"{est.wall_clock_hours / 24:,.0f} days of wall-clock on {est.gpus} GPUs; "
             "--gpus N spreads the same GPU-hours over more GPUs"
         )
-    _print_record(est.to_dict(), TRAIN_FIELDS, fmt, output, notes=notes, wide=wide)
+    _print_record(record, TRAIN_FIELDS, fmt, output, notes=notes, wide=wide)
 
 
 def _check_training_data(o: dict) -> None:
@@ -192,6 +193,8 @@ SERVE_FIELDS = (
     ("max_output_tokens_per_s", "max throughput (offline)", "tokens/s"),
     ("slo_batch", "batch within SLOs", ""),
     ("slo_output_tokens_per_s", "throughput within SLOs", "tokens/s"),
+    ("requests_per_s", "requests within SLOs", "requests/s"),
+    ("max_requests_per_s", "requests (offline)", "requests/s"),
     ("tpot_s", "time per output token", "s"),
     ("ttft_s", "time to first token", "s"),
     ("requests_per_month", "traffic", "requests/month"),
@@ -309,55 +312,17 @@ def serve(fmt, output, usd_per_gpu_hour, provider, offer, tier, wide, spare_repl
     from tunecost.compute.estimates import estimate_serving
 
     book = command_book()
-    run = functools.partial(estimate_serving, book=book, **options)
-    # the replica's GPU count decides which offers can host it
+    est = estimate_serving(book=book, **options)
+    # the replica's GPU count decides which instances can host it
     prices = (usd_per_gpu_hour, provider, offer, tier)
-    est, source = priced(run, book, options["gpu"], prices, lambda e: e.gpus_per_replica)
-    record = on_instances(est, book, prices, spare_replicas)
+    record, source = on_instances(est, book, prices, spare_replicas)
     given = "given" if options["engine"] != DEFAULT_SERVING_ENGINE else "default"
     notes = [
-        f"price: {record['price_source'] or source}",
+        f"price: {source}",
         f"engine: {est.engine} ({given}; --engine vllm|sglang|trtllm), layout {est.layout}; "
         f"{est.engine_source}",
     ]
     _print_record(record, SERVE_FIELDS, fmt, output, notes=notes, wide=wide)
-
-
-def priced(run, book, gpu: str, prices: tuple, size) -> tuple:
-    """Run an estimate, price its GPUs (given, or the book's cheapest offer whose
-    instances hold ``size(estimate)`` GPUs, as of today) and run it again with the price.
-
-    Returns the estimate and where its price came from; with no offer in the book and
-    none asked for, the estimate has no cost line and the source says why."""
-    from tunecost.costing.gpu_price import gpu_price
-
-    usd_per_gpu_hour, provider, offer, tier = prices
-    est = run()
-    if usd_per_gpu_hour is not None and (provider or offer):
-        raise InputError(
-            "give --usd-per-gpu-hour or --provider/--offer, not both", "usd_per_gpu_hour"
-        )
-    today = dt.date.today()
-    try:
-        found = gpu_price(
-            book,
-            gpu,
-            as_of=today,
-            min_gpus=size(est),
-            usd_per_gpu_hour=usd_per_gpu_hour,
-            given="given with --usd-per-gpu-hour",
-            provider=provider,
-            offer=offer,
-            tier=tier,
-            markets=allowed_markets(),
-        )
-    except InputError as exc:
-        if provider or offer:
-            raise
-        return est, f"{exc.message}; no cost line (give --usd-per-gpu-hour)"
-    if found.offer is not None:
-        echo_warnings(book.stale_warnings([found.offer], today), table_width())
-    return run(usd_per_gpu_hour=found.usd_per_gpu_hour, price_source=found.source), found.source
 
 
 def _print_record(record, fields, fmt, output, notes=(), wide=False):

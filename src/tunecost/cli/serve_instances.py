@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from tunecost.cli.options import allowed_markets
+from tunecost.cli.instance_price import place
 
 INSTANCE_KEYS = (
     "spare_replicas",
@@ -16,32 +14,22 @@ INSTANCE_KEYS = (
 """Record fields the instance placement adds (None when the estimate has no price)."""
 
 
-def on_instances(est, book, prices: tuple, spares: int | None) -> dict:
+def on_instances(est, book, prices: tuple, spares: int | None) -> tuple[dict, str]:
     """The estimate's replicas (and ``spares`` while there is traffic) on the cheapest
-    whole instances that hold them; unchanged when it has no price. ``spares`` None is
-    the scenario default (one, N + 1)."""
-    from tunecost.costing.gpu_price import instance_placement
+    whole instances that hold them, priced from those instances alone: the record and
+    where its price came from. ``spares`` None is the scenario default (one, N + 1).
+    With no offer in the book and none asked for, the record has no cost line."""
     from tunecost.costing.instances import serve_record
     from tunecost.scenario.defaults import SPARE_REPLICAS
     from tunecost.units import HOURS_PER_MONTH
 
     spares = SPARE_REPLICAS if spares is None else spares
-    if est.usd_per_gpu_hour is None:
-        return {**est.to_dict(), **dict.fromkeys(INSTANCE_KEYS)}
-    usd_per_gpu_hour, provider, offer, tier = prices
     replicas = 1 if est.replicas is None else est.replicas
     extra = spares if est.replicas is not None and est.requests_per_month > 0 else 0
-    placed = instance_placement(
-        book,
-        est.gpu,
-        as_of=dt.date.today(),
-        gpus_per_replica=est.gpus_per_replica,
-        replicas=replicas + extra,
-        usd_per_gpu_hour=usd_per_gpu_hour,
-        given="given with --usd-per-gpu-hour",
-        provider=provider,
-        offer=offer,
-        tier=tier,
-        markets=allowed_markets(),
+    placed, why = place(
+        book, est.gpu, est.gpus_per_replica, replicas + extra, prices, HOURS_PER_MONTH
     )
-    return serve_record(est.to_dict(), placed, spares, HOURS_PER_MONTH)
+    if placed is None:
+        return {**est.to_dict(), **dict.fromkeys(INSTANCE_KEYS)}, why
+    record = serve_record(est.to_dict(), placed, spares, HOURS_PER_MONTH)
+    return record, record["price_source"]

@@ -59,6 +59,8 @@ class ServingEstimate:
     ttft_s: float
     tpot_slo_s: float | None = None
     ttft_slo_s: float | None = None
+    requests_per_s: float | None = None
+    max_requests_per_s: float | None = None
     requests_per_month: float | None = None
     peak_factor: float | None = None
     peak_output_tokens_per_s: float | None = None
@@ -247,10 +249,15 @@ def _slo_batch_index(tpot, ttft, tpot_slo, ttft_slo, tp, gpu) -> int:
 
 
 def _size_fleet(out: ServingEstimate, requests_per_month, peak_factor, min_replicas) -> None:
-    """Fill in cost per token, replicas for the peak hour and the monthly cost."""
+    """Fill in requests per second, cost per token, replicas for the peak hour and the
+    monthly cost. A replica completes ``tokens/s / n_out`` requests per second [1/s],
+    within the SLO batch (``requests_per_s``) and at the largest batch."""
     per_replica = out.slo_output_tokens_per_s
     tp = out.gpus_per_replica
     price = out.usd_per_gpu_hour
+    if out.output_tokens > 0:
+        out.requests_per_s = per_replica / out.output_tokens
+        out.max_requests_per_s = out.max_output_tokens_per_s / out.output_tokens
     if price is not None:
         out.usd_per_million_output_tokens_at_full_load = price * tp / (per_replica * 3600.0) * 1e6
     if requests_per_month is None:

@@ -1,0 +1,180 @@
+"""``serve`` and ``train`` priced through one route: whole instances from the book
+(issue 13, point 1). Worked by hand on small price books, so every figure can be
+checked on paper; the commands run in process with the book swapped in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import tunecost.cli.estimate as estimate_cli
+from tunecost.cli import cli
+from tunecost.pricebook.book import PriceBook, open_book
+from tunecost.pricebook.prices import GPUOffer
+
+MONTH = 730  # hours in the month `serve` bills (tunecost.units.HOURS_PER_MONTH)
+
+
+def _offer(instance: str, usd: float, gpus: int, gpu: str = "h100-sxm") -> GPUOffer:
+    return GPUOffer(
+        provider="acme",
+        instance=instance,
+        gpu=gpu,
+        gpu_count=gpus,
+        on_demand=usd,
+        spot=None,
+        reserved_1y=None,
+        region="us-east-1",
+        effective_from=dt.date(2026, 1, 1),
+        retrieved=dt.date.today(),
+        source_url="https://example.com/acme/gpus",
+        market="cloud",
+    )
+
+
+@pytest.fixture
+def book(monkeypatch):
+    """Run the commands on the shipped book's models and GPUs with only these offers."""
+
+    def use(*offers: GPUOffer) -> None:
+        made = PriceBook(offers=list(offers), directory=open_book().directory)
+        monkeypatch.setattr(estimate_cli, "command_book", lambda: made)
+
+    return use
+
+
+def _json(*args: str) -> dict:
+    r = CliRunner().invoke(cli, [*args, "--format", "json"])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
+TRAIN = ["train", "--model", "llama-3.1-8b", "--method", "lora", "--examples", "5000"]
+TRAIN += ["--tokens-per-example", "700", "--epochs", "3", "--gpu", "h100", "--runs", "4"]
+SERVE = ["serve", "--model", "llama-3.1-8b", "--gpu", "h100", "--input-tokens", "1000"]
+SERVE += ["--output-tokens", "200"]
+
+
+# ---- train ------------------------------------------------------------------------------
+
+
+def test_a_two_gpu_job_rents_the_two_gpu_instance_not_a_quarter_of_a_box(book):
+    # 8-GPU box at 1.00 USD/GPU-h (8.00 USD/h) and a 2-GPU instance at 1.50 USD/GPU-h
+    # (3.00 USD/h). The job needs 2 GPUs: the box costs 8.00 x wall-clock, the pair
+    # 3.00 x wall-clock, so the pair is billed, although the box is cheaper per GPU
+    # (the old per-GPU route billed 2 x 1.00 = 2.00 USD/h, a quarter of a box nobody
+    # rents).
+    book(_offer("box.8x", 1.00, 8), _offer("duo.2x", 1.50, 2))
+    d = _json(*TRAIN, "--gpus", "2")
+    assert d["gpus"] == 2
+    assert d["instance"] == "acme duo.2x"
+    assert (d["instances"], d["gpus_per_instance"]) == (1, 2)
+    assert d["usd_per_instance_hour"] == pytest.approx(3.00)
+    assert d["usd_per_gpu_hour"] == pytest.approx(1.50)
+    assert d["cost_usd"] == pytest.approx(3.00 * d["wall_clock_hours"])
+    assert "duo.2x" in d["price_source"]
+
+
+def test_a_two_gpu_job_on_an_eight_gpu_only_book_pays_the_whole_box(book):
+    # only the box: 1 x 8 GPUs x 1.00 USD for the wall-clock hours, four times the
+    # job's own 2 GPUs x 1.00; the table says six GPUs stand idle
+    book(_offer("box.8x", 1.00, 8))
+    d = _json(*TRAIN, "--gpus", "2")
+    assert (d["instances"], d["gpus_per_instance"]) == (1, 8)
+    assert d["cost_usd"] == pytest.approx(8 * 1.00 * d["wall_clock_hours"])
+    assert d["cost_usd"] == pytest.approx(4 * d["gpu_hours"] * 1.00)
+    r = CliRunner().invoke(cli, [*TRAIN, "--gpus", "2"])
+    assert r.exit_code == 0 and "6 GPU(s) idle" in r.stdout
+
+
+@pytest.mark.parametrize("gpus", [1, 2, 3, 4, 5, 8])
+def test_train_bills_the_cheapest_whole_instances_for_any_job_size(book, gpus):
+    # 1-GPU at 2.00, 4-GPU at 1.20 (4.80 USD/h), 8-GPU at 1.00 (8.00 USD/h): a job of g
+    # GPUs pays min(g x 2.00 if g == 1, 4.80 if g <= 4, 8.00) per wall-clock hour
+    book(_offer("one.1x", 2.00, 1), _offer("four.4x", 1.20, 4), _offer("box.8x", 1.00, 8))
+    d = _json(*TRAIN, "--gpus", str(gpus))
+    per_hour = {1: 2.00, 2: 4.80, 3: 4.80, 4: 4.80, 5: 8.00, 8: 8.00}[gpus]
+    assert d["usd_per_instance_hour"] == pytest.approx(per_hour)
+    assert d["cost_usd"] == pytest.approx(per_hour * d["wall_clock_hours"])
+    assert d["instances"] * d["gpus_per_instance"] >= gpus
+
+
+def test_train_at_a_given_price_is_per_gpu(book):
+    # --usd-per-gpu-hour 2: the job's GPUs are the unit; cost = GPU-hours x 2.00
+    book(_offer("box.8x", 1.00, 8))
+    d = _json(*TRAIN, "--gpus", "2", "--usd-per-gpu-hour", "2")
+    assert (d["instances"], d["gpus_per_instance"]) == (1, 2)
+    assert d["usd_per_instance_hour"] == pytest.approx(4.00)
+    assert d["cost_usd"] == pytest.approx(d["gpu_hours"] * 2.00)
+    assert d["instance"] == "given with --usd-per-gpu-hour"
+
+
+def test_train_without_an_offer_has_no_cost_line(book):
+    book(_offer("l40s.1x", 1.00, 1, gpu="l40s"))  # no H100 at all
+    r = CliRunner().invoke(cli, TRAIN)
+    assert r.exit_code == 0, r.output
+    assert "no cost line" in r.stdout
+    d = _json(*TRAIN)
+    assert d["cost_usd"] is None and d["instance"] is None and d["instances"] is None
+
+
+def test_train_refuses_a_price_and_an_offer_together(book):
+    book(_offer("box.8x", 1.00, 8))
+    r = CliRunner().invoke(cli, [*TRAIN, "--usd-per-gpu-hour", "2", "--offer", "box.8x"])
+    assert r.exit_code == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "not both" in lines[0]
+
+
+# ---- serve ------------------------------------------------------------------------------
+
+
+def test_serve_prices_only_from_the_instances_it_places(book):
+    # 1 replica of 1 GPU + 1 spare; 1-GPU instances at 3.00 USD/h (two: 6.00 USD/h) or one
+    # 8-GPU box at 1.00 USD/GPU-h (8.00 USD/h): the two single GPUs win, 2 x 3.00 x 730
+    # = 4,380 USD. The per-GPU route would first have taken the box's 1.00 USD/GPU-h.
+    book(_offer("one.1x", 3.00, 1), _offer("box.8x", 1.00, 8))
+    d = _json(*SERVE, "--traffic", "30k requests/month")
+    assert (d["replicas"], d["spare_replicas"]) == (1, 1)
+    assert (d["instance"], d["instances"], d["gpus_per_instance"]) == ("acme one.1x", 2, 1)
+    assert d["usd_per_gpu_hour"] == pytest.approx(3.00)
+    assert d["monthly_cost_usd"] == pytest.approx(2 * 3.00 * MONTH)
+    assert "one.1x" in d["price_source"] and "box.8x" not in d["price_source"]
+    # cost per 1M output tokens: 4,380 USD / (30,000 x 200 / 1e6) = 730 USD
+    assert d["usd_per_million_output_tokens"] == pytest.approx(4380 / 6.0)
+
+
+def test_serve_json_price_fields_are_consistent(book):
+    # replicas + 1 spare of 1 GPU on 8-GPU boxes at 1.00 USD/GPU-h: ceil(GPUs / 8) boxes,
+    # each 8.00 USD/h for 730 h
+    book(_offer("box.8x", 1.00, 8))
+    d = _json(*SERVE, "--traffic", "30M requests/month", "--tpot-slo", "30 ms")
+    paid = (d["replicas"] + d["spare_replicas"]) * d["gpus_per_replica"]
+    assert paid > 1 and d["instances"] == -(-paid // 8)
+    assert d["gpus_total"] == d["instances"] * d["gpus_per_instance"]
+    per_hour, per_gpu = d["usd_per_instance_hour"], d["gpus_per_instance"]
+    assert per_hour == pytest.approx(8.00)
+    assert d["monthly_cost_usd"] == pytest.approx(d["instances"] * per_hour * MONTH)
+    assert d["usd_per_gpu_hour"] == pytest.approx(per_hour / per_gpu)
+    assert d["instance"] in d["price_source"]
+
+
+def test_serve_reports_requests_per_second(book):
+    book(_offer("box.8x", 1.00, 8))
+    d = _json(*SERVE)
+    assert d["requests_per_s"] == pytest.approx(d["slo_output_tokens_per_s"] / 200)
+    assert d["max_requests_per_s"] == pytest.approx(d["max_output_tokens_per_s"] / 200)
+    table = CliRunner().invoke(cli, SERVE).stdout
+    assert "requests within SLOs" in table and "requests/s" in table
+    csv = CliRunner().invoke(cli, [*SERVE, "--format", "csv"]).stdout
+    assert "requests_per_s" in csv.splitlines()[0].split(",")
+
+
+def test_serve_without_an_offer_has_no_cost_line(book):
+    book(_offer("l40s.1x", 1.00, 1, gpu="l40s"))
+    d = _json(*SERVE, "--traffic", "30k requests/month")
+    assert d["monthly_cost_usd"] is None and d["instance"] is None
+    assert d["usd_per_gpu_hour"] is None
