@@ -26,6 +26,7 @@ from tunecost.costing import timeline
 from tunecost.costing.api_rates import Seller, per_request
 from tunecost.costing.capacity import capacity
 from tunecost.costing.context import Context, Cost, fmt
+from tunecost.costing.deployment_scaling import autoscaled_hosting, scaling_rule
 from tunecost.costing.price_series import price_series
 from tunecost.costing.tokens import tokens
 from tunecost.errors import InputError, within
@@ -134,6 +135,13 @@ def _dedicated(path: FinetuneAPI, ctx: Context, s: Seller, in_tok, out_tok, shar
             + "; use hosting: serverless, or give prices.hosting",
             "hosting",
         )
+    if path.autoscale:
+        return _autoscaled(path, ctx, s, choices, out_tok)
+    if (ctx.book.providers.get(s.provider) or {}).get("deployment_autoscaling"):
+        ctx.assumptions.append(
+            f"{path.name}: {s.provider} can autoscale its deployments; they run every hour "
+            "at the peak's count here (set autoscale: true with workload.profile)"
+        )
     hours = timeline.month_hours(ctx.as_of, ctx.months)
     peak = peak_output_tokens_per_s(ctx.traffic, out_tok, peak_factor(ctx.scenario.workload))
     names, count, rate, per_deployment = _size(path, ctx, s, choices, peak, hours)
@@ -160,6 +168,28 @@ def _dedicated(path: FinetuneAPI, ctx: Context, s: Seller, in_tok, out_tok, shar
     if s.has("ft_input") and per_token_fee:
         out["inference"] = _tokens(path, ctx, s, in_tok, out_tok, shares)
     return out
+
+
+def _autoscaled(path: FinetuneAPI, ctx: Context, s: Seller, choices: list, out_tok) -> dict:
+    """GPU deployments that follow the week's demand where the provider autoscales them
+    (:mod:`tunecost.costing.deployment_scaling`); they bill no tokens."""
+    rule = scaling_rule(path, ctx, s.provider)
+    per_model = [p.model for p in choices if not p.model.startswith("hardware:")]
+    if s.given("hosting") is not None or per_model:
+        raise InputError(
+            "autoscale applies to the provider's GPU deployments, whose capacity tunecost "
+            "can estimate; remove prices.hosting or autoscale",
+            f"paths.{path.name}.autoscale",
+            absolute=True,
+        )
+    peak = peak_output_tokens_per_s(ctx.traffic, out_tok, peak_factor(ctx.scenario.workload))
+    options = _gpu_options(path, ctx, s, choices, peak)
+    fees = [_fee(ctx, row, record=False) for row, _, _ in options]
+    names, cost = autoscaled_hosting(path, ctx, rule, options, fees, out_tok)
+    for row, _, _ in options:
+        if row.model in names:
+            _fee(ctx, row)  # the rows behind the deployments chosen, in "prices used"
+    return {"hosting": cost}
 
 
 def _unknown_deployment(ctx: Context, s: Seller, deployment: str) -> None:

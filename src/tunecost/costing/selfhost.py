@@ -72,7 +72,7 @@ def _autoscaled(ctx: Context, path, s, shapes, sized, out_tok) -> Cost:
     profile = ctx.scenario.workload.profile
     if profile is None:
         raise InputError(
-            "autoscale needs workload.profile (flat, business-hours, diurnal or hourly counts)",
+            "autoscale needs workload.profile (a named week, e.g. diurnal, or hourly counts)",
             f"paths.{path.name}.serving.autoscale",
             absolute=True,
         )

@@ -33,6 +33,13 @@ HOSTING_RULES = ("serverless", "dedicated", "both", "none", "unknown")
 """How a provider serves a fine-tuned model: per token, as a deployment billed by the
 hour or minute, either, or not at all."""
 
+DEPLOYMENT_AUTOSCALING = ("scale-to-zero", "min-one")
+"""How a provider's dedicated deployment may follow its traffic: between 0 and a maximum
+of replicas (scale to zero), or between 1 and a maximum; empty: it does not autoscale."""
+
+BILLING_STEPS = ("second", "minute", "hour")
+"""The step a provider bills a running replica or deployment in."""
+
 _SOURCE = [Column("source_url"), Column("retrieved", "date")]
 
 _PRICE_ROW = [
@@ -150,6 +157,12 @@ SCHEMAS: dict[str, list[Column]] = {
         # hourly (rft) training is invoiced in steps of this many hours (0.01 = 36 s)
         Column("finetune_hour_increment", "float", required=False),
         Column("finetune_hour_increment_source_url", required=False),
+        # how a dedicated deployment may follow its traffic, with the page that says so
+        Column("deployment_autoscaling", "choice", required=False, choices=DEPLOYMENT_AUTOSCALING),
+        Column("deployment_billing_step", "choice", required=False, choices=BILLING_STEPS),
+        Column("deployment_scale_down_minutes", "float", required=False),
+        Column("deployment_scale_to_zero_minutes", "float", required=False),
+        Column("deployment_scaling_source_url", required=False),
         Column("pricing_url", required=False),
         Column("retrieved", "date", required=False),
         Column("notes", required=False),

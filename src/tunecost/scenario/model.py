@@ -21,6 +21,7 @@ from tunecost.scenario.defaults import (
     FINETUNE_EPOCHS,
     HOURS_PER_FTE_MONTH,
 )
+from tunecost.scenario.deployment_scaling import DeploymentScaling
 from tunecost.scenario.distributions import Dist
 from tunecost.scenario.fields import (
     USD,
@@ -99,8 +100,9 @@ class Workload(Strict):
     )
     profile: Annotated[str | list[float] | None, AfterValidator(check_profile)] = Field(
         None,
-        description="Traffic over the week: flat, business-hours, diurnal, 168 hourly "
-        "numbers or a CSV of hourly counts; sets peak_to_average (docs/method.md).",
+        description="Traffic over the week: flat, business-hours, diurnal (definitions), "
+        "azure-code-2024, azure-conversation-2024 (measured), 168 hourly numbers or a CSV "
+        "of hourly counts; sets peak_to_average (docs/method.md).",
     )
     peak_to_average: Factor = Field(
         3.0,
@@ -220,7 +222,7 @@ class PromptAPI(APIBilling, PathBase):
     )
 
 
-class FinetuneAPI(APIBilling, PathBase):
+class FinetuneAPI(DeploymentScaling, APIBilling, PathBase):
     kind: Literal["finetune-api"]
     model: str = Field(description="Model id the provider fine-tunes and serves.")
     base_model: str | None = Field(
