@@ -27,6 +27,7 @@ WHAT = {
     "model_releases.csv": "release, deprecation and shutdown dates and tokenizer of each model",
     "tokenizers.csv": "tokens per word and characters per token, measured on one corpus",
     "providers.csv": "cached-token counting and fine-tuning billing rules per provider",
+    "hardware_prices.csv": "purchase prices of GPU cards and servers, a server's power",
 }
 
 

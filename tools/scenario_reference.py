@@ -80,8 +80,9 @@ def _table(model, prefix: str) -> list[str]:
 
 
 def render() -> str:
-    from tunecost.scenario import defaults
+    from tunecost.scenario import defaults, purchase
     from tunecost.scenario import model as s
+    from tunecost.scenario.adapters import LoRA
 
     out = [INTRO, "## Sections\n"]
     out += _table(s.Scenario, "(top level)")
@@ -103,6 +104,8 @@ def render() -> str:
         ("training", s.Training),
         ("serving", s.Serving),
         ("ops", s.Ops),
+        ("lora", LoRA),
+        ("buy (serving.buy, training.buy)", purchase.Buy),
     ):
         out += _table(model, name)
     out += ["## Defaults and their sources\n"]
@@ -116,6 +119,9 @@ def render() -> str:
     ):
         doc = _const_doc(defaults, const)
         out += [f"- `{const}` = {getattr(defaults, const)!r}: {doc}", ""]
+    for const in ("UTILISATION", "PUE", "BUSINESS_DAY_HOURS"):  # buying GPUs
+        doc = _const_doc(purchase, const)
+        out += [f"- `{const}` = {getattr(purchase, const)!r}: {doc}", ""]
     return "\n".join(out).rstrip() + "\n"
 
 

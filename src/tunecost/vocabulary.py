@@ -39,8 +39,20 @@ API_TUNING_METHODS = ("lora", "full", "rft")
 differ: ``training_lora``/``training_full``), or reinforcement fine-tuning (``rft``,
 priced per training hour)."""
 
-CATEGORIES = ("data", "training", "inference", "hosting", "engineering", "evaluation", "monitoring")
-"""Cost categories of the ledger, in the order tables and charts show them."""
+CATEGORIES = (
+    "data",
+    "training",
+    "inference",
+    "hardware",
+    "energy",
+    "hosting",
+    "engineering",
+    "evaluation",
+    "monitoring",
+)
+"""Cost categories of the ledger, in the order tables and charts show them. ``hardware``
+(GPUs bought, as cash: purchases less resales) and ``energy`` (their electricity and
+colocation) take the place of rented GPU-hours on a path that buys its GPUs."""
 
 BREAKEVEN_VOLUME = "steady-state volume where monthly costs cross"
 """The break-even volume of ``compare``, in words: the monthly volume at which a path's

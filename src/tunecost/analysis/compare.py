@@ -8,6 +8,7 @@ ranges. It is complete when :func:`compare` returns it.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +43,11 @@ searched."""
 
 NO_RANGES = "the scenario has no ranges: every draw is the same"
 
+AMORTISED = (
+    "amortised view (--amortise): bought hardware is (price - residual) / lifetime in each "
+    "month a unit is owned, not its cash; the ledger (--csv, --format csv) stays cash"
+)
+
 
 @dataclass
 class Result:
@@ -59,6 +65,32 @@ class Result:
     ranges: list[str] = field(default_factory=list)  # fields the scenario gives as ranges
     monte_carlo: MonteCarlo | None = None  # when draws were asked for
     book: PriceBook | None = field(default=None, repr=False)  # the book it was priced with
+    amortised_ledger: pd.DataFrame | None = field(default=None, repr=False)  # a path buys
+
+    def amortised(self) -> Result:
+        """The comparison with bought hardware as straight-line depreciation, (price -
+        residual) / lifetime each month a unit is owned, in place of its cash: totals,
+        monthly costs and break-even months follow; break-even volumes already count
+        hardware so. The same result when no path buys; files keep the cash ledger."""
+        if self.amortised_ledger is None:
+            return self
+        months = breakeven_by_path(self.amortised_ledger, self.baseline)
+        dates = timeline.month_dates(self.scenario.start, self.scenario.months)
+        rows = [
+            {
+                **r,
+                "month": months[r["path"]],
+                "date": dates[months[r["path"]] - 1].isoformat() if months[r["path"]] else None,
+            }
+            for r in self.breakeven_rows
+        ]
+        return dataclasses.replace(
+            self,
+            ledger=self.amortised_ledger,
+            amortised_ledger=None,
+            breakeven_rows=rows,
+            notes=[*self.notes, AMORTISED],
+        )
 
     @property
     def paths(self) -> list[str]:
@@ -203,6 +235,7 @@ def compare(
     result = Result(
         scenario=central,
         ledger=build_ledger(central, run.costs),
+        amortised_ledger=_amortised_ledger(central, run.costs),
         baseline=base,
         requests=np.asarray(run.traffic, float),
         breakeven_rows=_breakeven_rows(central, book, monthly, base),
@@ -225,7 +258,10 @@ def compare(
 def _breakeven_rows(scenario: Scenario, book, monthly: dict, base: str) -> list[dict]:
     """Per path: break-even month and date of the plan, and the steady-state volume at
     which its monthly cost crosses the baseline's (and on which side it is cheaper)."""
-    names, swept = monthly_costs(scenario, book, VOLUME_GRID.size, VOLUME_GRID[:, None])
+    # a steady state has no month of purchase: bought hardware counts as depreciation
+    names, swept = monthly_costs(
+        scenario, book, VOLUME_GRID.size, VOLUME_GRID[:, None], amortise=True
+    )
     steady = {name: breakeven.steady_state(swept[j]) for j, name in enumerate(names)}
     dates = timeline.month_dates(scenario.start, scenario.months)
     rows = []
@@ -242,6 +278,13 @@ def _breakeven_rows(scenario: Scenario, book, monthly: dict, base: str) -> list[
             }
         )
     return rows
+
+
+def _amortised_ledger(scenario: Scenario, costs: dict):
+    """The ledger with bought hardware as depreciation, or None when no path buys."""
+    if all(c.amortised is None for cats in costs.values() for c in cats.values()):
+        return None
+    return build_ledger(scenario, costs, amortise=True)
 
 
 def _no_crossing(name: str, base: str, steady: dict) -> str | None:

@@ -34,9 +34,12 @@ LEDGER_COLUMNS = [
 ]
 
 
-def build_ledger(scenario: Scenario, costs: dict[str, dict[str, Cost]]) -> pd.DataFrame:
+def build_ledger(
+    scenario: Scenario, costs: dict[str, dict[str, Cost]], *, amortise: bool = False
+) -> pd.DataFrame:
     """The ledger of one plan from each path's costs by category (built as whole
-    columns, one frame, rather than a frame per path and category)."""
+    columns, one frame, rather than a frame per path and category). It is cash; with
+    ``amortise``, bought hardware is its straight-line depreciation instead (a view)."""
     import pandas as pd
 
     n = scenario.months
@@ -44,7 +47,14 @@ def build_ledger(scenario: Scenario, costs: dict[str, dict[str, Cost]]) -> pd.Da
     parts = [
         (name, cat, cats[cat]) for name, cats in costs.items() for cat in CATEGORIES if cat in cats
     ]
-    usd = np.concatenate([np.asarray(c.usd, float).reshape(n) for _, _, c in parts])
+    usd = np.concatenate(
+        [
+            np.asarray(
+                c.usd if not amortise or c.amortised is None else c.amortised, float
+            ).reshape(n)
+            for _, _, c in parts
+        ]
+    )
     qty = np.concatenate([np.asarray(c.quantity, float).reshape(n) for _, _, c in parts])
     with np.errstate(divide="ignore", invalid="ignore"):
         unit_price = np.where(qty > 0, usd / np.where(qty > 0, qty, 1.0), np.nan)

@@ -66,9 +66,15 @@ from tunecost.output.files import say_when_written
     show_default=True,
     help="Random seed for --draws; the same seed gives the same answer.",
 )
+@click.option(
+    "--amortise",
+    is_flag=True,
+    help="Show bought GPUs as straight-line depreciation, (price - residual) / lifetime a "
+    "month, instead of their cash (table, JSON, chart); the ledger in --csv stays cash.",
+)
 @wide_option
 def compare(
-    scenario, months, baseline, overrides, fmt, output, csv_path, chart_path, draws, seed, wide
+    scenario, months, baseline, overrides, fmt, output, csv_path, chart_path, draws, seed, **view
 ):
     """Price every way of building the feature month by month and find break-evens.
 
@@ -88,7 +94,6 @@ def compare(
       tunecost compare my.yaml --set workload.requests="2M requests/month" --csv ledger.csv
     """
     from tunecost.analysis.compare import compare as run
-    from tunecost.output.comparison import render_table, result_json
     from tunecost.output.files import check_chart_path, check_output_path, write_atomic
     from tunecost.output.ledger_io import ledger_csv
 
@@ -99,24 +104,20 @@ def compare(
     if chart_path:
         check_chart_path(chart_path)
     sc = command_scenario(scenario, overrides, months)
-    width = table_width(wide, output)
+    width = table_width(view["wide"], output)
     with progress_bar("draws") as bar:
         result = run(
             sc, baseline=baseline, draws=draws, seed=seed, book=command_book(), progress=bar
         )
     result.assumptions[:0] = team_assumptions()
     echo_warnings(result.warnings, table_width())
-    if fmt == "json":
-        text = result_json(result)
-    elif fmt == "csv":
-        text = ledger_csv(result.ledger)
-    else:
-        text = render_table(result, width)
+    shown = result.amortised() if view["amortise"] else result  # files keep the cash
+    text = ledger_csv(result.ledger) if fmt == "csv" else _text(shown, fmt, width)
     chart = None
     if chart_path:  # rendered before anything is written, so a failure writes nothing
         from tunecost.output.charts import figure_bytes
 
-        chart = figure_bytes(result.plot(), Path(chart_path).suffix)
+        chart = figure_bytes(shown.plot(), Path(chart_path).suffix)
     if csv_path:
         write_atomic(csv_path, ledger_csv(result.ledger), "--csv")
         say_when_written(f"wrote {csv_path}")
@@ -124,3 +125,10 @@ def compare(
         write_atomic(chart_path, chart, "--chart")
         say_when_written(f"wrote {chart_path}")
     emit(text, output)
+
+
+def _text(result, fmt: str, width: int | None) -> str:
+    """The comparison for people (a table fitted to ``width``) or as JSON."""
+    from tunecost.output.comparison import render_table, result_json
+
+    return result_json(result) if fmt == "json" else render_table(result, width)

@@ -9,10 +9,10 @@ axes for draws or volume sweeps).
 
 from __future__ import annotations
 
+from tunecost.costing.adapters import per_adapter, served_api
 from tunecost.costing.api_rates import per_request, seller
 from tunecost.costing.common import common_costs, data_cost, releases
 from tunecost.costing.context import Context, Cost, fmt
-from tunecost.costing.finetune_hosting import serving_costs
 from tunecost.costing.finetune_training import training_cost
 from tunecost.costing.tokens import route_tokens, tokens
 from tunecost.scenario.model import FinetuneAPI, PromptAPI
@@ -67,16 +67,16 @@ def finetune_api(path: FinetuneAPI, ctx: Context) -> dict[str, Cost]:
     s = seller(ctx, path.model, path.provider, path.prices)
     events = releases(path, ctx, path.retrain)
     first = ctx.first_month()
-    runs = path.runs * first + path.retrain_runs * events
+    runs = (path.runs * first + path.retrain_runs * events) * path.adapters  # each adapter's
     in_tok, out_tok = tokens(path, ctx)
     out = {
         "data": data_cost(path.data, ctx, first, events),
         "training": training_cost(path, ctx, s, runs),
     }
-    served = serving_costs(path, ctx, s, in_tok, out_tok, shares(path))
+    served = served_api(path, ctx, s, (in_tok, out_tok, shares(path)))
     if path.routes and "inference" in served:
         per_req, note = routed(path, ctx, own=s)
         served["inference"] = Cost(ctx.traffic * per_req, ctx.full(ctx.traffic), "request", note)
     out.update(served)
     out.update(common_costs(path, ctx, events))
-    return out
+    return per_adapter(path, ctx, out)  # data and evaluation of each adapter

@@ -30,12 +30,15 @@ def fmt(x, spec: str = "g") -> str:
 
 @dataclass
 class Cost:
-    """One category of one path: USD per month and the quantity that drives it."""
+    """One category of one path: USD per month and the quantity that drives it; a
+    purchase also carries its straight-line depreciation (``amortised``, USD per month),
+    what ``compare --amortise`` shows in place of the cash."""
 
     usd: np.ndarray
     quantity: np.ndarray
     unit: str
     note: str = ""
+    amortised: np.ndarray | None = None
 
 
 @dataclass

@@ -76,10 +76,13 @@ def evaluate(
     return Evaluation(costs, traffic, ctx.used, ctx.notes, list(dict.fromkeys(ctx.assumptions)))
 
 
-def monthly_costs(scenario: Scenario, book: PriceBook, rows: int, traffic=None):
+def monthly_costs(
+    scenario: Scenario, book: PriceBook, rows: int, traffic=None, *, amortise: bool = False
+):
     """``(path names, USD per month as (paths, rows, months))`` for a scenario whose
     fields are (rows, 1) columns. Each path's category arrays are summed and dropped
-    before the next path is priced, so a large sweep holds one path's arrays at a time."""
+    before the next path is priced, so a large sweep holds one path's arrays at a time.
+    ``amortise`` counts bought hardware as its depreciation rather than its cash."""
     n = scenario.months
     if traffic is None:
         w = scenario.workload
@@ -87,5 +90,8 @@ def monthly_costs(scenario: Scenario, book: PriceBook, rows: int, traffic=None):
     ctx = Context(scenario, np.broadcast_to(traffic, (rows, n)), book)
     out = np.empty((len(scenario.paths), rows, n))
     for j, path in enumerate(scenario.paths):
-        out[j] = sum(c.usd for c in path_costs(path, ctx).values())
+        out[j] = sum(
+            c.usd if not amortise or c.amortised is None else c.amortised
+            for c in path_costs(path, ctx).values()
+        )
     return [p.name for p in scenario.paths], out

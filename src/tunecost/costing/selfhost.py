@@ -17,7 +17,9 @@ from tunecost.compute.autoscale import STEP_HOURS, check_max_replicas
 from tunecost.compute.estimates import estimate_training
 from tunecost.compute.serving import peak_output_tokens_per_s, replicas_for_peak
 from tunecost.costing import timeline
+from tunecost.costing.adapters import per_adapter, served_selfhost
 from tunecost.costing.autoscaled import autoscaled_fleet
+from tunecost.costing.bought_gpus import add_costs, bought_serving, bought_training, categories
 from tunecost.costing.capacity import capacity
 from tunecost.costing.common import common_costs, data_cost, releases
 from tunecost.costing.context import Context, Cost, fmt
@@ -34,13 +36,14 @@ from tunecost.vocabulary import tier_column
 GIVEN = "given in the scenario"
 
 
-def serving_cost(path, ctx: Context, model_id: str, in_tok, out_tok) -> Cost:
+def serving_cost(path, ctx: Context, model_id: str, in_tok, out_tok) -> Cost | dict[str, Cost]:
     """Whole instances holding the replicas that carry each month's peak hour, plus the
-    spares, every hour of the month, at the cheapest instance shape's price."""
+    spares, every hour of the month, at the cheapest instance shape's price; or, with
+    ``serving.buy``, the same replicas on bought GPUs (hardware and energy)."""
     s = with_latency_targets(path.serving, ctx, path.name)
     with within(f"paths.{path.name}.serving"):
         per_replica, est = capacity(s, ctx.book, model_id, in_tok, out_tok)  # tokens/s
-        shapes = _shapes(s, ctx, est.gpus_per_replica, path)
+        shapes = None if s.buy else _shapes(s, ctx, est.gpus_per_replica, path)
     spare = s.spare_replicas
     ctx.assumptions.append(
         f"{path.name}: {fmt(path.ops.oncall)} FTE on call, at least {s.min_replicas} "
@@ -52,6 +55,8 @@ def serving_cost(path, ctx: Context, model_id: str, in_tok, out_tok) -> Cost:
     peak = peak_output_tokens_per_s(ctx.traffic, out_tok, peak_factor(ctx.scenario.workload))
     replicas = replicas_for_peak(peak, per_replica, s.min_replicas)
     replicas = replicas + np.where(np.asarray(ctx.traffic) > 0, spare, 0)
+    if s.buy is not None:  # bought, not rented (costing/bought_gpus.py)
+        return bought_serving(ctx, path, s, est, replicas)
     # clouds bill the hours each calendar month has (672 to 744), not a 730-hour month
     hours = timeline.month_hours(ctx.as_of, ctx.months)
     placed = cheapest(replicas, est.gpus_per_replica, shapes.shapes, hours)
@@ -225,7 +230,7 @@ def prompt_selfhost(path: PromptSelfhost, ctx: Context) -> dict[str, Cost]:
     ctx.book.architecture(path.model)
     in_tok, out_tok = tokens(path, ctx)
     events = releases(path, ctx, "on-new-base-model" if path.follow_new_models else "never")
-    out = {"inference": serving_cost(path, ctx, path.model, in_tok, out_tok)}
+    out = categories(serving_cost(path, ctx, path.model, in_tok, out_tok), "inference")
     out.update(common_costs(path, ctx, events, path.ops.oncall))
     return out
 
@@ -237,16 +242,15 @@ def finetune_selfhost(path: FinetuneSelfhost, ctx: Context) -> dict[str, Cost]:
     events = releases(path, ctx, path.retrain)
     first = ctx.first_month()
     in_tok, out_tok = tokens(path, ctx)
-    out = {
-        "data": data_cost(path.data, ctx, first, events),
-        "training": _training_cost(path, ctx, first, events),
-        "inference": serving_cost(path, ctx, path.base_model, in_tok, out_tok),
-    }
+    out = {"data": data_cost(path.data, ctx, first, events)}
+    add_costs(out, categories(_training_cost(path, ctx, first, events), "training"))
+    served = served_selfhost(path, ctx, in_tok, out_tok, serving_cost)
+    add_costs(out, categories(served, "inference"))  # bought GPUs: hardware and energy
     out.update(common_costs(path, ctx, events, path.ops.oncall))
-    return out
+    return per_adapter(path, ctx, out)  # data and evaluation of each adapter
 
 
-def _training_cost(path: FinetuneSelfhost, ctx: Context, first, events) -> Cost:
+def _training_cost(path: FinetuneSelfhost, ctx: Context, first, events) -> Cost | dict:
     """Whole instances for the first campaign's runs and for each retrain's: a job of
     ``g`` GPUs on the cheapest instance that holds ``g`` (8-GPU nodes beyond 8)."""
     d, t = path.data, path.training
@@ -265,8 +269,8 @@ def _training_cost(path: FinetuneSelfhost, ctx: Context, first, events) -> Cost:
             seq_len=round(float(np.max(d.tokens_per_example))),
             book=ctx.book,
         )
-        shapes = _shapes(t, ctx, est.gpus, path)
-    runs = t.runs * first + t.retrain_runs * events
+        shapes = None if t.buy else _shapes(t, ctx, est.gpus, path)
+    runs = (t.runs * first + t.retrain_runs * events) * path.adapters  # each adapter's runs
     per_run = (
         est.gpu_hours
         * (train_tokens / np.max(train_tokens))
@@ -274,6 +278,8 @@ def _training_cost(path: FinetuneSelfhost, ctx: Context, first, events) -> Cost:
     )
     # one job at a time; the instances run for the job's wall-clock hours
     hours = ctx.full(runs * per_run / est.gpus)
+    if t.buy is not None:  # bought, not rented (costing/bought_gpus.py)
+        return bought_training(ctx, path, t, est, hours)
     placed = cheapest(np.where(hours > 0, 1.0, 0.0), est.gpus, shapes.shapes, hours)
     _record(ctx, path, t, shapes, placed, "training")
     return Cost(

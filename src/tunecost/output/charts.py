@@ -32,6 +32,8 @@ CATEGORY_COLORS = {
     "data": "#EEDD88",
     "training": "#EE8866",
     "inference": "#77AADD",
+    "hardware": "#AAAA00",
+    "energy": "#BBCC33",
     "hosting": "#FFAABB",
     "engineering": "#99DDFF",
     "evaluation": "#44BB99",

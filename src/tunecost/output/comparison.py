@@ -23,6 +23,7 @@ from tunecost.vocabulary import BREAKEVEN_MONTH, BREAKEVEN_VOLUME, CATEGORIES, P
 SHORT_CATEGORIES = {
     "training": "train.",
     "inference": "infer.",
+    "hardware": "hardw.",
     "hosting": "host.",
     "engineering": "eng.",
     "evaluation": "eval.",

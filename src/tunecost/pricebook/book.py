@@ -366,7 +366,7 @@ class PriceBook:
         seen: set = set()
         for r in used:
             age = (as_of - r.retrieved).days
-            table = r.table if isinstance(r, Price) else "gpu_offers.csv"
+            table = getattr(r, "table", "gpu_offers.csv")  # a price or a purchase
             key = (table, r.provider, r.retrieved)
             if age > STALE_AFTER_DAYS and key not in seen:
                 seen.add(key)

@@ -40,6 +40,9 @@ of replicas (scale to zero), or between 1 and a maximum; empty: it does not auto
 BILLING_STEPS = ("second", "minute", "hour")
 """The step a provider bills a running replica or deployment in."""
 
+HARDWARE_KINDS = ("card", "server")
+"""What a row of ``hardware_prices.csv`` sells: one GPU card, or a server of ``gpus``."""
+
 _SOURCE = [Column("source_url"), Column("retrieved", "date")]
 
 _PRICE_ROW = [
@@ -139,6 +142,20 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("tokens_per_word", "float"),
         Column("chars_per_token", "float"),
         Column("corpus"),
+        *_SOURCE,
+        Column("notes", required=False),
+    ],
+    "hardware_prices.csv": [
+        Column("id"),
+        Column("name"),
+        Column("vendor"),
+        Column("kind", "choice", choices=HARDWARE_KINDS),
+        Column("gpu"),
+        Column("gpus", "int"),
+        Column("price_usd", "float"),
+        # the whole machine's maximum draw, for a server (a card's is gpus.csv tdp_w)
+        Column("system_power_w", "float", required=False),
+        Column("effective_from", "date"),
         *_SOURCE,
         Column("notes", required=False),
     ],

@@ -49,6 +49,34 @@ def validate(directory: Path) -> list[str]:
         loaded.get("tokenizers.csv", []), loaded.get("model_releases.csv", [])
     )
     problems += _provider_problems(loaded.get("providers.csv", []))
+    problems += _hardware_problems(loaded.get("hardware_prices.csv", []), gpu_ids, today)
+    return problems
+
+
+def _hardware_problems(rows: list[dict], gpu_ids: dict, today: dt.date) -> list[str]:
+    """Purchase prices: one per item and date, of a GPU in ``gpus.csv``, dated no later
+    than read, from a well-formed source; a card is one GPU."""
+    problems: list[str] = []
+    seen: dict = {}
+    for r in rows:
+        where = f"hardware_prices.csv, row {r['_row']}"
+        key = (r["id"].lower(), r["effective_from"])
+        if key in seen:
+            problems.append(f"{where}: duplicate of row {seen[key]} (same id and effective_from)")
+        seen[key] = r["_row"]
+        if gpu_ids and name_key(r["gpu"]) not in gpu_ids:
+            problems.append(f"{where}, column gpu: {r['gpu']!r} is not in gpus.csv")
+        if r["kind"] == "card" and r["gpus"] != 1:
+            problems.append(f"{where}, column gpus: a card holds 1 GPU, not {r['gpus']}")
+        if r["retrieved"] > today:
+            problems.append(f"{where}, column retrieved: {r['retrieved']} is in the future")
+        if r["effective_from"] > r["retrieved"]:
+            problems.append(
+                f"{where}, column effective_from: {r['effective_from']} is after retrieved"
+            )
+        problem = source_problem(str(r["source_url"]))
+        if problem:
+            problems.append(f"{where}, column source_url: {r['source_url']!r} {problem}")
     return problems
 
 

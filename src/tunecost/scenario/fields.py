@@ -43,6 +43,7 @@ class FieldSpec:
     positive: bool = False
     allow_negative: bool = False
     maximum: float | None = None
+    minimum: float | None = None  # a floor above zero, e.g. a PUE of at least 1
     ranges: bool = True
 
     @property
@@ -57,6 +58,7 @@ class FieldSpec:
             period = value[1] if isinstance(value, tuple) else 1.0
             return RATE_LOWER, 2**period - 1
         lower = -np.inf if self.allow_negative else 0.0
+        lower = lower if self.minimum is None else max(lower, self.minimum)
         return lower, np.inf if self.maximum is None else self.maximum
 
     @property

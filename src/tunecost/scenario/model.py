@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from tunecost.errors import InputError
+from tunecost.scenario.adapters import Adapters, SelfhostAdapters
 from tunecost.scenario.base import Strict
 from tunecost.scenario.billing import APIBilling, Grader, Prices, check_prices
 from tunecost.scenario.defaults import (
@@ -222,7 +223,7 @@ class PromptAPI(APIBilling, PathBase):
     )
 
 
-class FinetuneAPI(DeploymentScaling, APIBilling, PathBase):
+class FinetuneAPI(Adapters, DeploymentScaling, APIBilling, PathBase):
     kind: Literal["finetune-api"]
     model: str = Field(description="Model id the provider fine-tunes and serves.")
     base_model: str | None = Field(
@@ -260,7 +261,7 @@ class PromptSelfhost(PathBase):
     follow_new_models: bool = Field(True, description="Move to better base models.")
 
 
-class FinetuneSelfhost(PathBase):
+class FinetuneSelfhost(SelfhostAdapters, PathBase):
     kind: Literal["finetune-selfhost"]
     base_model: str = Field(description="Open-weight model id from models.csv.")
     method: Literal[SELFHOST_TUNING_METHODS] = Field("lora", description="Fine-tuning method.")

@@ -93,6 +93,9 @@ def _quantity(spec: FieldSpec) -> dict:
             number["minimum"] = 0
         if spec.maximum is not None:
             number["maximum"] = spec.maximum
+        if spec.minimum is not None:
+            number.pop("exclusiveMinimum", None)
+            number["minimum"] = spec.minimum
         options.insert(0, number)
     value = options[0] if len(options) == 1 else {"anyOf": options}
     return {"anyOf": [*options, {"$ref": "#/$defs/Range"}]} if spec.ranges else value

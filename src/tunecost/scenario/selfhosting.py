@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from tunecost.scenario.base import Strict
 from tunecost.scenario.defaults import SPARE_REPLICAS
 from tunecost.scenario.fields import FTE, PositiveFraction, Seconds, USDPerHour
 from tunecost.scenario.profile import Autoscaling
+from tunecost.scenario.purchase import Buy
 from tunecost.vocabulary import GPU_MARKET_NAMES, PRECISIONS, SERVING_ENGINES, TIERS
 
 
@@ -37,6 +38,7 @@ class Training(GPUChoice):
     mfu: PositiveFraction | None = Field(
         None, description="Default per method and GPU (docs/method.md)."
     )
+    buy: Buy | None = Field(None, description="Buy the training GPUs instead of renting them.")
 
 
 class Serving(GPUChoice, Autoscaling):
@@ -59,6 +61,13 @@ class Serving(GPUChoice, Autoscaling):
         "vllm", description="Serving engine: vllm (default), sglang or trtllm."
     )
     pp: int | None = Field(None, ge=1, description="Pipeline stages per replica; default chosen.")
+    buy: Buy | None = Field(None, description="Buy the serving GPUs instead of renting them.")
+
+    @model_validator(mode="after")
+    def _bought_fleet_is_fixed(self) -> Serving:
+        if self.buy is not None and self.autoscale:
+            raise ValueError("bought GPUs are a fixed fleet sized for the peak: drop autoscale")
+        return self
 
 
 class Ops(Strict):
