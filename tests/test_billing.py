@@ -235,6 +235,13 @@ def test_every_hosting_row_of_the_book_is_reachable_from_a_scenario():
             path["hosting"] = "dedicated"
             if not book.releases.find(fine_tune) and row.provider == "fireworks":
                 path["model"] = "llama-v3p1-8b-instruct"
+            if row.provider == "vertex-ai":  # an open model Vertex tunes with LoRA, priced
+                path["model"] = "llama-3.1-8b"  # from 2026-03
+                start = max(start, "2026-04")
+        elif row.model.startswith("ptu:"):  # provisioned throughput of a tuned gpt-4o
+            path = {**FT, "provider": row.provider, "model": "gpt-4o", "deployment": row.model}
+            path.pop("base_model")
+            path["prices"] = {"training": "1 USD/1M tokens"}
         else:
             path = {**FT, "provider": row.provider, "model": row.model, "hosting": "dedicated"}
             path.pop("base_model")

@@ -84,12 +84,14 @@ def test_the_command_line_refuses_it_in_one_line(tmp_path):
     assert len(lines) == 1 and "deployment" in lines[0] and "cmi:nope" in lines[0], r.output
 
 
-def test_dedicated_on_vertex_without_a_priced_endpoint_is_refused():
-    # the book has no Vertex AI prediction node-hour prices yet
-    with pytest.raises(
-        InputError, match=r"vertex-ai has no dedicated deployment .* hosting: serverless"
-    ):
-        _run(dict(VERTEX, hosting="dedicated"))
+def test_dedicated_on_vertex_bills_an_h100_node_every_calendar_hour():
+    # a3-highgpu-1g in us-central1: 11.2660332 (H100) + 26 x 0.0293227 (vCPU)
+    # + 234 x 0.0025534 (GiB) = 12.625919 USD per node-hour; January 2027 has 744 hours:
+    # 12.625919 x 744 = 9,393.68 USD for the one node the traffic needs
+    result = _run(dict(VERTEX, hosting="dedicated"))
+    assert _hosting(result)[0] == pytest.approx(9393.68, abs=0.005)
+    used = {(p["provider"], p["item"]) for p in result.prices_used}
+    assert ("vertex-ai", "hardware:1x-h100-80gb") in used
 
 
 def test_a_vertex_endpoint_priced_in_the_scenario_bills_one_node_every_calendar_hour():

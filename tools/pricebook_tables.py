@@ -28,6 +28,7 @@ WHAT = {
     "tokenizers.csv": "tokens per word and characters per token, measured on one corpus",
     "providers.csv": "cached-token counting and fine-tuning billing rules per provider",
     "hardware_prices.csv": "purchase prices of GPU cards and servers, a server's power",
+    "provisioned_throughput.csv": "Azure OpenAI PTU minimums, steps and tokens per minute",
 }
 
 

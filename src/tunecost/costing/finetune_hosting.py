@@ -28,6 +28,7 @@ from tunecost.costing.capacity import capacity
 from tunecost.costing.context import Context, Cost, fmt
 from tunecost.costing.deployment_scaling import autoscaled_hosting, scaling_rule
 from tunecost.costing.price_series import price_series
+from tunecost.costing.provisioned import PTU, provisioned_hosting
 from tunecost.costing.tokens import tokens
 from tunecost.errors import InputError, within
 from tunecost.pricebook.prices import in_effect
@@ -113,7 +114,7 @@ def _deployments(ctx: Context, s: Seller, path: FinetuneAPI) -> list:
     rows = _hosting_rows(ctx, s.provider)
     own = [p for p in rows if p.model.lower() == path.model.lower()]
     named = [p for p in rows if p.model == path.deployment and not _HARDWARE.match(p.model)]
-    return own or named or [p for p in rows if p.model.startswith("hardware:")]
+    return named or own or [p for p in rows if p.model.startswith("hardware:")]
 
 
 def _hosting_rows(ctx: Context, provider: str) -> list:
@@ -123,11 +124,16 @@ def _hosting_rows(ctx: Context, provider: str) -> list:
 
 
 def _dedicated(path: FinetuneAPI, ctx: Context, s: Seller, in_tok, out_tok, shares) -> dict:
+    tokens_shares = (in_tok, out_tok, shares["cached"])
     choices = _deployments(ctx, s, path)
     if path.deployment:
         choices = [p for p in choices if p.model == path.deployment]
         if not choices and s.given("hosting") is None:
             _unknown_deployment(ctx, s, path.deployment)
+    if path.deployment and PTU.match(path.deployment) and choices:
+        given = s.given("hosting")
+        fee = _fee(ctx, choices[0]) if given is None else s.rate("hosting", trend=False)
+        return {"hosting": provisioned_hosting(path, ctx, s.provider, fee, tokens_shares)}
     if not choices and s.given("hosting") is None:
         raise InputError(
             f"{s.provider} has no dedicated deployment for {path.model} in the price book"

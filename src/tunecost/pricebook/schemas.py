@@ -40,6 +40,9 @@ of replicas (scale to zero), or between 1 and a maximum; empty: it does not auto
 BILLING_STEPS = ("second", "minute", "hour")
 """The step a provider bills a running replica or deployment in."""
 
+PTU_DEPLOYMENTS = ("global", "data-zone", "regional")
+"""Azure OpenAI provisioned deployment types, each with its own minimum and price."""
+
 HARDWARE_KINDS = ("card", "server")
 """What a row of ``hardware_prices.csv`` sells: one GPU card, or a server of ``gpus``."""
 
@@ -142,6 +145,18 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("tokens_per_word", "float"),
         Column("chars_per_token", "float"),
         Column("corpus"),
+        *_SOURCE,
+        Column("notes", required=False),
+    ],
+    "provisioned_throughput.csv": [
+        Column("provider"),
+        Column("model"),
+        Column("deployment", "choice", choices=PTU_DEPLOYMENTS),
+        Column("min_ptu", "int"),
+        Column("increment", "int"),
+        # input tokens per minute one PTU carries; an output token counts as this many
+        Column("input_tpm_per_ptu", "float"),
+        Column("output_token_weight", "float"),
         *_SOURCE,
         Column("notes", required=False),
     ],

@@ -248,7 +248,8 @@ class FinetuneAPI(Adapters, DeploymentScaling, APIBilling, PathBase):
     deployment: str | None = Field(
         None,
         description="The provider's deployment to rent for dedicated hosting, e.g. "
-        "hardware:1x-h100-80gb; default: the cheapest that holds the model.",
+        "hardware:1x-h100-80gb, or Azure provisioned throughput ptu:global, "
+        "ptu:data-zone, ptu:regional; default: the cheapest that holds the model.",
     )
     spare_deployments: int = Field(0, ge=0, description="Deployments kept beyond the peak's.")
 
