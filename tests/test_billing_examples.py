@@ -322,3 +322,28 @@ def test_bedrock_custom_model_import_spare_copies_and_a_month_without_traffic():
     # scaled to zero all month: no copy is billed, the stored model still is
     idle = run(_imported(), "2027-04", requests="0 requests/month", tokens=(100, 100))
     assert month_one(idle, "hosting") == pytest.approx(3.90, abs=0.005)
+
+
+@pytest.mark.parametrize("cached", [0.0, 0.25])
+def test_azure_ptu_sizing_of_the_onboarding_guide(cached):
+    # 1,000 requests a minute = 43.8M a month (730 h x 60), 100 in + 50 out tokens, on
+    # gpt-5.2 regional provisioned throughput: 147.06 PTU (139.71 with 25 % cached)
+    # -> 150 in steps of 50, billed every hour of January 2027 (744 h)
+    path = tuning("azure-openai", "gpt-5.2", 100, 500, prices={"training": "1 USD/1M tokens"})
+    path.update(hosting="dedicated", deployment="ptu:regional", cached_input_share=cached)
+    scenario = {
+        "name": "example",
+        "start": "2027-01",
+        "months": 1,
+        "workload": {
+            "requests": "43.8M requests/month",
+            "input_tokens": 100,
+            "output_tokens": 50,
+            "peak_to_average": 1,
+        },
+        "market": {"new_base_model_every": "12 months"},
+        "paths": [{"name": "p", **path, **NO_LABOUR}],
+    }
+    led = compare(parse_scenario(scenario)).ledger
+    hosting = led[led.category == "hosting"]
+    assert float(hosting.quantity.sum()) / 744 == pytest.approx(stated("azure-ptu-sizing-gpt52"))
