@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tunecost.compute.collectives import is_pcie
+from tunecost.compute.engine_releases import engine_as_of, first_date, missing_upgrades
 from tunecost.compute.estimates import estimate_serving, estimate_training
 from tunecost.compute.names import engine_id, gpu_id, model_architecture, weight_format
 from tunecost.errors import InputError, UnknownNameError
@@ -129,8 +130,11 @@ def compare_serving(path: str | Path, book: PriceBook | None = None) -> list[Com
 
     Rows that publish a static batch size (or a number of requests sent at once) are
     estimated at that batch (if it fits); the others at the largest batch the engine
-    forms. The engine is the row's ``engine`` column or the one its source names.
-    Rows without input/output lengths (MLPerf, whose prompt lengths vary) are skipped.
+    forms. The engine is the row's ``engine`` column or the one its source names, as
+    released on the first ISO date its source (or notes) gives, the date it was
+    published (:mod:`tunecost.compute.engine_releases`; undated rows run the current
+    release). Rows without input/output lengths (MLPerf, whose prompt lengths vary)
+    are skipped.
     """
     book = book or open_book()
     return [
@@ -142,6 +146,7 @@ def _serving_row(row: dict, book: PriceBook) -> Comparison:
     published = float(row["tokens_per_s"])
     split = row.get("split") or "calibration"
     eid = engine_id(row.get("engine", ""), row.get("source", ""), row.get("notes", ""))
+    engine = engine_as_of(eid, first_date(row.get("source"), row.get("notes")))
     try:
         arch, _ = model_architecture(book, row["model"], row.get("params"))
         gid = gpu_id(book, row["gpu"])
@@ -160,13 +165,15 @@ def _serving_row(row: dict, book: PriceBook) -> Comparison:
             input_tokens=float(row["input_len"]),
             output_tokens=float(row["output_len"]),
             max_batch=batch,
-            engine=eid,
+            engine=engine,
             pp=pp,
             book=book,
         )
     except InputError as exc:
         return Comparison(row["case"], published, None, f"refused: {exc.message}", split, tags)
     note = f"{est.engine}, {est.layout}, batch {est.max_batch}"
+    for u in missing_upgrades(engine, book.gpu(gid), arch):
+        note += f" (as of {engine.as_of}: {u.feature} before {u.since}, x1/{u.slowdown:g})"
     if batch and est.max_batch < batch:
         note += f" (static batch {batch}: only {est.max_batch} fit)"
     return Comparison(row["case"], published, est.max_output_tokens_per_s, note, split, tags)

@@ -39,7 +39,8 @@ class Engine:
     of its whole input + output fits; otherwise pages are taken as tokens arrive and
     the cache holds sequences at their mean length. ``moe_expert_parallel``: a
     mixture of experts runs attention data-parallel and experts spread over the GPUs
-    (all-to-all), not tensor-parallel.
+    (all-to-all), not tensor-parallel. ``as_of`` is the ISO date of the release
+    modelled; None is the current release (see :mod:`tunecost.compute.engine_releases`).
     """
 
     id: str
@@ -54,6 +55,7 @@ class Engine:
     fp8_kv_by_default: bool
     source: str
     host_token_s: float = HOST_SECONDS_PER_TOKEN
+    as_of: str | None = None
 
     def kv_format(self, precision: str) -> str:
         """The KV-cache format the engine uses by default with weights in ``precision``."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tunecost.compute.collectives import is_pcie
+from tunecost.compute.engine_releases import release_slowdown
 from tunecost.compute.engines import Engine, batch_limit, kv_budget_bytes, stack_profile
 from tunecost.compute.layout import Layout, layouts_for
 from tunecost.compute.memory import (
@@ -76,8 +77,10 @@ def plan_replica(
     whole sequences, else their mean length ``input + output / 2``; decode steps run at
     the mean context ``input + output / 2``; continuous batching gives
     ``TPOT(B) = t_decode(B) + B x t_prefill / output`` (Orca, OSDI 2022), where a
-    decode step is never shorter than the host's ``B x host_token_s`` per scheduler; a
-    user's TPOT leaves out the request's own prefill (it is in its TTFT):
+    decode step is never shorter than the host's ``B x host_token_s`` per scheduler and
+    an older engine release's GPU time is ``engine_releases.release_slowdown`` times
+    the current one's; a user's TPOT leaves out the request's own prefill (it is in
+    its TTFT):
     ``t_decode(B) + (B - 1) x t_prefill / output``.
     """
     precision, kvp = formats
@@ -96,13 +99,14 @@ def plan_replica(
     batches = np.arange(1, b + 1, dtype=float)
     kw = {"precision": precision, "layout": layout}
     stack = stack_profile(engine, gpu)
-    step = decode_step_seconds(
+    slow = release_slowdown(engine, gpu, arch)
+    step = slow * decode_step_seconds(
         arch, gpu, batches, n_in + n_out / 2.0, kv_precision=kvp, stack=stack, **kw
     )
     schedulers = layout.tp if layout.expert_parallel else 1
     step = np.maximum(step, batches * engine.host_token_s / schedulers)
     chunk = engine.prefill_chunk
-    pre = float(prefill_seconds(arch, gpu, n_in, chunk_tokens=chunk, kv_precision=kvp, **kw))
+    pre = slow * float(prefill_seconds(arch, gpu, n_in, chunk_tokens=chunk, kv_precision=kvp, **kw))
     tpot = step + batches * pre / n_out
     return ReplicaPlan(layout, room, token, tpot, pre + step, tpot - pre / n_out)
 
