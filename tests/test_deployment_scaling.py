@@ -120,3 +120,18 @@ def test_autoscale_needs_a_profile():
     with pytest.raises(Exception, match=r"needs workload\.profile"):
         _hosting(data)
     assert np.isfinite(_hosting(_scenario())[0])
+
+
+def test_max_deployments_below_the_need_names_its_own_field(tmp_path):
+    data = _scenario(autoscale=True, max_deployments=1)
+    data["workload"]["requests"] = "3000M requests/month"
+    f = tmp_path / "s.yaml"
+    f.write_text(yaml.safe_dump(data))
+    out = CliRunner().invoke(cli, ["compare", str(f)])
+    assert out.exit_code == 2, out.output
+    assert "paths.ft.max_deployments: 1 is below the" in out.output
+
+
+def test_a_cap_that_holds_the_plan_does_not_block_compare():
+    usd, _ = _hosting(_scenario(autoscale=True, max_deployments=1))
+    assert usd > 0

@@ -150,7 +150,7 @@ def test_bad_scenario_is_one_line(profile, serving, match):
 
 def test_max_replicas_below_the_peak_is_refused():
     data = _scenario("300000000 requests/month", "business-hours", autoscale=True, max_replicas=1)
-    with pytest.raises(InputError, match=r"serving.max_replicas: 1 is below the \d+ replicas"):
+    with pytest.raises(InputError, match=r"serving.max_replicas: 1 is below the \d+ the busiest hour needs"):
         _inference(data)
     with pytest.raises(InputError, match=r"autoscale needs workload\.profile"):
         _inference(_scenario(autoscale=True))
@@ -238,3 +238,11 @@ def test_measured_weeks(name, peak, weekday, weekend):
     # the definitions are checked against them: business-hours 2.99, diurnal 1.64
     own = {"azure-code-2024": "business-hours", "azure-conversation-2024": "diurnal"}[name]
     assert profile_peak(own) == pytest.approx(peak, rel=0.02)
+
+
+def test_a_cap_that_holds_the_plan_does_not_block_the_break_even_volume_sweep():
+    # max_replicas 1 carries 1,000 requests a month; the break-even volume sweep (up to
+    # 1e11 requests a month) prices the fleet without the cap instead of refusing it
+    rows, result = _inference(_scenario(profile="diurnal", autoscale=True, max_replicas=2))
+    assert rows.usd.sum() > 0
+    assert "own" in result.breakeven.index

@@ -260,7 +260,7 @@ def _breakeven_rows(scenario: Scenario, book, monthly: dict, base: str) -> list[
     which its monthly cost crosses the baseline's (and on which side it is cheaper)."""
     # a steady state has no month of purchase: bought hardware counts as depreciation
     names, swept = monthly_costs(
-        scenario, book, VOLUME_GRID.size, VOLUME_GRID[:, None], amortise=True
+        _uncapped(scenario), book, VOLUME_GRID.size, VOLUME_GRID[:, None], amortise=True
     )
     steady = {name: breakeven.steady_state(swept[j]) for j, name in enumerate(names)}
     dates = timeline.month_dates(scenario.start, scenario.months)
@@ -278,6 +278,21 @@ def _breakeven_rows(scenario: Scenario, book, monthly: dict, base: str) -> list[
             }
         )
     return rows
+
+
+def _uncapped(scenario: Scenario) -> Scenario:
+    """The scenario without caps on replicas or deployments: the break-even volume asks
+    what serving each volume of the sweep (up to 1e11 requests a month) would cost, and
+    a cap sized for the plan's traffic cannot carry the sweep's larger volumes."""
+    paths = []
+    for p in scenario.paths:
+        serving = getattr(p, "serving", None)
+        if serving is not None and serving.max_replicas is not None:
+            p = p.model_copy(update={"serving": serving.model_copy(update={"max_replicas": None})})
+        if getattr(p, "max_deployments", None) is not None:
+            p = p.model_copy(update={"max_deployments": None})
+        paths.append(p)
+    return scenario.model_copy(update={"paths": paths})
 
 
 def _amortised_ledger(scenario: Scenario, costs: dict):

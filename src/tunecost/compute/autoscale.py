@@ -110,15 +110,18 @@ def replica_hours(rate, weights, per_replica: float, **rule) -> np.ndarray:
     return total
 
 
-def check_max_replicas(rate, weights, per_replica: float, max_replicas: int | None) -> None:
-    """Refuse a ``max_replicas`` below the replicas the busiest slot needs."""
+def check_max_replicas(
+    rate, weights, per_replica: float, max_replicas: int | None, field: str = "max_replicas"
+) -> None:
+    """Refuse a ``max_replicas`` (named ``field``) below the replicas the busiest slot
+    needs."""
     if max_replicas is None:
         return
     peak = float(np.max(np.asarray(rate, float))) * float(np.max(weights))
     need = math.ceil(peak / per_replica - 1e-9)
     if need > max_replicas:
         raise InputError(
-            f"{max_replicas} is below the {need} replicas the busiest hour needs "
+            f"{max_replicas} is below the {need} the busiest hour needs "
             f"({peak:,.0f} output tokens/s at {per_replica:,.0f} each); raise it",
-            "max_replicas",
+            field,
         )
