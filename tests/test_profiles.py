@@ -123,6 +123,9 @@ def test_profile_csv(tmp_path):
         ("\n".join(["10"] * 167 + ["-1"]), "not negative"),
         ("\n".join(["10"] * 100), "168 hourly values"),
         ("weekday,hour,n\nmonday,0,3\n", "covers 1 of the week's 168 hours"),
+        ("hour,count\n" + "\n".join(f"{h},1" for h in range(100)), "covers 100 of"),
+        ("hour,count\n168,1\n", "no hour of the week '168'"),
+        ("when,n\nyesterday,1\n", "neither an hour of the week"),
     ],
 )
 def test_bad_profile_csv_is_one_line(tmp_path, text, match):
@@ -150,7 +153,9 @@ def test_bad_scenario_is_one_line(profile, serving, match):
 
 def test_max_replicas_below_the_peak_is_refused():
     data = _scenario("300000000 requests/month", "business-hours", autoscale=True, max_replicas=1)
-    with pytest.raises(InputError, match=r"serving.max_replicas: 1 is below the \d+ the busiest hour needs"):
+    with pytest.raises(
+        InputError, match=r"serving.max_replicas: 1 is below the \d+ the busiest hour needs"
+    ):
         _inference(data)
     with pytest.raises(InputError, match=r"autoscale needs workload\.profile"):
         _inference(_scenario(autoscale=True))
@@ -246,3 +251,11 @@ def test_a_cap_that_holds_the_plan_does_not_block_the_break_even_volume_sweep():
     rows, result = _inference(_scenario(profile="diurnal", autoscale=True, max_replicas=2))
     assert rows.usd.sum() > 0
     assert "own" in result.breakeven.index
+
+
+def test_profile_csv_by_hour_of_the_week(tmp_path):
+    # the format tunecost's measured weeks ship in: hour_of_week,weight
+    f = tmp_path / "week.csv"
+    f.write_text("hour_of_week,requests\n" + "\n".join(f"{h},{h % 24 + 1}" for h in range(168)))
+    counts = read_profile_csv(f)
+    assert counts[0] == 1 and counts[23] == 24 and counts[167] == 24

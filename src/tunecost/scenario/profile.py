@@ -130,9 +130,10 @@ def profile_peak(profile: str | list[float]) -> float:
 
 def read_profile_csv(path: str | Path) -> list[float]:
     """Hourly request counts from a CSV, as 168 numbers (Monday 00:00 first): one column
-    of 168 (or 24) rows, header optional; or columns ``weekday,hour,requests`` (weekday a
-    name or 0 = Monday); or ``timestamp,requests`` (ISO 8601, hourly), each weekday-hour
-    the mean of the weeks the file covers. [requests/hour]"""
+    of 168 (or 24) rows, header optional; or columns ``hour_of_week,requests`` (0 =
+    Monday 00:00 to 167); or ``weekday,hour,requests`` (weekday a name or 0 = Monday); or
+    ``timestamp,requests`` (ISO 8601, hourly), each weekday-hour the mean of the weeks the
+    file covers. [requests/hour]"""
     where = "workload.profile"
     try:
         rows = [r for r in csv.reader(Path(path).read_text().splitlines()) if r]
@@ -171,7 +172,18 @@ def _cell(row: list[str]) -> int:
     import datetime as dt
 
     if len(row) == 2:
-        t = dt.datetime.fromisoformat(row[0].strip())
+        first = row[0].strip()
+        if first.isdigit():  # hour_of_week,requests: 0 = Monday 00:00 ... 167
+            if int(first) >= WEEK_HOURS:
+                raise ValueError(f"no hour of the week {first!r}; use 0 (Monday 00:00) to 167")
+            return int(first)
+        try:
+            t = dt.datetime.fromisoformat(first)
+        except ValueError:
+            raise ValueError(
+                f"{first!r} is neither an hour of the week (0-167) nor an ISO 8601 "
+                "timestamp; use hour_of_week,requests or timestamp,requests"
+            ) from None
         return t.weekday() * 24 + t.hour
     day = row[0].strip().lower()
     d = WEEKDAYS.index(day) if day in WEEKDAYS else int(day)
