@@ -37,18 +37,32 @@ comparison. Defaults with a published source name it below.
 
 def _type_name(model, name: str) -> str:
     """How the field is written: its FieldSpec's description, or its Python type."""
-    import typing
 
     from tunecost.scenario.fields import spec_of
 
     spec = spec_of(model, name)
     if spec is not None:
         return spec.doc
-    ann = model.model_fields[name].annotation
-    if typing.get_origin(ann) is typing.Literal:
-        return " \\| ".join(f"`{a}`" for a in typing.get_args(ann))
-    type_name = getattr(ann, "__name__", None) or str(ann).replace("typing.", "")
-    return f"`{type_name}`".replace("|", "\\|")
+    return " \\| ".join(_written(model.model_fields[name].annotation))
+
+
+def _written(ann) -> list[str]:
+    """The ways a type is written: each value of a Literal, each member of a union
+    (``None``, the field left out, is not listed), ``list of ...``, a type's name."""
+    import types
+    import typing
+
+    origin = typing.get_origin(ann)
+    if origin is typing.Literal:
+        return [f"`{a}`" for a in typing.get_args(ann)]
+    if origin in (typing.Union, types.UnionType):
+        parts = [w for a in typing.get_args(ann) if a is not type(None) for w in _written(a)]
+        return list(dict.fromkeys(parts))
+    if origin is list:
+        return ["list of " + " or ".join(_written(typing.get_args(ann)[0]))]
+    if origin is typing.Annotated:
+        return _written(typing.get_args(ann)[0])
+    return [f"`{getattr(ann, '__name__', None) or str(ann).replace('typing.', '')}`"]
 
 
 def _default(model, name: str) -> str:
@@ -83,6 +97,7 @@ def render() -> str:
     from tunecost.scenario import defaults, purchase
     from tunecost.scenario import model as s
     from tunecost.scenario.adapters import LoRA
+    from tunecost.scenario.billing import Grader, Prices, Route
 
     out = [INTRO, "## Sections\n"]
     out += _table(s.Scenario, "(top level)")
@@ -105,6 +120,9 @@ def render() -> str:
         ("serving", s.Serving),
         ("ops", s.Ops),
         ("lora", LoRA),
+        ("prices", Prices),
+        ("routes (each route)", Route),
+        ("grader", Grader),
         ("buy (serving.buy, training.buy)", purchase.Buy),
     ):
         out += _table(model, name)

@@ -41,6 +41,7 @@ from tunecost.scenario.fields import (
     Requests,
     RequestTokens,
     Retrain,
+    RunHours,
     Share,
     Tokens,
     USDPerExample,
@@ -236,7 +237,7 @@ class FinetuneAPI(Adapters, DeploymentScaling, APIBilling, PathBase):
     runs: int = Field(1, ge=1, description="Training runs in the first campaign.")
     retrain_runs: int = Field(1, ge=1, description="Runs per retrain.")
     retrain: Retrain = Field("on-new-base-model", description="When to retrain.")
-    training_hours: Hours | None = Field(
+    training_hours: RunHours | None = Field(
         None, description="Hours of one run, for a provider that bills training by the hour."
     )
     grader: Grader | None = Field(None, description="Grader model of a reinforcement fine-tune.")

@@ -24,7 +24,9 @@ class GPUChoice(Strict):
     provider: str | None = Field(None, description="Price from this provider's cheapest offer.")
     offer: str | None = Field(None, description="Price from this instance, e.g. aws:p5.48xlarge.")
     tier: Literal[TIERS] = Field("on-demand", description="Which price.")
-    usd_per_gpu_hour: USDPerHour | None = None
+    usd_per_gpu_hour: USDPerHour | None = Field(
+        None, description="Your own price per GPU-hour (a negotiated or reserved rate)."
+    )
     markets: list[Literal[GPU_MARKET_NAMES]] | None = Field(
         None,
         description="Where the book's offer may come from; default market.gpu_markets "
