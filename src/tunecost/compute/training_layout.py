@@ -76,7 +76,7 @@ class TrainingLayout:
     def describe(self) -> str:
         """``TP8 (SP) x PP4 x DP128, ZeRO-1, full recompute, bubble 2.3%`` and the like."""
         if self.pp == 1:
-            head = f"FSDP/ZeRO-3 over {self.gpus} GPUs"
+            head = f"FSDP/ZeRO-3 over {self.gpus} GPU{'' if self.gpus == 1 else 's'}"
             if self.tp > 1:
                 head += f", TP{self.tp} (SP)"
         else:

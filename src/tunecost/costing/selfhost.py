@@ -132,14 +132,15 @@ def with_latency_targets(serving, ctx: Context, name: str):
     ones where it gives none (``scenario.defaults``), printed as an assumption."""
     tpot = SERVING_TPOT_SLO if serving.tpot_slo is None else serving.tpot_slo
     ttft = SERVING_TTFT_SLO if serving.ttft_slo is None else serving.ttft_slo
-    given = serving.tpot_slo is not None and serving.ttft_slo is not None
+    defaulted = [k for k in ("tpot_slo", "ttft_slo") if getattr(serving, k) is None]
     ctx.assumptions.append(
         f"{name}: served with {serving.engine}, sized for {fmt(np.asarray(tpot) * 1000)} ms "
         f"per output token and {fmt(ttft)} s to the first token"
         + (
-            ""
-            if given
-            else " (MLPerf Inference server targets; set serving.tpot_slo, serving.ttft_slo)"
+            f" ({' and '.join(defaulted)} from the MLPerf Inference server targets; set "
+            f"{', '.join('serving.' + k for k in defaulted)})"
+            if defaulted
+            else ""
         )
     )
     return serving.model_copy(update={"tpot_slo": tpot, "ttft_slo": ttft})
