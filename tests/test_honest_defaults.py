@@ -84,9 +84,14 @@ def test_without_latency_targets_a_path_is_sized_to_mlperf_server_targets():
     loose = compare(_scenario({"tpot_slo": "1 s", "ttft_slo": "30 s"}))
     assert loose.totals.loc["self", "total"] <= default.totals.loc["self", "total"]
     assert any(
-        "100 ms per output token and 2 s to the first token (MLPerf" in a
+        "100 ms per output token and 2 s to the first token (tpot_slo and ttft_slo from "
+        "the MLPerf" in a
         for a in default.assumptions
     )
+    # a target the scenario sets is not credited to MLPerf
+    own_ttft = compare(_scenario({"ttft_slo": "1 s"}))
+    line = next(a for a in own_ttft.assumptions if "to the first token" in a)
+    assert "(tpot_slo from the MLPerf" in line and "ttft_slo from" not in line
 
 
 def test_on_call_and_replicas_are_printed_with_their_fields():
