@@ -227,3 +227,29 @@ def test_saving_to_an_unsupported_extension_raises(breakeven, tmp_path, name):
     with pytest.raises(InputError, match=r"use a \.png, \.svg or \.pdf file name"):
         save_figure(fig, tmp_path / name)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_break_even_labels_of_the_same_month_do_not_overlap():
+    # both self-hosted paths of the example break even within a month of each other
+    # (months 2 and 3): their labels stack instead of covering each other
+    from pathlib import Path
+
+    from tunecost import compare as compare_
+
+    example = Path(__file__).parents[1] / "examples" / "buy-vs-rent.yaml"
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = compare_(str(example)).plot()
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    from matplotlib.text import Text
+
+    boxes = [  # the text's own box, without the annotation's arrow
+        Text.get_window_extent(t, renderer)
+        for ax in fig.axes
+        for t in ax.texts
+        if "breaks even" in t.get_text()
+    ]
+    assert len(boxes) == 2
+    assert not boxes[0].overlaps(boxes[1])

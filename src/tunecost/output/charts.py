@@ -161,9 +161,10 @@ def _breakeven_marks(ax, monthly, baseline: str, breakeven: dict, ranged: bool) 
     dates = list(monthly.index)
     cumulative = monthly.cumsum()
     marked = 0
-    for name in monthly.columns:
-        m = breakeven.get(name)
-        if name == baseline or m is None:
+    months = sorted((m, n) for n, m in breakeven.items() if n != baseline and m is not None)
+    level = _label_levels(months, len(dates))
+    for m, name in months:
+        if name not in monthly.columns:
             continue
         marked += 1
         x, y = dates[m - 1], cumulative[name].iloc[m - 1]
@@ -181,7 +182,8 @@ def _breakeven_marks(ax, monthly, baseline: str, breakeven: dict, ranged: bool) 
             f"{name} breaks even\nmonth {m} ({x:%Y-%m})",
             (x, y),
             textcoords="offset points",
-            xytext=(10, -28),
+            # labels of nearby months are stacked upwards so they never overlap
+            xytext=(10, 14 + 30 * level[(m, name)]),
             fontsize=9,
             arrowprops={"arrowstyle": "-", "color": "0.4"},
         )
@@ -198,6 +200,18 @@ def _breakeven_marks(ax, monthly, baseline: str, breakeven: dict, ranged: bool) 
             color="0.3",
             gid="no-breakeven",
         )
+
+
+def _label_levels(marks: list[tuple[int, str]], span: int) -> dict:
+    """How high to stack each break-even label (``(month, path)``, sorted by month): 0
+    unless an earlier label sits within an eighth of the plan's months, then the lowest
+    level none of those takes."""
+    near = max(1, span // 8)
+    levels: dict[tuple[int, str], int] = {}
+    for m, name in marks:
+        taken = {lv for (pm, _), lv in levels.items() if m - pm <= near}
+        levels[(m, name)] = next(lv for lv in range(len(marks) + 1) if lv not in taken)
+    return levels
 
 
 def _category_bars(ax, ledger, name: str, dates: list, ymax: float, i: int) -> None:
