@@ -546,3 +546,19 @@ def test_show_an_open_weight_model_points_at_the_api_models_serving_it():
     assert "open-weight model" in r.output
     assert "meta-llama/meta-llama-3-70b-instruct-turbo (together)" in r.output
     assert "llama3-70b-8192 (groq)" in r.output
+
+
+@pytest.mark.parametrize("args", [["pricing", "list"], ["pricing", "show", "h100"]])
+def test_price_listings_fit_the_terminal_and_wide_shows_all(args):
+    # the URL column made rows 227-305 characters wide in an 80-column terminal
+    out = CliRunner().invoke(cli, args, env={"COLUMNS": "80"})
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "--wide shows all" in out.output and "source_url" in out.output
+    head = next(line for line in lines if line.startswith("provider"))
+    assert "usd" in head or "input" in head  # the prices stay
+    wide = CliRunner().invoke(cli, [*args, "--wide"], env={"COLUMNS": "80"})
+    assert any(
+        line.startswith("provider") and "source_url" in line for line in wide.output.splitlines()
+    )

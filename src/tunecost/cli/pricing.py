@@ -18,6 +18,8 @@ from tunecost.cli.options import (
     output_flag,
     output_options,
     pricing_dir_option,
+    table_width,
+    wide_option,
 )
 from tunecost.cli.pricing_import import import_
 from tunecost.cli.pricing_upkeep import diff, stale
@@ -62,7 +64,8 @@ pricing.add_command(stale)
     help="Prices in effect on this date (default: today).",
 )
 @output_options
-def list_prices(kind, provider, as_of, fmt, output):
+@wide_option
+def list_prices(kind, provider, as_of, fmt, output, wide):
     """List the prices in effect on a date, with units, dates and sources, or one of the
     book's reference tables.
 
@@ -73,7 +76,7 @@ def list_prices(kind, provider, as_of, fmt, output):
       tunecost pricing list --kind release
     """
     from tunecost.output.files import check_output_path
-    from tunecost.output.price_listing import COLUMNS, DATED, first_dated, listing
+    from tunecost.output.price_listing import COLUMNS, DATED, first_dated, fitted_listing, listing
     from tunecost.output.tables import render_rows, to_json
 
     if output:
@@ -101,14 +104,18 @@ def list_prices(kind, provider, as_of, fmt, output):
         if fmt == "table" and k in empty:
             parts.append(f"no {k} prices in effect on {as_of}\n")
             continue
-        parts.append(render_rows(tables[k], COLUMNS[k], fmt))
+        if fmt == "table":
+            parts.append(fitted_listing(tables[k], COLUMNS[k], table_width(wide, output)))
+        else:
+            parts.append(render_rows(tables[k], COLUMNS[k], fmt))
     emit("\n".join(parts), output)
 
 
 @pricing.command(context_settings=CONTEXT)
 @click.argument("name")
 @format_option()
-def show(name, fmt):
+@wide_option
+def show(name, fmt, wide):
     """Show every price for a model or GPU, old and new, with unit, date and source.
 
     \b
@@ -118,7 +125,6 @@ def show(name, fmt):
     """
     from tunecost.errors import UnknownNameError
     from tunecost.output.price_listing import COLUMNS, SHOW_COLUMNS, finetune_row, offer_row
-    from tunecost.output.tables import render_rows
 
     book = command_book()
     gid = book.gpus.resolve(name)
@@ -129,14 +135,24 @@ def show(name, fmt):
         )
         if not rows:
             raise InputError(f"the price book has no rental offers for {gid}", "name")
-        click.echo(render_rows(rows, COLUMNS["gpu"], fmt), nl=False)
+        click.echo(_listed(rows, COLUMNS["gpu"], fmt, wide), nl=False)
         return
     rows = [finetune_row(p) for p in book.prices if p.model.lower() == name.strip().lower()]
     if not rows:
         _not_priced(book, name)
         raise UnknownNameError("model or GPU", name, book.models() + book.gpus.ids(), "name")
     rows.sort(key=lambda r: (r["provider"], r["kind"], r["effective_from"]))
-    click.echo(render_rows(rows, SHOW_COLUMNS, fmt), nl=False)
+    click.echo(_listed(rows, SHOW_COLUMNS, fmt, wide), nl=False)
+
+
+def _listed(rows: list[dict], columns: list[str], fmt: str, wide: bool) -> str:
+    """Rows as a table fitted to the terminal, or as CSV or JSON."""
+    from tunecost.output.price_listing import fitted_listing
+    from tunecost.output.tables import render_rows
+
+    if fmt == "table":
+        return fitted_listing(rows, columns, table_width(wide))
+    return render_rows(rows, columns, fmt)
 
 
 def _not_priced(book, name: str) -> None:

@@ -125,3 +125,38 @@ def first_dated(book, kind: str):
         table = "api_models.csv" if kind == "api" else "finetune_prices.csv"
         dates = [p.effective_from for p in book.prices if p.table == table]
     return min(dates) if dates else None
+
+
+NAME_WIDTH = 24
+"""Characters a listing's name cells keep when the table must fit a terminal."""
+
+
+def fitted_listing(rows: list[dict], columns: list[str], width: int | None) -> str:
+    """A price listing as a table no wider than ``width``: names (the first two columns,
+    which always stay, with ``kind`` where it is third) cut in the middle to
+    :data:`NAME_WIDTH`, then sources and notes left out, then dates, then other columns
+    from the right, prices last; a last line says what was left out."""
+    from tunecost.output.layout import Column, cut, fit_table, left_out_line
+
+    keep = columns[:3] if columns[2:3] == ["kind"] else columns[:2]
+    if width is not None:
+        rows = [{**r, **{c: cut(str(r.get(c) or ""), NAME_WIDTH) for c in keep}} for r in rows]
+
+    def rank(c: str) -> int:
+        if c.endswith("url") or c == "notes":
+            return 0
+        if c in ("effective_from", "retrieved", "announced") or c.endswith("_date"):
+            return 1
+        return 3 if _is_price(c) else 2
+
+    tail = [c for c in columns if c not in keep]
+    order = sorted(tail, key=lambda c: (rank(c), -tail.index(c)))
+    drop = {c: i + 1 for i, c in enumerate(order)}
+    cols = [Column(c, c, drop=drop.get(c)) for c in columns]
+    fitted = fit_table(rows, cols, width)
+    line = left_out_line(fitted.left_out, width)
+    return fitted.text + (line + "\n" if line else "")
+
+
+def _is_price(column: str) -> bool:
+    return "usd" in column or column in ("price", *API_PRICE_KINDS)
