@@ -85,6 +85,18 @@ def test_threshold_found_flips_the_recommendation(scenario):
 def test_threshold_with_no_switch_in_range(scenario):
     found = threshold(scenario, "workload.requests", low=1e3, high=1e4)
     assert found.value is None and found.below == found.above == "prompt-api"
+    assert found.moves_costs  # more requests cost more: widening may find a switch
+
+
+def test_threshold_says_when_the_input_moves_no_cost():
+    # the bundled example's fine-tune runs on a dedicated deployment billed by the hour:
+    # its prompt length changes no path's total, so widening the range cannot help
+    from tunecost.output.sensitivity import threshold_text
+
+    data = yaml.safe_load(bundled_example().read_text())
+    found = threshold(parse_scenario(data), "paths.finetune-api.input_tokens", low=50, high=1800)
+    assert found.value is None and not found.moves_costs
+    assert "no path's cost changes with it" in threshold_text(found, "table")
 
 
 @pytest.mark.parametrize(

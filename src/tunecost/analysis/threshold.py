@@ -37,6 +37,7 @@ class Threshold:
     searched: tuple[float, float]
     switches: list[tuple[float, str, str]]
     info: NumericField | None = None
+    moves_costs: bool = True  # False: no path's total changes over the range searched
 
 
 def check_field(scenario: Scenario, field: str) -> NumericField:
@@ -100,12 +101,17 @@ def threshold(
     log = low > 0 and not f.is_rate
     grid = np.geomspace(low, high, points) if log else np.linspace(low, high, points)
 
+    totals = {}
+
     def cheapest(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
         varied = variants(scenario, {f.address: values}, values.size)
         names, monthly = monthly_costs(varied, book, values.size)
-        return np.argmin(monthly.sum(axis=2), axis=0), names
+        totals["grid"] = monthly.sum(axis=2)  # (paths, values)
+        return np.argmin(totals["grid"], axis=0), names
 
     best, names = cheapest(grid)
+    spread = np.ptp(totals["grid"], axis=1)
+    moves = bool(np.any(spread > 1e-9 * np.maximum(np.abs(totals["grid"]).max(axis=1), 1.0)))
     switches = []
     changes = np.nonzero(best[1:] != best[:-1])[0]
     if progress is not None:
@@ -127,6 +133,6 @@ def threshold(
     searched = (float(low), float(high))
     if not switches:
         only = names[best[0]]
-        return Threshold(field, f.unit, None, only, only, searched, [], f)
+        return Threshold(field, f.unit, None, only, only, searched, [], f, moves)
     value, below, above = switches[0]
     return Threshold(field, f.unit, value, below, above, searched, switches, f)

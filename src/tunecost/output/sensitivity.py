@@ -103,9 +103,11 @@ def threshold_text(result, fmt: str, width: int | None = None) -> str:
         return render_rows(rows, SWITCH_COLUMNS, "csv")
     if result.value is None:
         a, b = (human(info.display(x)) for x in result.searched)
-        text = (
-            f"{result.field}: {result.below} stays cheapest from {a} to {b}{unit}; "
+        text = f"{result.field}: {result.below} stays cheapest from {a} to {b}{unit}; " + (
             "widen --low/--high to search further"
+            if result.moves_costs
+            else "no path's cost changes with it over that range (it is not billed on "
+            "this input, e.g. hosting billed by the hour); vary another input"
         )
         return wrap(text, width, "  ") + "\n"
     value = f"{human(info.display(result.value))}{unit}"
