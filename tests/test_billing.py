@@ -315,3 +315,28 @@ def test_a_sweep_row_picks_its_own_cheapest_deployment():
         data["workload"]["requests"] = f"{volume} requests/month"
         alone = compare(parse_scenario(data)).totals.loc["finetune-api", "total"]
         assert monthly[j, row].sum() == pytest.approx(alone, rel=1e-9)
+
+
+def test_a_provider_pricing_by_size_tunes_a_base_model_no_row_names(tmp_path):
+    # Fireworks prices LoRA training by model size (band rows) and serves fine-tunes on
+    # GPU deployments: a Mistral 7B fine-tune needs no Fireworks row naming mistral-7b.
+    # A price the scenario gives is shown as such in the table, not dated like a book row.
+    path = {
+        **FT,
+        "provider": "fireworks",
+        "model": "mistral-7b",
+        "base_model": "mistral-7b",
+        "hosting": "dedicated",
+    }
+    result = _run(path, start="2027-01")
+    assert _cat(result, "ft", "training")[0] > 0 and _cat(result, "ft", "hosting")[0] > 0
+    path["prices"] = {"training": "0.5 USD/1M tokens"}
+    data = {**BASE, "start": "2027-01", "paths": [path]}
+    f = tmp_path / "s.yaml"
+    f.write_text(yaml.safe_dump(data))
+    out = CliRunner().invoke(cli, ["compare", str(f)])
+    assert out.exit_code == 0, out.output
+    row = next(
+        line for line in out.output.splitlines() if "mistral-7b" in line and "training" in line
+    )
+    assert row.split()[-1] == "scenario"

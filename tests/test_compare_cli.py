@@ -172,7 +172,7 @@ def test_compare_without_argument_runs_the_bundled_example():
     for name in BUNDLED_PATHS:
         assert name in out
     assert "Cheapest over 36 months: prompt-api" in out
-    assert "Prices used (price book)" in out
+    assert "Prices used (price book; scenario: given in the scenario)" in out
     header = next(line for line in out.splitlines() if line.startswith("path") and "kind" in line)
     assert "break-even" in header and "break-even volume" in header
     lines = out.splitlines()

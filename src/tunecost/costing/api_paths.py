@@ -64,7 +64,7 @@ def routed(path, ctx: Context, own):
 def finetune_api(path: FinetuneAPI, ctx: Context) -> dict[str, Cost]:
     """Fine-tuning through a provider: data, training billed the provider's way,
     the fine-tune served as the provider sells it, and a retrain at every release."""
-    s = seller(ctx, path.model, path.provider, path.prices)
+    s = seller(ctx, path.model, path.provider, path.prices, sized=path.base_model is not None)
     events = releases(path, ctx, path.retrain)
     first = ctx.first_month()
     runs = (path.runs * first + path.retrain_runs * events) * path.adapters  # each adapter's

@@ -71,13 +71,18 @@ class Seller:
         return price_series([row], self.ctx.dates, lambda r: r.usd, **kw)[0]
 
 
-def seller(ctx: Context, model: str, provider: str | None, overrides=None) -> Seller:
+def seller(
+    ctx: Context, model: str, provider: str | None, overrides=None, *, sized: bool = False
+) -> Seller:
     """The provider that bills ``model`` for this path: the one named, or the only one
-    the book has; a model sold by several needs a provider (field ``provider``)."""
+    the book has; a model sold by several needs a provider (field ``provider``).
+    ``sized``: a fine-tune with a ``base_model``, which a provider pricing training by
+    model size may tune although no row names the model."""
     if provider is not None:
         if overrides is None:  # the book must know the provider and that it sells the model
             provider = ctx.book.check_provider(provider)
-            if provider not in ctx.book.priced_by_size:  # those tune any base_model
+            by_size = ctx.book.sizes_priced if sized else ctx.book.priced_by_size
+            if provider not in by_size:  # those tune any base_model
                 ctx.book.model_prices(model, provider=provider)
         return Seller(ctx, model, provider.strip().lower(), overrides)
     sellers = ctx.book.sellers(model)

@@ -165,7 +165,14 @@ def render_table(result, width: int | None = None) -> str:
     )
     if result.monte_carlo is not None:
         lines += uncertainty_lines(result, width)
-    lines += ["", "Prices used (price book)", *_fitted(result.prices_used, PRICE_COLUMNS, width)]
+    used = [  # a price the scenario gives is marked as such, not dated like a book row
+        {**p, "effective_from": "-", "retrieved": "scenario"}
+        if p.get("source_url") == "scenario"
+        else p
+        for p in result.prices_used
+    ]
+    lines += ["", "Prices used (price book; scenario: given in the scenario)"]
+    lines += _fitted(used, PRICE_COLUMNS, width)
     lines += wrap_lines(
         [f"assumption: {a}" for a in result.assumptions] + [f"note: {n}" for n in result.notes],
         width,

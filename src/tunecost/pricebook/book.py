@@ -160,10 +160,12 @@ class PriceBook:
     def priced_by_size(self) -> frozenset[str]:
         """Providers the book prices only by model size (``band:`` rows, e.g. Ori): they
         tune any ``base_model`` in a band, so no row names the model itself."""
-        banded: dict[str, bool] = {}
-        for p in self.prices:
-            banded[p.provider] = banded.get(p.provider, True) and p.model.startswith("band:")
-        return frozenset(provider for provider, only in banded.items() if only)
+        return self.sizes_priced - {p.provider for p in self.prices if p.model[:5] != "band:"}
+
+    @cached_property
+    def sizes_priced(self) -> frozenset[str]:
+        """Providers with any ``band:`` row: they tune a ``base_model`` by its size."""
+        return frozenset(p.provider for p in self.prices if p.model.startswith("band:"))
 
     def model_prices(
         self,
