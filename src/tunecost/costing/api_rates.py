@@ -84,6 +84,8 @@ def seller(
             by_size = ctx.book.sizes_priced if sized else ctx.book.priced_by_size
             if provider not in by_size:  # those tune any base_model
                 ctx.book.model_prices(model, provider=provider)
+            elif not ctx.book.sellers(model) and model not in ctx.book.architectures.ids():
+                ctx.book.model_prices(model)  # a name known nowhere: refused, close names
         return Seller(ctx, model, provider.strip().lower(), overrides)
     sellers = ctx.book.sellers(model)
     if len(sellers) > 1:

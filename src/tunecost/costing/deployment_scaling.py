@@ -99,9 +99,7 @@ def autoscaled_hosting(path, ctx: Context, rule: dict, options: list, fees: list
     fleets = []
     for (row, _, per), fee in zip(options, fees, strict=True):
         with within(f"paths.{path.name}"):
-            check_max_replicas(
-                rate, w, float(np.min(per)), path.max_deployments, "max_deployments"
-            )
+            check_max_replicas(rate, w, float(np.min(per)), path.max_deployments, "max_deployments")
         shape = Shape(row.model, 1, fee)  # one unit = one deployment
         fleets.append(autoscaled_fleet(rate, w, per, 1, [shape], hours, **rule))
     usd = np.stack(np.broadcast_arrays(*(f.usd for f in fleets)))
