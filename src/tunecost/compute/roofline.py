@@ -72,7 +72,20 @@ def kv_replication(arch: Architecture, layout: Layout) -> float:
     """Copies of each KV entry a tensor-parallel replica keeps: MLA's one latent vector
     per token is replicated on every TP rank, and GQA with fewer KV heads than ranks
     repeats heads (TensorRT-LLM's ``max(tp, num_kv_heads)``); one with data-parallel
-    attention."""
+    attention.
+
+    The copies cost memory (fewer sequences fit, :func:`replica.plan_replica`) and
+    bandwidth (every rank reads the whole latent cache of the batch each decode step,
+    :func:`decode_step_seconds`). Sources: LMSYS, "SGLang v0.4" (blog, 2024-12-04,
+    https://lmsys.org/blog/2024-12-04-sglang-v0-4/): "DeepSeek models use MLA and only
+    have one KV head. If we use tensor parallelism on 8 GPUs, it will lead to duplicated
+    KV cache", the reason for its ``--enable-dp-attention``; vLLM's Data Parallel
+    Deployment guide (docs.vllm.ai, serving/data_parallel_deployment): for MoE models
+    "like DeepSeek that employ MLA ... it can be advantageous to use data parallel for
+    the attention layers"; for GQA, vLLM's attention
+    layers keep ``max(1, kv_heads // tp)`` heads per rank, replicating them when
+    ``tp > kv_heads`` (vllm/model_executor/models/deepseek_v2.py, ``DeepseekAttention``).
+    """
     if layout.expert_parallel or layout.tp <= 1:
         return 1.0
     if arch.attention == "mla" and arch.kv_lora_rank:
