@@ -310,3 +310,15 @@ def test_a_range_on_examples_runs():
     data["paths"][1]["data"]["examples"] = {"low": 0, "high": 10}
     with pytest.raises(InputError, match="start above zero"):
         parse_scenario(data)
+
+
+def test_threshold_says_which_search_range_cannot_be_priced():
+    # 10 x the classifier's prompt breaks one path's time-to-first-token target: the
+    # error says it came from the search range and how to narrow it
+    from pathlib import Path
+
+    example = Path(__file__).parents[1] / "examples" / "high-volume-classifier.yaml"
+    out = CliRunner().invoke(cli, ["threshold", str(example), "--vary", "workload.input_tokens"])
+    assert out.exit_code == 2
+    assert "while searching workload.input_tokens from" in out.output
+    assert "narrow --low/--high" in out.output

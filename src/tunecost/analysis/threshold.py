@@ -109,7 +109,15 @@ def threshold(
         totals["grid"] = monthly.sum(axis=2)  # (paths, values)
         return np.argmin(totals["grid"], axis=0), names
 
-    best, names = cheapest(grid)
+    try:
+        best, names = cheapest(grid)
+    except InputError as exc:  # a value of the range no path can be served at
+        raise InputError(
+            f"{exc.message} (while searching {field} from {low:g} to {high:g}; narrow "
+            "--low/--high to values the scenario can be priced at)",
+            exc.field,
+            absolute=exc.absolute,
+        ) from None
     spread = np.ptp(totals["grid"], axis=1)
     moves = bool(np.any(spread > 1e-9 * np.maximum(np.abs(totals["grid"]).max(axis=1), 1.0)))
     switches = []
