@@ -322,3 +322,30 @@ def test_threshold_says_which_search_range_cannot_be_priced():
     assert out.exit_code == 2
     assert "while searching workload.input_tokens from" in out.output
     assert "narrow --low/--high" in out.output
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "paths.llama-70b-selfhost.serving.usd_per_gpu_hour",
+        "paths.llama-8b-lora-selfhost.training.usd_per_gpu_hour",
+        "paths.prompt-api.prices.input",
+    ],
+)
+def test_a_price_given_in_the_scenario_can_be_varied(field):
+    # a price the scenario gives became a column of values under sensitivity, threshold
+    # and Monte Carlo, and its month series was stacked the wrong way (a traceback)
+    data = yaml.safe_load(bundled_example().read_text())
+    unit = "USD/1M tokens" if field.endswith("input") else "USD/hour"
+    path, *rest = field.split(".")[1:]
+    target = next(p for p in data["paths"] if p["name"] == path)
+    for key in rest[:-1]:
+        target = target.setdefault(key, {})
+    target[rest[-1]] = f"2 {unit}"
+    scenario = parse_scenario(data)
+    compared = path if path != "prompt-api" else "finetune-api"
+    swings = {r["field"]: r["swing"] for r in tornado(scenario, path=compared).rows}
+    assert swings[field] > 0
+    target[rest[-1]] = {"low": f"1 {unit}", "high": f"3 {unit}"}
+    ranged = compare(parse_scenario(data), draws=50, seed=1)
+    assert ranged.monte_carlo is not None

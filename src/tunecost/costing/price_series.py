@@ -42,7 +42,7 @@ def price_series(
     idx = np.searchsorted(dates, firsts, side="right") - 1
     if idx[0] < 0:
         raise ValueError(f"no row in effect on {months[0]}")
-    prices = np.array([value(r) for r in ordered])[idx]
+    prices = _by_month([value(r) for r in ordered], idx)
     last = int(np.argmax(idx == len(ordered) - 1)) if idx[-1] == len(ordered) - 1 else len(months)
     rate, period = trend
     series = (
@@ -50,3 +50,16 @@ def price_series(
     )
     used = [ordered[i] for i in dict.fromkeys(idx.tolist())]
     return series, used
+
+
+def _by_month(values: list, idx: np.ndarray) -> np.ndarray:
+    """Each month's price, ``values[idx[m]]``, months on the last axis. A value may be a
+    number or a column of draws or sweep rows (shape ``(rows, 1)``, e.g. a price given in
+    the scenario that sensitivity or Monte Carlo varies): the result is then
+    ``(rows, months)``, not a stack of columns."""
+    cols = [np.asarray(v, float) for v in values]
+    if all(c.ndim == 0 for c in cols):
+        return np.array(cols)[idx]
+    cols = [c[:, None] if c.ndim == 1 else c.reshape(c.shape or (1,)) for c in cols]
+    picked = np.broadcast_arrays(*(cols[i] for i in idx))
+    return np.concatenate(picked, axis=-1)
