@@ -221,6 +221,11 @@ def test_the_fleet_always_holds_the_need(need, life):
         ("{lifetime: 36 months}", "buy.electricity: missing"),
         ("{lifetime: 36 months, electricity: 0.15 USD/kWh, pue: 0.9}", "below 1"),
         ("{lifetime: 36 months, electricity: 0.15 USD/kWh, residual: 2}", "residual"),
+        # a resale value in USD above the 1,999 USD card made hardware cost negative
+        (
+            "{lifetime: 12 months, electricity: 0.15 USD/kWh, residual: 3000 USD}",
+            "residual of 3,000 USD is above the price of 1,999 USD",
+        ),
         ("{lifetime: 36 months, electricity: 15 USD}", "buy.electricity"),
         ("{lifetime: 36 months, electricity: 0.15 USD/kWh, item: rtx-5909}", "did you mean"),
         ("{lifetime: 36 months, electricity: 0.15 USD/kWh, item: dgx-h100}", "not rtx-5090"),

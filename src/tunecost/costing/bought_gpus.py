@@ -106,13 +106,20 @@ def _costs(ctx: Context, path, what, need, unit_hours, note: str) -> dict[str, C
     life = max(round(float(buy.lifetime)), 1)
     bought, retired, owned = fleet(ctx.full(need), life)
     resid = residual_usd(buy.residual, unit.price)
+    if np.any(np.asarray(resid) > np.asarray(unit.price)):
+        raise InputError(
+            f"a residual of {fmt(np.max(resid), ',.0f')} USD is above the price of "
+            f"{fmt(np.min(unit.price), ',.0f')} USD; give a resale value at most the price",
+            f"paths.{path.name}.{role}.buy.residual",
+            absolute=True,
+        )
     kwh = energy_kwh(unit_hours, unit.watts, buy.pue)
     hardware = Cost(
         ctx.full(hardware_cash(bought, retired, unit.price, resid)),
         ctx.full(bought * unit.gpus),
         "GPU bought",
         f"{note}; {fmt(unit.price, ',.0f')} USD each, kept {life} months, "
-        f"sold for {fmt(resid, ',.0f')} USD",
+        f"sold for {fmt(resid, ',.0f')} USD at the end of its life",
         amortised=ctx.full(hardware_amortised(owned, unit.price, resid, life)),
     )
     energy = Cost(
