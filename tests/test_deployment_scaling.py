@@ -135,3 +135,19 @@ def test_max_deployments_below_the_need_names_its_own_field(tmp_path):
 def test_a_cap_that_holds_the_plan_does_not_block_compare():
     usd, _ = _hosting(_scenario(autoscale=True, max_deployments=1))
     assert usd > 0
+
+
+@pytest.mark.parametrize(
+    ("path", "match"),
+    [
+        ({"autoscale": True, "hosting": "serverless"}, "not to hosting: serverless"),
+        ({"min_deployments": 0}, "min_deployments applies with autoscale: true"),
+    ],
+)
+def test_autoscale_settings_that_would_be_ignored_are_refused(tmp_path, path, match):
+    data = _scenario(**path)
+    f = tmp_path / "s.yaml"
+    f.write_text(yaml.safe_dump(data))
+    out = CliRunner().invoke(cli, ["compare", str(f)])
+    assert out.exit_code == 2, out.output
+    assert match in out.output and len(out.output.strip().splitlines()) == 1

@@ -97,3 +97,13 @@ def test_ptu_where_none_is_sold_is_one_line(tmp_path, path, match):
     out = CliRunner().invoke(cli, ["compare", str(f)])
     assert out.exit_code == 2, out.output
     assert match in out.output and len(out.output.strip().splitlines()) == 1
+
+
+def test_provisioned_throughput_does_not_autoscale(tmp_path):
+    data = _scenario("1M requests/month", 500, 100, autoscale=True)
+    data["workload"]["profile"] = "business-hours"
+    f = tmp_path / "s.yaml"
+    f.write_text(yaml.safe_dump(data))
+    out = CliRunner().invoke(cli, ["compare", str(f)])
+    assert out.exit_code == 2, out.output
+    assert "does not autoscale" in out.output

@@ -112,12 +112,7 @@ def threshold(
     try:
         best, names = cheapest(grid)
     except InputError as exc:  # a value of the range no path can be served at
-        raise InputError(
-            f"{exc.message} (while searching {field} from {low:g} to {high:g}; narrow "
-            "--low/--high to values the scenario can be priced at)",
-            exc.field,
-            absolute=exc.absolute,
-        ) from None
+        raise _in_search(exc, field, low, high) from None
     spread = np.ptp(totals["grid"], axis=1)
     moves = bool(np.any(spread > 1e-9 * np.maximum(np.abs(totals["grid"]).max(axis=1), 1.0)))
     switches = []
@@ -125,17 +120,12 @@ def threshold(
     if progress is not None:
         progress(1, changes.size + 1)
     for i in changes:
-        a, b = grid[i], grid[i + 1]
-        left = best[i]
-        for _ in range(60):  # bisection
-            if abs(b - a) <= rtol * max(abs(a), abs(b), 1e-12):
-                break
-            mid = np.sqrt(a * b) if log else (a + b) / 2
-            if cheapest(np.array([mid]))[0][0] == left:
-                a = mid
-            else:
-                b = mid
-        switches.append((float(b), names[left], names[best[i + 1]]))
+
+        def on_left(v: float, k: int = best[i]) -> bool:
+            return cheapest(np.array([v]))[0][0] == k
+
+        b = _bisect(on_left, grid[i : i + 2], log, rtol)
+        switches.append((b, names[best[i]], names[best[i + 1]]))
         if progress is not None:
             progress(len(switches) + 1, changes.size + 1)
     searched = (float(low), float(high))
@@ -144,3 +134,28 @@ def threshold(
         return Threshold(field, f.unit, None, only, only, searched, [], f, moves)
     value, below, above = switches[0]
     return Threshold(field, f.unit, value, below, above, searched, switches, f)
+
+
+def _bisect(left_side: Callable[[float], bool], bracket, log: bool, rtol: float) -> float:
+    """The point in ``bracket`` (a, b) where ``left_side`` turns False, to ``rtol``:
+    geometric midpoints on a log grid, arithmetic otherwise; at most 60 halvings."""
+    a, b = (float(x) for x in bracket)
+    for _ in range(60):
+        if abs(b - a) <= rtol * max(abs(a), abs(b), 1e-12):
+            break
+        mid = float(np.sqrt(a * b)) if log else (a + b) / 2
+        if left_side(mid):
+            a = mid
+        else:
+            b = mid
+    return b
+
+
+def _in_search(exc: InputError, field: str, low: float, high: float) -> InputError:
+    """An input error met at some value of the search range, saying so."""
+    return InputError(
+        f"{exc.message} (while searching {field} from {low:g} to {high:g}; narrow "
+        "--low/--high to values the scenario can be priced at)",
+        exc.field,
+        absolute=exc.absolute,
+    )

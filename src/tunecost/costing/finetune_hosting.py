@@ -71,6 +71,13 @@ def default_hosting(path: FinetuneAPI, ctx: Context, s: Seller) -> str:
 def serving_costs(path: FinetuneAPI, ctx: Context, s: Seller, in_tok, out_tok, shares) -> dict:
     """The inference and hosting categories of a fine-tuning path."""
     mode = path.hosting or default_hosting(path, ctx, s)
+    if path.autoscale and mode != "dedicated":
+        raise InputError(
+            f"autoscale applies to dedicated deployments, not to hosting: {mode}; "
+            "set hosting: dedicated or remove autoscale",
+            f"paths.{path.name}.autoscale",
+            absolute=True,
+        )
     if mode == "none":
         ctx.notes.append(
             f"{path.name}: the fine-tune is not served by {s.provider} (hosting: none)"
@@ -131,6 +138,13 @@ def _dedicated(path: FinetuneAPI, ctx: Context, s: Seller, in_tok, out_tok, shar
         if not choices and s.given("hosting") is None:
             _unknown_deployment(ctx, s, path.deployment)
     if path.deployment and PTU.match(path.deployment) and choices:
+        if path.autoscale:
+            raise InputError(
+                "provisioned throughput is a fixed number of PTUs, it does not autoscale; "
+                "remove autoscale",
+                f"paths.{path.name}.autoscale",
+                absolute=True,
+            )
         given = s.given("hosting")
         fee = _fee(ctx, choices[0]) if given is None else s.rate("hosting", trend=False)
         return {"hosting": provisioned_hosting(path, ctx, s.provider, fee, tokens_shares)}

@@ -40,6 +40,11 @@ class DeploymentScaling(Strict):
 
     @model_validator(mode="after")
     def _deployment_bounds(self):
+        unused = [k for k in ("min_deployments", "max_deployments") if getattr(self, k) is not None]
+        if unused and not self.autoscale:
+            raise ValueError(
+                f"{unused[0]} applies with autoscale: true; add it or remove {unused[0]}"
+            )
         low = self.min_deployments or 0
         if self.max_deployments is not None and self.max_deployments < low:
             raise ValueError(
