@@ -178,3 +178,23 @@ def test_serve_without_an_offer_has_no_cost_line(book):
     d = _json(*SERVE, "--traffic", "30k requests/month")
     assert d["monthly_cost_usd"] is None and d["instance"] is None
     assert d["usd_per_gpu_hour"] is None
+
+
+def test_serve_and_compare_size_a_replica_for_the_same_default_targets():
+    # serve without --tpot-slo used to report the unconstrained batch (0.163 s per token
+    # for a 100-in / 5-out classifier on one L40S) while compare sized for 100 ms
+    import json
+
+    from click.testing import CliRunner
+
+    from tunecost.cli import cli
+
+    args = ["serve", "--model", "llama-3.1-8b", "--gpu", "l40s", "--precision", "fp8"]
+    args += ["--input-tokens", "100", "--output-tokens", "5", "--format", "json"]
+    out = json.loads(CliRunner().invoke(cli, args).output)
+    assert out["tpot_slo_s"] == 0.1 and out["ttft_slo_s"] == 2.0
+    assert out["tpot_s"] <= 0.1
+    explicit = json.loads(
+        CliRunner().invoke(cli, [*args, "--tpot-slo", "100 ms", "--ttft-slo", "2 s"]).output
+    )
+    assert out["slo_output_tokens_per_s"] == explicit["slo_output_tokens_per_s"]

@@ -293,8 +293,17 @@ SERVE_FIELDS = (
     help="Most sequences batched at once (default: the engine's; vLLM 1024 on >=70 GiB "
     "GPUs other than A100, else 256).",
 )
-@click.option("--tpot-slo", type=DURATION, help='Time-per-output-token target, e.g. "50 ms".')
-@click.option("--ttft-slo", type=DURATION, help='Time-to-first-token target, e.g. "2 s".')
+@click.option(
+    "--tpot-slo",
+    type=DURATION,
+    help='Time-per-output-token target, e.g. "50 ms" (default 100 ms, the MLPerf '
+    "Inference server target compare uses).",
+)
+@click.option(
+    "--ttft-slo",
+    type=DURATION,
+    help='Time-to-first-token target, e.g. "2 s" (default 2 s, as compare).',
+)
 @price_options
 @output_options
 @wide_option
@@ -310,7 +319,11 @@ def serve(fmt, output, usd_per_gpu_hour, provider, offer, tier, wide, spare_repl
           --usd-per-gpu-hour 0.99
     """
     from tunecost.compute.estimates import estimate_serving
+    from tunecost.scenario.defaults import SERVING_TPOT_SLO, SERVING_TTFT_SLO
 
+    defaulted = [k for k in ("tpot_slo", "ttft_slo") if options[k] is None]
+    options["tpot_slo"] = options["tpot_slo"] or SERVING_TPOT_SLO  # as compare sizes
+    options["ttft_slo"] = options["ttft_slo"] or SERVING_TTFT_SLO
     book = command_book()
     est = estimate_serving(book=book, **options)
     # the replica's GPU count decides which instances can host it
@@ -322,6 +335,12 @@ def serve(fmt, output, usd_per_gpu_hour, provider, offer, tier, wide, spare_repl
         f"engine: {est.engine} ({given}; --engine vllm|sglang|trtllm), layout {est.layout}; "
         f"{est.engine_source}",
     ]
+    if defaulted:
+        notes.append(
+            f"{' and '.join(defaulted)}: the MLPerf Inference server targets compare uses "
+            f"({SERVING_TPOT_SLO * 1000:g} ms per output token, {SERVING_TTFT_SLO:g} s to the "
+            "first token); set --tpot-slo, --ttft-slo"
+        )
     _print_record(record, SERVE_FIELDS, fmt, output, notes=notes, wide=wide)
 
 
