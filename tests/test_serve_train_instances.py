@@ -198,3 +198,20 @@ def test_serve_and_compare_size_a_replica_for_the_same_default_targets():
         CliRunner().invoke(cli, [*args, "--tpot-slo", "100 ms", "--ttft-slo", "2 s"]).output
     )
     assert out["slo_output_tokens_per_s"] == explicit["slo_output_tokens_per_s"]
+
+
+def test_train_json_says_the_gpu_hours_it_pays_for():
+    # a 3-GPU job on an 8-GPU instance pays for 8 GPUs: cost = paid GPU-hours x price
+    import json
+
+    from click.testing import CliRunner
+
+    from tunecost.cli import cli
+
+    args = ["train", "--model", "llama-3.1-70b", "--method", "lora", "--examples", "200k"]
+    args += ["--tokens-per-example", "1200", "--epochs", "2", "--gpu", "h100", "--gpus", "3"]
+    out = json.loads(CliRunner().invoke(cli, [*args, "--format", "json"]).output)
+    paid = out["instances"] * out["gpus_per_instance"] * out["wall_clock_hours"]
+    assert out["paid_gpu_hours"] == pytest.approx(paid)
+    assert out["cost_usd"] == pytest.approx(out["paid_gpu_hours"] * out["usd_per_gpu_hour"])
+    assert out["paid_gpu_hours"] > out["gpu_hours"]

@@ -48,7 +48,7 @@ TRAIN_FIELDS = (
     ("mfu", "MFU", ""),
     ("ideal_gpu_hours", "GPU-hours at full goodput", "GPU-h"),
     ("goodput", "goodput", ""),
-    ("gpu_hours", "GPU-hours billed (all runs)", "GPU-h"),
+    ("gpu_hours", "GPU-hours of the job (all runs)", "GPU-h"),
     ("gpus", "GPUs", ""),
     ("layout", "layout", ""),
     ("min_gpus", "fewest GPUs that fit", ""),
@@ -60,6 +60,7 @@ TRAIN_FIELDS = (
     ("instances", "instances", ""),
     ("usd_per_instance_hour", "instance price", "USD/h"),
     ("usd_per_gpu_hour", "price", "USD/GPU-h"),
+    ("paid_gpu_hours", "GPU-hours paid (whole instances)", "GPU-h"),
     ("cost_usd", "cost", "USD"),
 )
 
@@ -150,8 +151,8 @@ def train(fmt, output, usd_per_gpu_hour, provider, offer, tier, wide, **options)
         f"price: {source}",
         *billed,
         f"MFU source: {est.mfu_source}",
-        f"layout: {est.layout}; billed GPU-hours = {est.ideal_gpu_hours:,.4g} / goodput "
-        f"{est.goodput:.3f}",
+        f"layout: {est.layout}; the job's GPU-hours = {est.ideal_gpu_hours:,.4g} / goodput "
+        f"{est.goodput:.3f}; cost = GPU-hours paid x price",
     ]
     if est.wall_clock_hours > 30 * 24:
         notes.append(

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from tunecost.cli.instance_price import instance_name, place
 
-INSTANCE_KEYS = ("instance", "instances", "gpus_per_instance", "usd_per_instance_hour")
+INSTANCE_KEYS = (
+    "instance",
+    "instances",
+    "gpus_per_instance",
+    "usd_per_instance_hour",
+    "paid_gpu_hours",
+)
 """Record fields the instance placement adds (None when the estimate has no price)."""
 
 
@@ -30,6 +36,8 @@ def train_on_instances(est, book, prices: tuple) -> tuple[dict, str, list[str]]:
         gpus_per_instance=per_gpu,
         usd_per_instance_hour=per_hour,
         usd_per_gpu_hour=per_hour / per_gpu,
+        # every GPU of the instances, for the job's wall-clock: cost = this x price
+        paid_gpu_hours=instances * per_gpu * est.wall_clock_hours,
         cost_usd=float(placed.usd),
         price_source=shape.name,
     )
