@@ -344,3 +344,13 @@ def test_each_volume_gets_the_cheaper_way_on_its_own():
     np.testing.assert_allclose(got[1], high["inference"].usd)
     assert "one fleet" in low["inference"].note.iloc[0]
     assert "own deployment" in high["inference"].note.iloc[0]
+
+
+def test_shares_written_with_rounding_are_scaled_to_one():
+    # [0.333, 0.333, 0.333] sums to 0.999: accepted (within 1 %) and scaled to thirds
+    from tunecost.scenario.adapters import Adapters
+
+    a = Adapters(adapters=3, adapter_shares=[0.333, 0.333, 0.333])
+    assert a.traffic_shares() == pytest.approx([1 / 3] * 3)
+    with pytest.raises(ValueError, match=r"sum to 0\.95"):
+        Adapters(adapters=2, adapter_shares=[0.5, 0.45])
