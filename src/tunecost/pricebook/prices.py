@@ -99,8 +99,10 @@ class GPUOffer:
         return getattr(self, tier)
 
     def describe(self, tier: str = "on_demand") -> str:
+        # catalogue regions may have empty parts (", CA, NA" for a host with no city)
+        region = ", ".join(p.strip() for p in (self.region or "").split(",") if p.strip())
         return (
-            f"{self.provider} {self.instance} ({self.region or 'region n/a'}), "
+            f"{self.provider} {self.instance} ({region or 'region n/a'}), "
             f"{tier.replace('_', '-')}, retrieved {self.retrieved}"
         )
 
