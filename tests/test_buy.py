@@ -368,3 +368,15 @@ def test_sensitivity_never_swings_pue_below_one():
 
     spec = next(m for m in PUEFactor.__metadata__ if isinstance(m, FieldSpec))
     assert spec.bounds_for(1.1)[0] == 1.0
+
+
+def test_the_amortised_chart_says_so():
+    from pathlib import Path
+
+    from tunecost import compare as compare_
+
+    example = Path(__file__).parents[1] / "examples" / "buy-vs-rent.yaml"
+    result = compare_(str(example))
+    titles = [ax.get_title(loc="left") for ax in result.amortised().plot().axes]
+    assert any("bought hardware amortised" in t for t in titles)
+    assert not any("amortised" in ax.get_title(loc="left") for ax in result.plot().axes)

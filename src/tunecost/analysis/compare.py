@@ -184,7 +184,8 @@ class Result:
 
         fig = comparison_figure(
             self.ledger,
-            title=self.scenario.name,
+            title=self.scenario.name
+            + (" (bought hardware amortised)" if AMORTISED in self.notes else ""),
             baseline=self.baseline,
             breakeven=breakeven_by_path(self.ledger, self.baseline),
             bands=None if self.monte_carlo is None else self.monte_carlo.cumulative_bands,
