@@ -102,6 +102,22 @@ def test_more_tokens_never_fewer_gpu_hours(t1, t2, method):
 
 @given(st.integers(1, 64), st.sampled_from(tr.METHODS))
 def test_more_gpus_never_more_memory_per_gpu(g, method):
+    # doubling the GPUs keeps every tensor-parallel degree that divided g (g + 1 may not:
+    # 3 GPUs cannot split the heads 2-way, so activations are per GPU again)
     a = tm.memory_per_gpu(TOY, method, g, 512)
-    b = tm.memory_per_gpu(TOY, method, g + 1, 512)
+    b = tm.memory_per_gpu(TOY, method, 2 * g, 512)
     assert b <= a
+
+
+def test_tensor_parallelism_splits_whole_attention_heads():
+    # Megatron-LM splits whole heads across TP ranks: Llama 3.1 70B (64 heads, 8 KV heads)
+    # on 3 GPUs is FSDP without TP, on 4 GPUs TP4, on 8 TP8; a generic shape for a bare
+    # parameter count has no real heads and keeps min(g, 8) where g divides
+    from tunecost.compute.training_memory import tensor_parallel
+    from tunecost.pricebook.book import open_book
+    from tunecost.pricebook.models import generic_architecture
+
+    arch = open_book().architecture("llama-3.1-70b")
+    assert (arch.attention_heads, arch.kv_heads) == (64, 8)
+    assert [tensor_parallel(arch, g) for g in (1, 3, 4, 6, 8, 24)] == [1, 1, 4, 2, 8, 8]
+    assert tensor_parallel(generic_architecture(7e9), 3) == 3

@@ -40,6 +40,7 @@ from tunecost.compute.training_memory import (
     USABLE_MEMORY_FRACTION,
     memory_per_gpu,
     min_gpus_to_fit,
+    tensor_parallel,
 )
 from tunecost.pricebook.models import Architecture
 
@@ -112,7 +113,7 @@ def _fsdp(arch, method, gpus, seq_len, memory, budget, recompute) -> TrainingLay
     kw = {**memory, "recompute": recompute}
     if memory_per_gpu(arch, method, gpus, seq_len, **kw) > budget:
         return None
-    return TrainingLayout(gpus, min(gpus, TENSOR_PARALLEL_MAX), 1, 3, recompute)
+    return TrainingLayout(gpus, tensor_parallel(arch, gpus), 1, 3, recompute)
 
 
 def choose(arch: Architecture, method: str, gpus: int, seq_len: int, memory: dict, gpu_bytes):

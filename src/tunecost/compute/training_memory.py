@@ -115,8 +115,25 @@ def memory_per_gpu(
     adapters = 0.0
     if method in ("lora", "qlora"):
         adapters = ADAPTER_BYTES_PER_PARAM * lora_adapter_params(arch, lora_rank)
-    tp = min(gpus, TENSOR_PARALLEL_MAX)
+    tp = tensor_parallel(arch, gpus)
     return state + adapters + activation_bytes(arch, seq_len, micro_batch, recompute) / tp
+
+
+def tensor_parallel(arch: Architecture, gpus) -> int:
+    """Tensor-parallel degree of ``gpus`` training GPUs: the largest ``t <= min(g, 8)``
+    that divides ``g`` (the rest is data parallel) and the attention heads, and divides or
+    is a multiple of the KV heads: Megatron-LM splits whole attention heads across
+    tensor-parallel ranks (Shoeybi et al., arXiv:1909.08053, sec. 3), so 3 GPUs never
+    run TP3 on a model with 64 heads. [GPUs]"""
+    # a generic shape for a bare parameter count has no real head count to split
+    heads = None if arch.generic else arch.attention_heads
+    kv = arch.kv_heads or heads
+    finite = math.isfinite(gpus)  # math.inf: the limit of many GPUs
+    for t in range(int(min(gpus, TENSOR_PARALLEL_MAX)), 1, -1):
+        splits = heads is None or (heads % t == 0 and (kv % t == 0 or t % kv == 0))
+        if (not finite or gpus % t == 0) and splits:
+            return t
+    return 1
 
 
 def min_gpus_to_fit(
@@ -133,7 +150,7 @@ def min_gpus_to_fit(
     """Fewest GPUs whose memory holds the run, or ``math.inf`` if none can.
 
     Tries 1 to 8 GPUs, then solves ``b_m N / g + fixed <= usable x memory`` for the
-    smallest whole ``g`` with activations split 8 ways.
+    smallest whole ``g`` with activations split 8 ways, rounded up to whole 8-GPU nodes.
     """
     budget = usable * gpu_memory_bytes
     kw = {"micro_batch": micro_batch, "recompute": recompute, "lora_rank": lora_rank}
@@ -145,4 +162,6 @@ def min_gpus_to_fit(
     room = budget - fixed
     if room <= 0:
         return math.inf
-    return max(TENSOR_PARALLEL_MAX + 1, math.ceil(state / room - 1e-9))
+    need = max(TENSOR_PARALLEL_MAX + 1, math.ceil(state / room - 1e-9))
+    # beyond one node a job takes whole 8-GPU nodes, so tensor parallelism stays 8-way
+    return math.ceil(need / TENSOR_PARALLEL_MAX) * TENSOR_PARALLEL_MAX

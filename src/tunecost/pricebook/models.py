@@ -41,6 +41,7 @@ class Architecture:
     sliding_window: int | None = None
     full_attention_layers: int | None = None
     source_url: str = ""
+    generic: bool = False  # a shape stood in for a bare parameter count (no real heads)
 
     @property
     def is_moe(self) -> bool:
@@ -148,4 +149,5 @@ def generic_architecture(params: float, active: float | None = None) -> Architec
         attention_heads=hidden_i // 128,
         kv_heads=hidden_i // 128,
         head_dim=128,
+        generic=True,
     )
