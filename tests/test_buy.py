@@ -380,3 +380,17 @@ def test_the_amortised_chart_says_so():
     titles = [ax.get_title(loc="left") for ax in result.amortised().plot().axes]
     assert any("bought hardware amortised" in t for t in titles)
     assert not any("amortised" in ax.get_title(loc="left") for ax in result.plot().axes)
+
+
+def test_report_can_show_the_amortised_view(tmp_path):
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from tunecost.cli import cli
+
+    example = Path(__file__).parents[1] / "examples" / "buy-vs-rent.yaml"
+    out = tmp_path / "r.md"
+    run = CliRunner().invoke(cli, ["report", str(example), "--amortise", "--output", str(out)])
+    assert run.exit_code == 0, run.output
+    assert "amortised view" in out.read_text()

@@ -40,7 +40,12 @@ REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "md"}
     help="Monte Carlo draws over the scenario's ranges.",
 )
 @click.option("--seed", type=int, default=0, show_default=True)
-def report(scenario, months, overrides, output, baseline, draws, seed):
+@click.option(
+    "--amortise",
+    is_flag=True,
+    help="Show bought GPUs as straight-line depreciation instead of their cash.",
+)
+def report(scenario, months, overrides, output, baseline, draws, seed, amortise):
     """Write one self-contained report (HTML or Markdown, charts embedded).
 
     It states the scenario in words, the recommendation and how sure it is, the
@@ -51,6 +56,7 @@ def report(scenario, months, overrides, output, baseline, draws, seed):
     Examples:
       tunecost report --output report.html
       tunecost report examples/high-volume-classifier.yaml --output classifier.md
+      tunecost report examples/buy-vs-rent.yaml --amortise --output buy.html
     """
     from tunecost.analysis.compare import compare
     from tunecost.analysis.sensitivity import tornado
@@ -71,6 +77,7 @@ def report(scenario, months, overrides, output, baseline, draws, seed):
         )
         if len(sc.paths) < 2:
             raise InputError("a report compares paths; the scenario has one", "scenario")
+        result = result.amortised() if amortise else result
         swings = tornado(
             sc, baseline=result.baseline, book=book, progress=bar.part(0.4, 0.5, "sensitivity")
         )
