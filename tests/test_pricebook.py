@@ -276,7 +276,7 @@ def test_price_with_a_provider_that_does_not_sell_the_model():
         book.price("m-1", "input", provider="beta")
 
 
-# ---- PriceBook.gpu_offer -----------------------------------------------------------------
+# ---- PriceBook.gpu_offers ----------------------------------------------------------------
 
 
 def _gpu_book() -> PriceBook:
@@ -292,30 +292,30 @@ def _gpu_book() -> PriceBook:
 
 
 def test_gpu_offer_picks_the_cheapest_on_demand_offer_in_effect():
-    o = _gpu_book().gpu_offer("h100-sxm", as_of=TODAY)
+    o = _gpu_book().gpu_offers("h100-sxm", as_of=TODAY)[0]
     assert (o.provider, o.instance, o.price()) == ("beta", "b.1x", 2.50)  # not the future 1.00
 
 
 def test_gpu_offer_honours_tier():
-    o = _gpu_book().gpu_offer("h100-sxm", tier="spot", as_of=TODAY)
+    o = _gpu_book().gpu_offers("h100-sxm", tier="spot", as_of=TODAY)[0]
     assert (o.provider, o.instance, o.price("spot")) == ("gamma", "g.8x", 1.10)
 
 
 def test_gpu_offer_honours_provider():
-    o = _gpu_book().gpu_offer("h100-sxm", provider="acme", as_of=TODAY)
+    o = _gpu_book().gpu_offers("h100-sxm", provider="acme", as_of=TODAY)[0]
     assert (o.instance, o.on_demand) == ("a.8x", 3.00)
 
 
 @pytest.mark.parametrize("offer", ["a.8x", "acme:a.8x", "ACME:A.8X"])
 def test_gpu_offer_honours_offer(offer):
-    o = _gpu_book().gpu_offer("h100-sxm", offer=offer)
+    o = _gpu_book().gpu_offers("h100-sxm", offer=offer)[0]
     assert (o.provider, o.instance, o.on_demand) == ("acme", "a.8x", 3.00)
 
 
 def test_gpu_offer_future_offers_count_once_in_effect():
     book = _gpu_book()
     later = TODAY + dt.timedelta(days=31)
-    o = book.gpu_offer("h100-sxm", as_of=later)
+    o = book.gpu_offers("h100-sxm", as_of=later)[0]
     assert (o.instance, o.on_demand) == ("b.8x.next", 1.00)
 
 
@@ -326,50 +326,50 @@ def test_gpu_offer_newer_row_of_the_same_instance_replaces_the_older():
             _offer("a.8x", 2.00, effective=dt.date(2026, 6, 1)),
         ]
     )
-    assert book.gpu_offer("h100-sxm", as_of=dt.date(2026, 1, 1)).on_demand == 3.00
-    assert book.gpu_offer("h100-sxm", as_of=dt.date(2026, 7, 1)).on_demand == 2.00
+    assert book.gpu_offers("h100-sxm", as_of=dt.date(2026, 1, 1))[0].on_demand == 3.00
+    assert book.gpu_offers("h100-sxm", as_of=dt.date(2026, 7, 1))[0].on_demand == 2.00
 
 
 def test_gpu_offer_unknown_provider_suggests_close_names():
     with pytest.raises(UnknownNameError) as info:
-        _gpu_book().gpu_offer("h100-sxm", provider="gama")
+        _gpu_book().gpu_offers("h100-sxm", provider="gama")[0]
     assert info.value.suggestions[0] == "gamma"
     assert "did you mean 'gamma'" in str(info.value)
 
 
 def test_gpu_offer_unknown_offer_suggests_close_names():
     with pytest.raises(UnknownNameError) as info:
-        _gpu_book().gpu_offer("h100-sxm", offer="a.8xx")
+        _gpu_book().gpu_offers("h100-sxm", offer="a.8xx")[0]
     assert info.value.field == "offer"
     assert "a.8x" in info.value.suggestions
 
 
 def test_gpu_offer_of_another_provider_is_unknown():
     with pytest.raises(UnknownNameError):
-        _gpu_book().gpu_offer("h100-sxm", offer="beta:a.8x")
+        _gpu_book().gpu_offers("h100-sxm", offer="beta:a.8x")[0]
 
 
 def test_gpu_offer_for_another_gpu_is_refused():
     with pytest.raises(InputError, match=r"offer a.l4 has l4 GPUs, not h100-sxm"):
-        _gpu_book().gpu_offer("h100-sxm", offer="a.l4")
+        _gpu_book().gpu_offers("h100-sxm", offer="a.l4")[0]
 
 
 def test_gpu_offer_without_any_price_is_an_error_not_zero():
     with pytest.raises(InputError) as info:
-        _gpu_book().gpu_offer("b200")
+        _gpu_book().gpu_offers("b200")[0]
     assert "no on-demand offer for b200" in str(info.value)
     assert "--usd-per-gpu-hour" in str(info.value)
 
 
 def test_gpu_offer_names_who_sells_the_tier_when_the_provider_does_not():
     with pytest.raises(InputError) as info:
-        _gpu_book().gpu_offer("h100-sxm", provider="beta", tier="spot")
+        _gpu_book().gpu_offers("h100-sxm", provider="beta", tier="spot")[0]
     assert "no spot offer for h100-sxm from beta; offered by acme, gamma" in str(info.value)
 
 
 def test_gpu_offer_refuses_an_unknown_tier():
     with pytest.raises(InputError, match=r"unknown price tier 'cheapest'"):
-        _gpu_book().gpu_offer("h100-sxm", tier="cheapest")
+        _gpu_book().gpu_offers("h100-sxm", tier="cheapest")[0]
 
 
 @pytest.mark.parametrize("offer", ["H100_NVLINK_80GB::8", "fluidstack:H100_NVLINK_80GB::8"])
@@ -377,7 +377,7 @@ def test_gpu_offer_by_an_instance_name_that_contains_colons(offer):
     # The shipped gpu_offers.csv has fluidstack's instance "H100_NVLINK_80GB::8"
     # (SkyPilot's name for it); --offer must be able to name it.
     book = _book(offers=[_offer("H100_NVLINK_80GB::8", 2.99, provider="fluidstack")])
-    o = book.gpu_offer("h100-sxm", offer=offer)
+    o = book.gpu_offers("h100-sxm", offer=offer)[0]
     assert (o.provider, o.instance, o.on_demand) == ("fluidstack", "H100_NVLINK_80GB::8", 2.99)
 
 

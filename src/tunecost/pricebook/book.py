@@ -243,30 +243,6 @@ class PriceBook:
         return sorted(same, key=lambda r: r.effective_from)
 
     # ---- GPU offers --------------------------------------------------------------------
-    def gpu_offer(
-        self,
-        gpu_id: str,
-        *,
-        provider: str | None = None,
-        offer: str | None = None,
-        tier: str = "on_demand",
-        as_of: dt.date | None = None,
-        min_gpus: int = 1,
-        markets: tuple[str, ...] | None = None,
-    ) -> GPUOffer:
-        """The cheapest offer for ``gpu_id`` at ``tier`` in effect on ``as_of``, per GPU,
-        among :meth:`gpu_offers` (same arguments)."""
-        rows = self.gpu_offers(
-            gpu_id,
-            provider=provider,
-            offer=offer,
-            tier=tier,
-            as_of=as_of,
-            min_gpus=min_gpus,
-            markets=markets,
-        )
-        return rows[0]
-
     def gpu_offers(
         self,
         gpu_id: str,
