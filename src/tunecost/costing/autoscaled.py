@@ -21,7 +21,24 @@ from dataclasses import dataclass
 import numpy as np
 
 from tunecost.compute.autoscale import replica_steps
+from tunecost.compute.serving import peak_output_tokens_per_s
+from tunecost.costing.context import Context
 from tunecost.costing.instances import Shape, instances_for
+from tunecost.errors import InputError
+from tunecost.scenario.profile import profile_weights
+
+
+def weekly_demand(ctx: Context, out_tok, field: str) -> tuple[np.ndarray, np.ndarray]:
+    """(the week's hourly weights, the month's mean output tokens/s) an autoscaled fleet
+    follows; ``autoscale`` (``field``) without ``workload.profile`` is refused."""
+    profile = ctx.scenario.workload.profile
+    if profile is None:
+        raise InputError(
+            "autoscale needs workload.profile (a named week, e.g. diurnal, or hourly counts)",
+            field,
+            absolute=True,
+        )
+    return profile_weights(profile), peak_output_tokens_per_s(ctx.traffic, out_tok, 1.0)
 
 
 @dataclass(frozen=True)

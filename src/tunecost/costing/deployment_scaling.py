@@ -27,13 +27,11 @@ from __future__ import annotations
 import numpy as np
 
 from tunecost.compute.autoscale import check_max_replicas
-from tunecost.compute.serving import peak_output_tokens_per_s
 from tunecost.costing import timeline
-from tunecost.costing.autoscaled import autoscaled_fleet
+from tunecost.costing.autoscaled import autoscaled_fleet, weekly_demand
 from tunecost.costing.context import Context, Cost, fmt
 from tunecost.costing.instances import Shape
 from tunecost.errors import InputError, within
-from tunecost.scenario.profile import profile_weights
 
 STEP_HOURS = {"second": 1 / 3600, "minute": 1 / 60, "hour": 1.0}
 
@@ -86,15 +84,7 @@ def autoscaled_hosting(path, ctx: Context, rule: dict, options: list, fees: list
     """(names chosen, hosting Cost) of GPU deployments that follow the week's demand:
     for each option ``(row, _, output tokens/s per deployment)`` with its hourly ``fees``,
     the fleet's month, and in each month (and draw) the cheapest option."""
-    profile = ctx.scenario.workload.profile
-    if profile is None:
-        raise InputError(
-            "autoscale needs workload.profile (a named week, e.g. diurnal, or hourly counts)",
-            f"paths.{path.name}.autoscale",
-            absolute=True,
-        )
-    w = profile_weights(profile)
-    rate = peak_output_tokens_per_s(ctx.traffic, out_tok, 1.0)  # the month's mean
+    w, rate = weekly_demand(ctx, out_tok, f"paths.{path.name}.autoscale")
     hours = timeline.month_hours(ctx.as_of, ctx.months)
     fleets = []
     for (row, _, per), fee in zip(options, fees, strict=True):

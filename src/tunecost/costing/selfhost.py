@@ -18,7 +18,7 @@ from tunecost.compute.estimates import estimate_training
 from tunecost.compute.serving import peak_output_tokens_per_s, replicas_for_peak
 from tunecost.costing import timeline
 from tunecost.costing.adapters import per_adapter, served_selfhost
-from tunecost.costing.autoscaled import autoscaled_fleet
+from tunecost.costing.autoscaled import autoscaled_fleet, weekly_demand
 from tunecost.costing.bought_gpus import add_costs, bought_serving, bought_training, categories
 from tunecost.costing.capacity import capacity
 from tunecost.costing.common import common_costs, data_cost, releases
@@ -27,10 +27,10 @@ from tunecost.costing.gpu_price import instance_offers
 from tunecost.costing.instances import Shape, cheapest
 from tunecost.costing.price_series import price_series
 from tunecost.costing.tokens import tokens
-from tunecost.errors import InputError, within
+from tunecost.errors import within
 from tunecost.scenario.defaults import GPU_MARKETS, SERVING_TPOT_SLO, SERVING_TTFT_SLO
 from tunecost.scenario.model import FinetuneSelfhost, PromptSelfhost
-from tunecost.scenario.profile import peak_factor, profile_weights
+from tunecost.scenario.profile import peak_factor
 from tunecost.vocabulary import tier_column
 
 GIVEN = "given in the scenario"
@@ -74,15 +74,7 @@ def _autoscaled(ctx: Context, path, s, shapes, sized, out_tok) -> Cost:
     each billing step's replicas on the cheapest whole instances that hold them
     (:mod:`tunecost.costing.autoscaled`), the week scaled to the calendar month's hours."""
     est, per_replica = sized
-    profile = ctx.scenario.workload.profile
-    if profile is None:
-        raise InputError(
-            "autoscale needs workload.profile (a named week, e.g. diurnal, or hourly counts)",
-            f"paths.{path.name}.serving.autoscale",
-            absolute=True,
-        )
-    w = profile_weights(profile)
-    rate = peak_output_tokens_per_s(ctx.traffic, out_tok, 1.0)  # the month's mean, tokens/s
+    w, rate = weekly_demand(ctx, out_tok, f"paths.{path.name}.serving.autoscale")
     capacity_ = float(np.min(per_replica))
     with within(f"paths.{path.name}.serving"):
         check_max_replicas(rate, w, capacity_, s.max_replicas)
