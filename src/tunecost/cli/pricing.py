@@ -76,8 +76,8 @@ def list_prices(kind, provider, as_of, fmt, output, wide):
       tunecost pricing list --kind release
     """
     from tunecost.output.files import check_output_path
-    from tunecost.output.price_listing import COLUMNS, DATED, first_dated, fitted_listing, listing
-    from tunecost.output.tables import render_rows, to_json
+    from tunecost.output.price_listing import COLUMNS, DATED, first_dated, listing
+    from tunecost.output.tables import to_json
 
     if output:
         check_output_path(output, output_flag())
@@ -104,10 +104,7 @@ def list_prices(kind, provider, as_of, fmt, output, wide):
         if fmt == "table" and k in empty:
             parts.append(f"no {k} prices in effect on {as_of}\n")
             continue
-        if fmt == "table":
-            parts.append(fitted_listing(tables[k], COLUMNS[k], table_width(wide, output)))
-        else:
-            parts.append(render_rows(tables[k], COLUMNS[k], fmt))
+        parts.append(_listed(tables[k], COLUMNS[k], fmt, table_width(wide, output)))
     emit("\n".join(parts), output)
 
 
@@ -135,23 +132,23 @@ def show(name, fmt, wide):
         )
         if not rows:
             raise InputError(f"the price book has no rental offers for {gid}", "name")
-        click.echo(_listed(rows, COLUMNS["gpu"], fmt, wide), nl=False)
+        click.echo(_listed(rows, COLUMNS["gpu"], fmt, table_width(wide)), nl=False)
         return
     rows = [finetune_row(p) for p in book.prices if p.model.lower() == name.strip().lower()]
     if not rows:
         _not_priced(book, name)
         raise UnknownNameError("model or GPU", name, book.models() + book.gpus.ids(), "name")
     rows.sort(key=lambda r: (r["provider"], r["kind"], r["effective_from"]))
-    click.echo(_listed(rows, SHOW_COLUMNS, fmt, wide), nl=False)
+    click.echo(_listed(rows, SHOW_COLUMNS, fmt, table_width(wide)), nl=False)
 
 
-def _listed(rows: list[dict], columns: list[str], fmt: str, wide: bool) -> str:
+def _listed(rows: list[dict], columns: list[str], fmt: str, width: int | None) -> str:
     """Rows as a table fitted to the terminal, or as CSV or JSON."""
     from tunecost.output.price_listing import fitted_listing
     from tunecost.output.tables import render_rows
 
     if fmt == "table":
-        return fitted_listing(rows, columns, table_width(wide))
+        return fitted_listing(rows, columns, width)
     return render_rows(rows, columns, fmt)
 
 
