@@ -32,7 +32,8 @@ import numpy as np
 
 from tunecost.errors import InputError
 
-STEP_HOURS = {"minute": 1 / 60, "hour": 1.0}
+STEP_HOURS = {"second": 1 / 3600, "minute": 1 / 60, "hour": 1.0}
+"""Hours in one billing step of each granularity a provider bills in."""
 
 
 def replicas_in_slot(demand, per_replica, min_replicas=1, max_replicas=None, spare=0):

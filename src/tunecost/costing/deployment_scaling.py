@@ -26,14 +26,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from tunecost.compute.autoscale import check_max_replicas
+from tunecost.compute.autoscale import STEP_HOURS, check_max_replicas
 from tunecost.costing import timeline
 from tunecost.costing.autoscaled import autoscaled_fleet, weekly_demand
 from tunecost.costing.context import Context, Cost, fmt
 from tunecost.costing.instances import Shape
 from tunecost.errors import InputError, within
-
-STEP_HOURS = {"second": 1 / 3600, "minute": 1 / 60, "hour": 1.0}
 
 
 def scaling_rule(path, ctx: Context, provider: str) -> dict:
