@@ -66,6 +66,7 @@ class Result:
     monte_carlo: MonteCarlo | None = None  # when draws were asked for
     book: PriceBook | None = field(default=None, repr=False)  # the book it was priced with
     amortised_ledger: pd.DataFrame | None = field(default=None, repr=False)  # a path buys
+    amortised_view: bool = False  # the ledger shows bought hardware as depreciation
 
     def amortised(self) -> Result:
         """The comparison with bought hardware as straight-line depreciation, (price -
@@ -90,6 +91,7 @@ class Result:
             amortised_ledger=None,
             breakeven_rows=rows,
             notes=[*self.notes, AMORTISED],
+            amortised_view=True,
         )
 
     @property
@@ -185,7 +187,7 @@ class Result:
         fig = comparison_figure(
             self.ledger,
             title=self.scenario.name
-            + (" (bought hardware amortised)" if AMORTISED in self.notes else ""),
+            + (" (bought hardware amortised)" if self.amortised_view else ""),
             baseline=self.baseline,
             breakeven=breakeven_by_path(self.ledger, self.baseline),
             bands=None if self.monte_carlo is None else self.monte_carlo.cumulative_bands,
