@@ -101,20 +101,19 @@ def threshold(
     log = low > 0 and not f.is_rate
     grid = np.geomspace(low, high, points) if log else np.linspace(low, high, points)
 
-    totals = {}
-
-    def cheapest(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    def totals(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
+        """Each path's total over the plan at each value: (paths, values)."""
         varied = variants(scenario, {f.address: values}, values.size)
         names, monthly = monthly_costs(varied, book, values.size)
-        totals["grid"] = monthly.sum(axis=2)  # (paths, values)
-        return np.argmin(totals["grid"], axis=0), names
+        return monthly.sum(axis=2), names
 
     try:
-        best, names = cheapest(grid)
+        grid_totals, names = totals(grid)
     except InputError as exc:  # a value of the range no path can be served at
         raise _in_search(exc, field, low, high) from None
-    spread = np.ptp(totals["grid"], axis=1)
-    moves = bool(np.any(spread > 1e-9 * np.maximum(np.abs(totals["grid"]).max(axis=1), 1.0)))
+    best = np.argmin(grid_totals, axis=0)
+    scale = np.maximum(np.abs(grid_totals).max(axis=1), 1.0)
+    moves = bool(np.any(np.ptp(grid_totals, axis=1) > 1e-9 * scale))
     switches = []
     changes = np.nonzero(best[1:] != best[:-1])[0]
     if progress is not None:
@@ -122,7 +121,7 @@ def threshold(
     for i in changes:
 
         def on_left(v: float, k: int = best[i]) -> bool:
-            return cheapest(np.array([v]))[0][0] == k
+            return int(np.argmin(totals(np.array([v]))[0][:, 0])) == k
 
         b = _bisect(on_left, grid[i : i + 2], log, rtol)
         switches.append((b, names[best[i]], names[best[i + 1]]))
