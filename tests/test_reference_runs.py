@@ -102,6 +102,22 @@ def test_collected_rows_and_their_split():
         assert 0.25 <= kept <= 0.40
 
 
+@pytest.mark.parametrize(
+    "name", ["reference_training_runs_published.csv", "reference_serving_runs.csv"]
+)
+def test_split_is_the_hash_of_the_case_name(name):
+    """A row is kept aside when sha256(case) is divisible by 3, whatever its numbers:
+    the rule fixes the split before any row is scored, including rows added later."""
+    import csv
+    import hashlib
+
+    with open(DATA / name, encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            digest = int(hashlib.sha256(row["case"].encode()).hexdigest(), 16)
+            expected = "kept-aside" if digest % 3 == 0 else "calibration"
+            assert row["split"] == expected, row["case"]
+
+
 def test_no_published_configuration_is_refused():
     refused = [r.case for r in PUBLISHED_TRAINING + PUBLISHED_SERVING if r.ratio is None]
     assert refused == []
