@@ -70,6 +70,21 @@ def test_engine_defaults_and_names():
     assert err.value.field == "engine"
 
 
+def test_lmdeploy_defaults_follow_its_device_map():
+    """LMDeploy v0.16.0 get_max_batch_size: A100 384, H100/H800/H200 1024, others 128;
+    its KV cache is 0.8 of the memory the weights leave free; 16-bit KV by default."""
+    book = open_book()
+    lmd = engines.get_engine("TurboMind")
+    assert lmd.id == "lmdeploy" and engine_id("LMDeploy TurboMind v0.1.0a1") == "lmdeploy"
+    caps = {g: lmd.max_seqs(book.gpu(g)) for g in ("a100-80gb", "h100", "h200", "b200", "l40s")}
+    assert caps == {"a100-80gb": 384, "h100": 1024, "h200": 1024, "b200": 128, "l40s": 128}
+    gpu = book.gpu("a100-80gb")
+    # 2 x 80 GiB less 26e9 of weights, 0.8 of it: (171.8e9 - 26e9) x 0.8 = 116.6e9 bytes
+    budget = engines.kv_budget_bytes(lmd, gpu, 2, 26e9)
+    assert budget == pytest.approx(0.8 * (2 * gpu.memory_bytes - 26e9))
+    assert lmd.kv_format("fp8") == "bf16" and not lmd.moe_expert_parallel
+
+
 def test_trtllm_budget_is_a_share_of_free_memory():
     gpu = open_book().gpu("h200")
     free = gpu.memory_bytes - 70e9

@@ -215,3 +215,17 @@ def test_train_json_says_the_gpu_hours_it_pays_for():
     assert out["paid_gpu_hours"] == pytest.approx(paid)
     assert out["cost_usd"] == pytest.approx(out["paid_gpu_hours"] * out["usd_per_gpu_hour"])
     assert out["paid_gpu_hours"] > out["gpu_hours"]
+
+
+def test_serve_models_lmdeploy_and_scenarios_accept_it(book):
+    """LMDeploy's KV cache is 0.8 of what the weights leave (vLLM: 0.9 of all memory)
+    and its batch cap on an H100 is 1024, so it holds fewer sequences than vLLM but
+    runs the same kernels: a lower unconstrained batch at 2,000-token sequences."""
+    book(_offer("box.1x", 2.00, 1))
+    vllm = _json(*SERVE, "--output-tokens", "1000", "--engine", "vllm")
+    lmd = _json(*SERVE, "--output-tokens", "1000", "--engine", "lmdeploy")
+    assert lmd["engine"] == "LMDeploy"
+    assert 1 <= lmd["max_batch"] < vllm["max_batch"]
+    from tunecost.scenario.selfhosting import Serving
+
+    assert Serving.model_fields["engine"].annotation.__args__[-1] == "lmdeploy"

@@ -69,7 +69,7 @@ GPU_MARKET_NAMES = ("hyperscaler", "cloud", "marketplace")
 """Where a GPU offer is sold: the three big clouds, GPU clouds, and peer marketplaces
 (hosts of varying reliability, priced lowest)."""
 
-SERVING_ENGINES = ("vllm", "sglang", "trtllm")
+SERVING_ENGINES = ("vllm", "sglang", "trtllm", "lmdeploy")
 """Serving engines the capacity model knows (``compute.engines``)."""
 DEFAULT_SERVING_ENGINE = "vllm"
 """vLLM: the engine most self-hosters run (Ray Serve LLM and KServe's Hugging Face

@@ -333,8 +333,8 @@ def serve(fmt, output, usd_per_gpu_hour, provider, offer, tier, wide, spare_repl
     given = "given" if options["engine"] != DEFAULT_SERVING_ENGINE else "default"
     notes = [
         f"price: {source}",
-        f"engine: {est.engine} ({given}; --engine vllm|sglang|trtllm), layout {est.layout}; "
-        f"{est.engine_source}",
+        f"engine: {est.engine} ({given}; --engine vllm|sglang|trtllm|lmdeploy), "
+        f"layout {est.layout}; {est.engine_source}",
     ]
     if defaulted:
         notes.append(

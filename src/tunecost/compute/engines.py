@@ -1,4 +1,4 @@
-"""Serving engines: how vLLM, SGLang and TensorRT-LLM fill a GPU with sequences.
+"""Serving engines: how vLLM, SGLang, TensorRT-LLM and LMDeploy fill a GPU with sequences.
 
 The engines run the same kernels at similar speed on NVIDIA GPUs (each one's own
 published comparisons put the other two within ~15% at maximum load, see the sources
@@ -41,6 +41,8 @@ class Engine:
     mixture of experts runs attention data-parallel and experts spread over the GPUs
     (all-to-all), not tensor-parallel. ``as_of`` is the ISO date of the release
     modelled; None is the current release (see :mod:`tunecost.compute.engine_releases`).
+    ``max_seqs_by_gpu``, when given, replaces the large/small rule: (substring of the GPU
+    id, cap) pairs tried in order, ``max_seqs_small`` for any other GPU.
     """
 
     id: str
@@ -56,6 +58,7 @@ class Engine:
     source: str
     host_token_s: float = HOST_SECONDS_PER_TOKEN
     as_of: str | None = None
+    max_seqs_by_gpu: tuple[tuple[str, int], ...] = ()
 
     def kv_format(self, precision: str) -> str:
         """The KV-cache format the engine uses by default with weights in ``precision``."""
@@ -63,6 +66,9 @@ class Engine:
 
     def max_seqs(self, gpu: GPU) -> int:
         """Largest batch the engine forms by default on ``gpu``."""
+        if self.max_seqs_by_gpu:
+            caps = (cap for key, cap in self.max_seqs_by_gpu if key in gpu.id)
+            return next(caps, self.max_seqs_small)
         big = gpu.memory_bytes >= 70 * 2**30 and not gpu.id.startswith("a100")
         return self.max_seqs_large if big else self.max_seqs_small
 
@@ -130,17 +136,47 @@ TRTLLM = Engine(
     ),
 )
 
-ENGINES = {e.id: e for e in (VLLM, SGLANG, TRTLLM)}
+LMDEPLOY = Engine(
+    id="lmdeploy",
+    name="LMDeploy",
+    memory_fraction=0.8,
+    kv_from_free=True,
+    reserve_full=False,
+    max_seqs_large=128,
+    max_seqs_small=128,
+    max_seqs_by_gpu=(("a100", 384), ("h100", 1024), ("h800", 1024), ("h200", 1024)),
+    prefill_chunk=8192,
+    moe_expert_parallel=False,
+    fp8_kv_by_default=False,
+    source=(
+        "LMDeploy v0.16.0 (InternLM/lmdeploy commit 1208bf0, 2026-08-19) defaults, TurboMind "
+        "and PyTorch engines: cache_max_entry_count 0.8 'of free gpu memory ... excluding "
+        "weights' (lmdeploy/messages.py, cli/utils.py; since v0.2.2, PR #973/#1053); "
+        "get_max_batch_size (lmdeploy/utils.py): A100/A800 384, H100/H800/H200 1024, other GPUs "
+        "128 (PR #3921, v0.10.0; GH200 reports 'h200' in its name); max_prefill_token_num 8192, "
+        "longer prompts split across steps; quant_policy 0: KV cache in the 16-bit activation "
+        "dtype, FP8 checkpoints included; KV blocks of 64 tokens handed out as tokens arrive "
+        "(SequenceManager); MoE experts tensor-parallel unless --ep"
+    ),
+)
+
+ENGINES = {e.id: e for e in (VLLM, SGLANG, TRTLLM, LMDEPLOY)}
 ENGINE_IDS = tuple(ENGINES)
 assert ENGINE_IDS == SERVING_ENGINES  # the scenario's choices (tunecost.vocabulary)
 DEFAULT_ENGINE = DEFAULT_SERVING_ENGINE
 """The default engine (``tunecost.vocabulary.DEFAULT_SERVING_ENGINE``)."""
 
-ALIASES = {"tensorrt-llm": "trtllm", "trt-llm": "trtllm", "trt": "trtllm"}
+ALIASES = {
+    "tensorrt-llm": "trtllm",
+    "trt-llm": "trtllm",
+    "trt": "trtllm",
+    "turbomind": "lmdeploy",
+}
 
 
 def get_engine(name: str | Engine | None) -> Engine:
-    """The engine called ``name`` (``vllm``, ``sglang``, ``trtllm``); default vLLM."""
+    """The engine called ``name`` (``vllm``, ``sglang``, ``trtllm``, ``lmdeploy``);
+    default vLLM."""
     if isinstance(name, Engine):
         return name
     key = (name or DEFAULT_ENGINE).strip().lower()

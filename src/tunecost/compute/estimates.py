@@ -128,7 +128,7 @@ def estimate_serving(
     """Estimate serving throughput, replicas and cost; see ``tunecost serve --help``.
 
     ``max_batch`` caps the sequences batched at once (default: the engine's limit);
-    ``engine`` is ``vllm`` (default), ``sglang`` or ``trtllm``
+    ``engine`` is ``vllm`` (default), ``sglang``, ``trtllm`` or ``lmdeploy``
     (:mod:`tunecost.compute.engines`); ``pp`` fixes the pipeline stages of a replica.
     Returns a :class:`tunecost.compute.serving.ServingEstimate`.
     """

@@ -53,6 +53,7 @@ ENGINE_WORDS = (
     (r"tensorrt|trt-?llm|trtllm", "trtllm"),
     (r"sglang", "sglang"),
     (r"vllm", "vllm"),
+    (r"lmdeploy|turbomind", "lmdeploy"),
 )
 
 

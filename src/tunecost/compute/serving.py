@@ -126,7 +126,7 @@ def estimate_serving(
         Weight format (see ``vocabulary.PRECISIONS``); GPUs per replica (default: the
         fewest that fit); most sequences batched (default: the engine's limit).
     engine, pp : optional
-        Serving engine (``vllm``, ``sglang``, ``trtllm``; default vLLM, see
+        Serving engine (``vllm``, ``sglang``, ``trtllm``, ``lmdeploy``; default vLLM, see
         :mod:`tunecost.compute.engines`) and pipeline stages (default: tensor
         parallel over NVLink, the fastest TP x PP split over PCIe).
     tpot_slo, ttft_slo : float, optional

@@ -60,7 +60,7 @@ class Serving(GPUChoice, Autoscaling):
     )
     max_batch: int | None = Field(None, ge=1, description="Engine's max sequences.")
     engine: Literal[SERVING_ENGINES] = Field(
-        "vllm", description="Serving engine: vllm (default), sglang or trtllm."
+        "vllm", description="Serving engine: vllm (default), sglang, trtllm or lmdeploy."
     )
     pp: int | None = Field(None, ge=1, description="Pipeline stages per replica; default chosen.")
     buy: Buy | None = Field(None, description="Buy the serving GPUs instead of renting them.")
