@@ -110,7 +110,7 @@ CASES = [
             "--model",
             "llama-3.1-8b",
             "--gpu",
-            "a100",
+            "v100",
             "--precision",
             "fp8",
             "--input-tokens",

@@ -123,6 +123,31 @@ def test_weight_only_4bit_runs_where_fp4_is_refused():
         )  # fmt: skip
 
 
+def test_fp8_weights_run_weight_only_on_ampere_and_are_refused_before_it():
+    """vLLM runs FP8 checkpoints on Ampere as W8A16 (FP8 Marlin): 1-byte weights, BF16
+    math at the Marlin share. One sequence decodes faster than in BF16 (half the bytes
+    to read), and Qwen3-235B-A22B in FP8 fits on 4 x A100 (GPUStack ran it)."""
+    book = open_book()
+    a100, v100 = book.gpu("a100-80gb"), book.gpu("v100")
+    assert formats.fp8_weight_only(a100, "fp8") and not formats.fp8_weight_only(v100, "fp8")
+    assert not formats.fp8_weight_only(book.gpu("h100"), "fp8")
+    assert formats.math_format(a100, "fp8") == "bf16"
+    assert formats.matmul_efficiency(a100, "fp8") == pytest.approx(
+        formats.matmul_efficiency(a100, "int4")
+    )
+    args = dict(model="llama-3.1-8b", gpu="a100-80gb", input_tokens=100, output_tokens=500)
+    fp8 = estimate_serving(**args, precision="fp8", max_batch=1)
+    bf16 = estimate_serving(**args, precision="bf16", max_batch=1)
+    assert fp8.max_output_tokens_per_s > 1.3 * bf16.max_output_tokens_per_s
+    big = estimate_serving(
+        model="qwen3-235b-a22b", gpu="a100-80gb", gpus=4, precision="fp8",
+        input_tokens=2000, output_tokens=100,
+    )  # fmt: skip
+    assert big.max_output_tokens_per_s > 0
+    with pytest.raises(InputError, match="no fp8 tensor cores"):
+        estimate_serving(**(args | {"gpu": "v100"}), precision="fp8")
+
+
 def test_a_scheduler_is_host_bound_on_a_tiny_model():
     est = estimate_serving(
         model="llama-3.2-1b", gpu="b200", gpus=1, precision="fp8", input_tokens=128,

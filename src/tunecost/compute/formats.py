@@ -91,10 +91,11 @@ MXFP4 (OCP microscaling: an 8-bit scale per 32 values, 4 + 8/32): both 4.25 bits
 def math_format(gpu: GPU, precision: str) -> str:
     """The format the tensor cores multiply in: ``bf16`` for 16-bit and weight-only
     (``int4``) weights, else the weight format itself, which the GPU must support
-    (FP8 from Hopper/Ada, FP4 from Blackwell); refused otherwise, naming ``int4``
-    as the weight-only way to run 4-bit weights on older GPUs."""
+    (FP8 from Hopper/Ada, FP4 from Blackwell); FP8 weights on Ampere multiply in BF16
+    (:func:`fp8_weight_only`); refused otherwise, naming ``int4`` as the weight-only
+    way to run 4-bit weights on older GPUs."""
     p = precision.lower()
-    if p in WEIGHT_ONLY_PRECISIONS or p in ("bf16", "fp16"):
+    if p in WEIGHT_ONLY_PRECISIONS or p in ("bf16", "fp16") or fp8_weight_only(gpu, p):
         return "bf16"
     if p == "fp4" and not gpu.tflops.get("fp4"):
         have = ", ".join(k for k in ("bf16", "fp8") if gpu.tflops.get(k))
@@ -104,6 +105,16 @@ def math_format(gpu: GPU, precision: str) -> str:
             "precision",
         )
     return p
+
+
+def fp8_weight_only(gpu: GPU, precision: str) -> bool:
+    """True when FP8 weights run as weight-only W8A16 on ``gpu``: a GPU with BF16 but
+    no FP8 (or FP4) tensor cores, i.e. Ampere. vLLM docs, "FP8 W8A8" (v0.5.5 onwards,
+    docs.vllm.ai/en/v0.5.5/quantization/fp8.html): "FP8 models will run on compute
+    capability > 8.0 (Ampere) as weight-only W8A16, utilizing FP8 Marlin" (vLLM PR
+    #5975, 2024-07-03). Volta and Turing, without BF16, stay refused."""
+    t = gpu.tflops
+    return precision == "fp8" and not t.get("fp8") and not t.get("fp4") and bool(t.get("bf16"))
 
 
 def peak_flops(gpu: GPU, fmt: str) -> float:
@@ -119,14 +130,16 @@ def matmul_efficiency(gpu: GPU, precision: str) -> float:
     """Achieved share of the peak for the weight format ``precision`` on ``gpu``:
     MAMF / peak for BF16 and FP8 [5] (FP8 falls back to the GPU's BF16 share),
     ``FP4_MATMUL_EFFICIENCY`` for FP4 and ``WEIGHT_ONLY_EFFICIENCY`` x the BF16 share
-    for weight-only 4-bit [6]."""
+    for weight-only 4-bit [6] and for FP8 weights on Ampere, which run through the same
+    Marlin mixed-precision kernel (FP8 Marlin is GPTQ Marlin's 8-bit path, vLLM PR
+    #5975)."""
     p = precision.lower()
     bf16 = MATMUL_EFFICIENCY["bf16"].get(gpu.id, DEFAULT_MATMUL_EFFICIENCY)
     if p == "fp4":
         return FP4_MATMUL_EFFICIENCY
-    if p == "fp8":
+    if p == "fp8" and not fp8_weight_only(gpu, p):
         return MATMUL_EFFICIENCY["fp8"].get(gpu.id, bf16)
-    if p in WEIGHT_ONLY_PRECISIONS:
+    if p in WEIGHT_ONLY_PRECISIONS or p == "fp8":
         return WEIGHT_ONLY_EFFICIENCY * bf16
     return bf16
 

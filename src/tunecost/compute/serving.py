@@ -193,7 +193,7 @@ def _formats(gpu: GPU, precision: str, kv_precision: str | None) -> str:
             "precision",
         )
     math_format(gpu, precision)  # refuses fp4 before Blackwell (int4 is weight-only)
-    peak_flops(gpu, math_format(gpu, precision))  # refuses fp8 on Ampere
+    peak_flops(gpu, math_format(gpu, precision))  # refuses fp8 before Ampere
     kvp = kv_precision or kv_precision_for(precision)
     if kvp not in KV_PRECISIONS:
         raise InputError(
