@@ -69,6 +69,44 @@ figures below were computed after them: a further look at those rows, not a firs
 Before the first two: vLLM 48.7% / 171% (calibration) and 26.3% / 149% (kept-aside),
 SGLang 121.9% / 223% and 84.6% / 202%, TensorRT-LLM 16.8% / 61.0% and 17.7% / 54.4%.
 Before the engine releases: vLLM 43.7% / 167.5% and 26.6% / 147.0%, the others as now.
+
+## Rows added later (2026-11-30), split before they were scored
+
+Collected from the engines' own pages and one third-party lab, every row of each table,
+then kept or dropped by rules fixed before any of them was scored, and split by the
+hash rule above:
+
+- LMDeploy's own static-batch tables (InternLM/lmdeploy `docs/en/benchmark/a100_fp16.md`,
+  2023-12-06; `docs/en/w4a16.md`, 2023-08-14): 82 rows. LMDeploy became a fourth
+  engine for them (its defaults are cited in `compute/engines.py`); before, they were
+  refused.
+- vLLM's blog, recipes and AMD's ROCm pages (`vllmown_*`, 96 rows): of AMD's vLLM
+  README, revised ten times in 2025 with the same configurations, only the newest
+  revision (2025-08-14); DeepSpeed-FastGen rows left out (not an engine modelled).
+- SGLang's blog and cookbook (`sglown_*`, 9 rows) and GPUStack's performance lab
+  (`gpustack_*`, vLLM 0.11, SGLang and TensorRT-LLM on A100/H100/H200, 64 rows).
+- Left out by the rules: a model or GPU the book lacks (233 rows), speculative
+  decoding (37), a finite request rate (8, plus 12 bounded by it), lengths that vary
+  per request (ShareGPT, SGLang's random range ratio 0, outputs stopping at EOS more
+  than 5% before the cap: 128 rows; the rule MLPerf rows fell under before), slower
+  non-default kernels (deterministic mode, CUDA graphs off: 15), a figure worked
+  around a page that contradicts itself (8).
+- FP8 checkpoints on A100 run as weight-only W8A16 (FP8 Marlin, vLLM docs) instead of
+  being refused (2 of the kept GPUStack rows had been).
+- Effect on the kept-aside figures, model unchanged otherwise: vLLM 26.6% / 116.7% ->
+  23.4% / 99.2% (52 rows), SGLang 83.0% / 198.3% -> 40.9% / 198.3% (18 rows),
+  TensorRT-LLM 17.7% / 54.4% -> 17.7% / 54.8%. The new rows are not easier ones: GPUStack's
+  vLLM calibration rows alone miss by a median 50%, prefill-heavy bursts (4,000 / 200,
+  2,000 / 100, 32,000 / 100 tokens) 1.2-2x optimistic and 1,000 requests of 128 / 4
+  tokens 2-5x (per-request serving overhead, not modelled).
+- MLPerf Inference offline rows were collected (50, rounds v4.1-v6.0) but stay out:
+  the benchmarks document mean output lengths but only maximum input lengths.
+- Tried and not adopted: counting GPU memory in GiB, as NVIDIA's aiconfigurator does
+  (an "80 GB" H100 is 85.9e9 bytes), moved every engine the wrong way (TensorRT-LLM
+  kept-aside p90 54.4% -> 60.5%, vLLM calibration median 43.9% -> 52.1%): bigger batches
+  on estimates that are already optimistic. The memory the book counts (decimal GB)
+  stands in for what engines lose to CUDA graphs, NCCL and allocator slack until those
+  are modelled.
 """
 
 
@@ -122,7 +160,8 @@ def render() -> str:
         "`max_output_tokens_per_s` of `tunecost serve` at the published model, format, GPU,",
         "GPU count (and pipeline stages), engine and input/output lengths; rows that publish a",
         "static batch, or a number of requests sent at once, are estimated at that batch.",
-        "MLPerf rows are left out: their prompts vary in length.\n",
+        "MLPerf rows are left out: their prompts vary in length, as do those of rows",
+        "dropped by the rules above.\n",
         "**Every kept-aside serving row**\n",
         c.markdown_table(kept, "tokens/s"),
         "",
