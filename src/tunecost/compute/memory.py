@@ -39,13 +39,6 @@ GPU_MEMORY_UTILIZATION = 0.9
 normal KV-cache fraction of 0.90 (perf-overview.md)."""
 
 
-def max_num_seqs_for(gpu: GPU) -> int:
-    """Most sequences batched at once: vLLM V1's default (``arg_utils.py``), 1024 on GPUs
-    with at least 70 GiB that are not A100s, 256 otherwise."""
-    big = gpu.memory_bytes >= 70 * 2**30 and not gpu.id.startswith("a100")
-    return 1024 if big else 256
-
-
 PREFILL_CHUNK_TOKENS = 8192
 """Tokens prefilled per engine step, which sizes the activation workspace: vLLM V1's
 ``max_num_batched_tokens`` for the API server on large GPUs."""
