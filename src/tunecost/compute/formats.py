@@ -137,10 +137,10 @@ def matmul_efficiency(gpu: GPU, precision: str) -> float:
     bf16 = MATMUL_EFFICIENCY["bf16"].get(gpu.id, DEFAULT_MATMUL_EFFICIENCY)
     if p == "fp4":
         return FP4_MATMUL_EFFICIENCY
-    if p == "fp8" and not fp8_weight_only(gpu, p):
-        return MATMUL_EFFICIENCY["fp8"].get(gpu.id, bf16)
-    if p in WEIGHT_ONLY_PRECISIONS or p == "fp8":
+    if p in WEIGHT_ONLY_PRECISIONS or fp8_weight_only(gpu, p):
         return WEIGHT_ONLY_EFFICIENCY * bf16
+    if p == "fp8":
+        return MATMUL_EFFICIENCY["fp8"].get(gpu.id, bf16)
     return bf16
 
 
