@@ -64,6 +64,12 @@ def test_engine_defaults_and_names():
     assert engines.get_engine(None).id == "vllm"
     assert engines.get_engine("TensorRT-LLM").id == "trtllm"
     assert engines.VLLM.max_seqs(h100) == 1024 and engines.VLLM.max_seqs(a100) == 256
+    # vLLM's API server prefills 8192 tokens a step on big GPUs, 2048 on A100 and
+    # smaller ones (engine/arg_utils.py, PR #17885); the others keep one chunk size
+    assert engines.VLLM.prefill_tokens(h100) == 8192
+    assert engines.VLLM.prefill_tokens(a100) == 2048
+    assert engines.VLLM.prefill_tokens(book.gpu("l40s")) == 2048
+    assert engines.SGLANG.prefill_tokens(a100) == engines.TRTLLM.prefill_tokens(a100) == 8192
     assert engines.TRTLLM.kv_format("fp8") == "fp8" and engines.VLLM.kv_format("fp8") == "bf16"
     with pytest.raises(InputError) as err:
         engines.get_engine("tgi")

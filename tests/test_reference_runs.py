@@ -118,6 +118,26 @@ def test_split_is_the_hash_of_the_case_name(name):
             assert row["split"] == expected, row["case"]
 
 
+def test_clients_sending_many_requests_are_batched_at_the_servers_cap(tmp_path):
+    """'1000 requests at once' is the client's concurrency: a vLLM server on an A100
+    still batches at most its max_num_seqs of 256; a static batch is the batch."""
+    import csv
+
+    with open(DATA / "reference_serving_runs.csv", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        fields, rows = reader.fieldnames, list(reader)
+    row = next(r for r in rows if r["case"] == "gpustack_qwen3-14b_a100x1_bf16_vllm_rand128_128_4")
+    static = dict(row, case="static", concurrency_or_scenario="static batch size 512")
+    path = tmp_path / "rows.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows([row, static])
+    client, fixed = compare_serving(path)
+    assert client.note.endswith("batch 256") and "1000" in row["concurrency_or_scenario"]
+    assert fixed.note.endswith("batch 512")
+
+
 def test_no_published_configuration_is_refused():
     refused = [r.case for r in PUBLISHED_TRAINING + PUBLISHED_SERVING if r.ratio is None]
     assert refused == []

@@ -112,9 +112,13 @@ def _training_row(row: dict, book: PriceBook) -> Comparison:
     return Comparison(row["case"], published, est.gpu_hours, est.layout, split, tags)
 
 
-def _static_batch(text: str) -> int | None:
+def _static_batch(text: str, engine_cap: int) -> int | None:
+    """The batch a row ran at: its static batch size, or the requests its client sent at
+    once, which the server batches up to its own ``max_num_seqs`` (``engine_cap``)."""
     m = re.search(r"static batch size (\d+)|(\d+) requests at once", text)
-    return int(m.group(1) or m.group(2)) if m else None
+    if not m:
+        return None
+    return int(m.group(1)) if m.group(1) else min(int(m.group(2)), engine_cap)
 
 
 def _layout(row: dict) -> tuple[int | None, int | None]:
@@ -128,12 +132,13 @@ def _layout(row: dict) -> tuple[int | None, int | None]:
 def compare_serving(path: str | Path, book: PriceBook | None = None) -> list[Comparison]:
     """Estimated ``max_output_tokens_per_s`` vs published output tokens/s.
 
-    Rows that publish a static batch size (or a number of requests sent at once) are
-    estimated at that batch (if it fits); the others at the largest batch the engine
-    forms. The engine is the row's ``engine`` column or the one its source names, as
-    released on the first ISO date its source (or notes) gives, the date it was
-    published (:mod:`tunecost.compute.engine_releases`; undated rows run the current
-    release). Rows without input/output lengths (MLPerf, whose prompt lengths vary)
+    Rows that publish a static batch size are estimated at that batch (if it fits);
+    rows whose client sent a number of requests at once, at that many up to the
+    engine's own batch cap (the server's ``max_num_seqs``); the others at the largest
+    batch the engine forms. The engine is the row's ``engine`` column or the one its
+    source names, as released on the first ISO date its source (or notes) gives, the
+    date it was published (:mod:`tunecost.compute.engine_releases`; undated rows run
+    the current release). Rows without input/output lengths (MLPerf, whose prompt lengths vary)
     are skipped.
     """
     book = book or open_book()
@@ -154,7 +159,7 @@ def _serving_row(row: dict, book: PriceBook) -> Comparison:
         return Comparison(row["case"], published, None, str(exc), split)
     fmt = weight_format(row["precision"], bool(book.gpu(gid).tflops.get("fp4")))
     gpus, pp = _layout(row)
-    batch = _static_batch(row.get("concurrency_or_scenario", ""))
+    batch = _static_batch(row.get("concurrency_or_scenario", ""), engine.max_seqs(book.gpu(gid)))
     tags = _tags(arch, gid, book, precision=fmt.upper(), engine=eid)
     try:
         est = estimate_serving(

@@ -43,6 +43,8 @@ class Engine:
     modelled; None is the current release (see :mod:`tunecost.compute.engine_releases`).
     ``max_seqs_by_gpu``, when given, replaces the large/small rule: (substring of the GPU
     id, cap) pairs tried in order, ``max_seqs_small`` for any other GPU.
+    ``prefill_chunk_small``, when given, is the prompt tokens per step on the GPUs that
+    get ``max_seqs_small`` (vLLM's smaller ``max_num_batched_tokens`` there).
     """
 
     id: str
@@ -59,6 +61,7 @@ class Engine:
     host_token_s: float = HOST_SECONDS_PER_TOKEN
     as_of: str | None = None
     max_seqs_by_gpu: tuple[tuple[str, int], ...] = ()
+    prefill_chunk_small: int | None = None
 
     def kv_format(self, precision: str) -> str:
         """The KV-cache format the engine uses by default with weights in ``precision``."""
@@ -69,8 +72,18 @@ class Engine:
         if self.max_seqs_by_gpu:
             caps = (cap for key, cap in self.max_seqs_by_gpu if key in gpu.id)
             return next(caps, self.max_seqs_small)
-        big = gpu.memory_bytes >= 70 * 2**30 and not gpu.id.startswith("a100")
-        return self.max_seqs_large if big else self.max_seqs_small
+        return self.max_seqs_large if self._large(gpu) else self.max_seqs_small
+
+    def prefill_tokens(self, gpu: GPU) -> int:
+        """Most prompt tokens the engine prefills in one step on ``gpu``."""
+        if self.prefill_chunk_small is None or self._large(gpu):
+            return self.prefill_chunk
+        return self.prefill_chunk_small
+
+    @staticmethod
+    def _large(gpu: GPU) -> bool:
+        # vLLM's rule (engine/arg_utils.py): >= 70 GiB and not an A100 (PR #17885)
+        return gpu.memory_bytes >= 70 * 2**30 and not gpu.id.startswith("a100")
 
 
 VLLM = Engine(
@@ -82,6 +95,7 @@ VLLM = Engine(
     max_seqs_large=1024,
     max_seqs_small=256,
     prefill_chunk=8192,
+    prefill_chunk_small=2048,
     moe_expert_parallel=False,
     fp8_kv_by_default=False,
     source=(

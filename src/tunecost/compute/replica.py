@@ -105,7 +105,7 @@ def plan_replica(
     )
     schedulers = layout.tp if layout.expert_parallel else 1
     step = np.maximum(step, batches * engine.host_token_s / schedulers)
-    chunk = engine.prefill_chunk
+    chunk = engine.prefill_tokens(gpu)
     pre = slow * float(prefill_seconds(arch, gpu, n_in, chunk_tokens=chunk, kv_precision=kvp, **kw))
     tpot = step + batches * pre / n_out
     return ReplicaPlan(layout, room, token, tpot, pre + step, tpot - pre / n_out)
