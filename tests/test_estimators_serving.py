@@ -189,6 +189,9 @@ def test_published_names_resolve():
     assert weight_format("MXFP4", gpu_has_fp4=False) == "int4"
     assert weight_format("MXFP4", gpu_has_fp4=True) == "fp4"
     assert engine_id("", "NVIDIA/TensorRT-LLM docs/source/performance") == "trtllm"
+    assert gpu_id(book, "GB300 288GB") == "gb300" and gpu_id(book, "MI355X 288GB") == "mi355x"
+    # a trailing release code (YYMM) and -Instruct name the same architecture
+    assert model_architecture(book, "Ministral-3-3B-Instruct-2512")[1] == "ministral-3-3b"
     arch, how = model_architecture(book, "Falcon-180B", 180e9)
     assert how.startswith("generic") and arch.params_total == 180e9
 

@@ -59,6 +59,7 @@ ENGINE_WORDS = (
 
 def _key(name: str) -> str:
     key = re.sub(r"[\s_]+", "-", name.strip().lower())
+    key = re.sub(r"-\d{4}$", "", key)  # a release code, as in Ministral-3-3B-Instruct-2512
     return re.sub(r"-(instruct|chat|hf|base)$", "", key)
 
 
