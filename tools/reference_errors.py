@@ -107,6 +107,28 @@ hash rule above:
   on estimates that are already optimistic. The memory the book counts (decimal GB)
   stands in for what engines lose to CUDA graphs, NCCL and allocator slack until those
   are modelled.
+
+## Rows that joined when the book gained their model or GPU (2026-11-30, later)
+
+- 59 rows of the collections above had been held back only because the price book
+  lacked their model or GPU. The book gained GLM-4.5-Air, GLM-4.6, MiniMax-M2.5, Kimi
+  K2 Thinking, Ministral 3 3B and 8B, Qwen2.5-VL-72B and Mistral Medium 3.5 (each from
+  its published config, cited in `pricing/models.csv`) and GB300, B300, MI355X and
+  MI350X (`pricing/gpus.csv`); the rows joined under the same rules and the same hash
+  split. Still held back (40 rows): models whose attention the estimator does not
+  model (DeepSeek V3.2's sparse attention, Qwen3.5's and Nemotron 3's linear or
+  state-space layers), models not yet researched (GLM-5.2, Step-3.5-Flash), a 14B whose
+  config no public copy shows, and GPUs no citable source specifies (Intel Arc Pro B60,
+  DGX Spark GB10, H20).
+- A client that sends N requests at once is batched up to the server's own
+  `max_num_seqs` (vLLM: 256 on A100), no longer at N; vLLM prefills 2,048 tokens a step
+  on A100 and GPUs under 70 GiB (its `arg_utils.py` defaults). Nine vLLM A100 rows move.
+- Effect on the kept-aside figures: vLLM 23.4% / 99.2% (52 rows) -> 28.5% / 105.8%
+  (68), SGLang 40.9% / 198.3% (18) -> 40.9% / 174.5% (20); TensorRT-LLM and LMDeploy
+  unchanged. Most of the new rows are optimistic: vLLM's own prefill-only DeepSeek-R1
+  FP4 runs on 2 x GB300 (2,048 / 1) 1.4-1.9x, GPUStack's GLM rows 1.3-2.8x, vLLM's
+  MI300X recipes for Ministral 3 and Mistral Medium 3.5 at batch 32 1.3-2.5x (tensor
+  parallel scaling: 438 tokens/s on one MI300X, 915 on eight, estimated 2.5x that).
 """
 
 
