@@ -633,3 +633,16 @@ def test_api_price_trend_halves_the_per_request_cost_after_a_year(scenario_dir):
     sh = led[(led.path == "selfhost") & (led.category == "inference")]
     per_hour = (sh.usd / sh.quantity).to_numpy()
     assert per_hour == pytest.approx([per_hour[0]] * 24)
+
+
+def test_serving_expert_parallel_reaches_the_estimator():
+    """serving.expert_parallel is the serve option's scenario twin: a mixture of experts
+    takes it, a dense model refuses it in one line naming the field."""
+    base = "paths.llama-70b-selfhost"
+    moe = ["--set", f"{base}.model=qwen3-30b-a3b", "--set", f"{base}.serving.expert_parallel=true"]
+    ok(invoke("compare", "--format", "json", *moe))
+    r = invoke("compare", "--set", f"{base}.serving.expert_parallel=true")
+    assert r.exit_code == 2
+    line = r.stderr.strip()
+    assert f"{base}.serving.expert_parallel" in line and "dense" in line
+    assert len(line.splitlines()) == 1

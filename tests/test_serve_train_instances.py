@@ -229,3 +229,24 @@ def test_serve_models_lmdeploy_and_scenarios_accept_it(book):
     from tunecost.scenario.selfhosting import Serving
 
     assert Serving.model_fields["engine"].annotation.__args__[-1] == "lmdeploy"
+
+
+def test_serve_runs_experts_in_parallel_when_asked(book):
+    """vLLM and SGLang run a mixture of experts tensor-parallel unless told otherwise
+    (vLLM --enable-expert-parallel, SGLang --enable-dp-attention); --expert-parallel
+    models data-parallel attention with the experts spread, --no-expert-parallel turns
+    TensorRT-LLM's default off, and a dense model refuses it in one line."""
+    book(_offer("box.8x", 16.0, 8, gpu="h200"))
+    moe = ["serve", "--model", "qwen3-235b-a22b", "--gpu", "h200", "--gpus", "8"]
+    moe += ["--precision", "fp8", "--input-tokens", "1000", "--output-tokens", "1000"]
+    tp, ep = _json(*moe), _json(*moe, "--expert-parallel")
+    assert (tp["layout"], ep["layout"]) == ("TP8", "DP-attention + EP8")
+    # 4 KV heads over 8 tensor-parallel ranks are kept twice; data-parallel attention
+    # keeps them once, so nearly twice the tokens fit (less the shared weights copied)
+    assert 1.7 < ep["kv_cache_tokens"] / tp["kv_cache_tokens"] < 2.0
+    assert _json(*moe, "--engine", "trtllm")["layout"] == "DP-attention + EP8"
+    assert _json(*moe, "--engine", "trtllm", "--no-expert-parallel")["layout"] == "TP8"
+    r = CliRunner().invoke(cli, [*SERVE, "--expert-parallel"])
+    assert r.exit_code == 2, r.output
+    assert "--expert-parallel" in r.output and "dense" in r.output
+    assert len(r.output.strip().splitlines()) == 1

@@ -244,6 +244,13 @@ SERVE_FIELDS = (
     help="Serving engine whose batching and memory policy to model.",
 )
 @click.option(
+    "--expert-parallel/--no-expert-parallel",
+    default=None,
+    help="Mixtures of experts: attention data-parallel and experts spread over the "
+    "GPUs (vLLM --enable-expert-parallel, SGLang --enable-dp-attention --ep-size) or "
+    "tensor-parallel (default: the engine's; on under trtllm, off under the others).",
+)
+@click.option(
     "--pp",
     type=click.IntRange(min=1, max=8),
     help="Pipeline stages per replica (default: tensor parallel over NVLink, the fastest "

@@ -123,13 +123,16 @@ def estimate_serving(
     max_batch=None,
     engine=DEFAULT_ENGINE,
     pp=None,
+    expert_parallel=None,
     book: PriceBook | None = None,
 ):
     """Estimate serving throughput, replicas and cost; see ``tunecost serve --help``.
 
     ``max_batch`` caps the sequences batched at once (default: the engine's limit);
     ``engine`` is ``vllm`` (default), ``sglang``, ``trtllm`` or ``lmdeploy``
-    (:mod:`tunecost.compute.engines`); ``pp`` fixes the pipeline stages of a replica.
+    (:mod:`tunecost.compute.engines`); ``pp`` fixes the pipeline stages of a replica;
+    ``expert_parallel`` runs a mixture of experts with data-parallel attention and
+    experts spread over the GPUs (True) or tensor-parallel (False), default the engine's.
     Returns a :class:`tunecost.compute.serving.ServingEstimate`.
     """
     if max_batch is not None and max_batch < 1:
@@ -159,4 +162,5 @@ def estimate_serving(
         max_num_seqs=max_batch,
         engine=get_engine(engine),
         pp=pp,
+        expert_parallel=expert_parallel,
     )

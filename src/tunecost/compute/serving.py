@@ -21,13 +21,14 @@ References
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
 from tunecost.compute.engines import DEFAULT_ENGINE, get_engine
 from tunecost.compute.formats import math_format, peak_flops
 from tunecost.compute.memory import kv_precision_for, min_tp_to_fit, weight_bytes
+from tunecost.compute.moe import is_routed
 from tunecost.compute.replica import ReplicaPlan, best_plan
 from tunecost.errors import InputError
 from tunecost.pricebook.gpus import GPU
@@ -115,6 +116,7 @@ def estimate_serving(
     max_num_seqs=None,
     engine=DEFAULT_ENGINE,
     pp=None,
+    expert_parallel=None,
 ) -> ServingEstimate:
     """Batch, throughput, replicas and cost of serving ``arch`` on ``gpu``.
 
@@ -125,27 +127,23 @@ def estimate_serving(
     precision, gpus, max_num_seqs : optional
         Weight format (see ``vocabulary.PRECISIONS``); GPUs per replica (default: the
         fewest that fit); most sequences batched (default: the engine's limit).
-    engine, pp : optional
+    engine, pp, expert_parallel : optional
         Serving engine (``vllm``, ``sglang``, ``trtllm``, ``lmdeploy``; default vLLM, see
-        :mod:`tunecost.compute.engines`) and pipeline stages (default: tensor
-        parallel over NVLink, the fastest TP x PP split over PCIe).
+        :mod:`tunecost.compute.engines`); pipeline stages (default: TP over NVLink, the
+        fastest TP x PP split over PCIe); a mixture of experts with data-parallel
+        attention and spread experts (True) or TP (False), default the engine's.
     tpot_slo, ttft_slo : float, optional
         Latency targets: time per output token and time to first token. [s]
     requests_per_month, peak_factor, usd_per_gpu_hour : optional
         Traffic to size replicas for, peak hour over average, GPU price.
         [requests/month, -, USD/GPU-hour]
     """
-    eng = get_engine(engine)
+    eng = _moe_layout(get_engine(engine), arch, expert_parallel)
     kvp = _formats(gpu, precision, kv_precision or eng.kv_format(precision))
     lengths = (float(input_tokens), float(output_tokens))
     n = _replica_gpus(arch, gpu, precision, kvp, input_tokens, output_tokens, gpus)
     plan = best_plan(arch, gpu, eng, n, (precision, kvp), lengths, max_batch=max_num_seqs, pp=pp)
-    if plan is None:
-        raise InputError(
-            f"{arch.id} at {precision} leaves no room for one {sum(lengths):g}-token "
-            f"sequence on {n} x {gpu.id} under {eng.name}; add GPUs (--gpus)",
-            "gpus",
-        )
+    _refuse_if_none(plan, arch, gpu, eng, n, precision, lengths)
     tpot, ttft = plan.tpot, plan.ttft
     i_slo = _slo_batch_index(plan.user_tpot, ttft, tpot_slo, ttft_slo, n, gpu)
     out = _at_batch(arch, gpu, precision, kvp, plan, lengths, eng)
@@ -156,6 +154,27 @@ def estimate_serving(
     out.usd_per_gpu_hour, out.price_source = usd_per_gpu_hour, price_source
     _size_fleet(out, requests_per_month, peak_factor, min_replicas)
     return out
+
+
+def _refuse_if_none(plan, arch, gpu, eng, n, precision, lengths) -> None:
+    if plan is None:
+        raise InputError(
+            f"{arch.id} at {precision} leaves no room for one {sum(lengths):g}-token "
+            f"sequence on {n} x {gpu.id} under {eng.name}; add GPUs (--gpus)",
+            "gpus",
+        )
+
+
+def _moe_layout(eng, arch: Architecture, expert_parallel):
+    """The engine with the user's choice of expert parallelism, if any."""
+    if expert_parallel is None:
+        return eng
+    if expert_parallel and not is_routed(arch):
+        raise InputError(
+            f"{arch.id} is dense: expert parallelism needs a mixture of experts; leave it unset",
+            "expert_parallel",
+        )
+    return replace(eng, moe_expert_parallel=bool(expert_parallel))
 
 
 def _at_batch(arch, gpu, precision, kvp, plan: ReplicaPlan, lengths, eng) -> ServingEstimate:

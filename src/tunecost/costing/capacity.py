@@ -37,6 +37,7 @@ def _estimate(s, book: PriceBook, model_id: str, in_tok: float, out_tok: float):
         max_batch=s.max_batch,
         engine=s.engine,
         pp=s.pp,
+        expert_parallel=s.expert_parallel,
         book=book,
     )
 

@@ -322,5 +322,5 @@ class _Serving:
         self.gpu, self.gpus, self.precision = gpu, gpus, "bf16"
         # sized to the same latency targets as a self-hosted path without its own
         self.tpot_slo, self.ttft_slo = SERVING_TPOT_SLO, SERVING_TTFT_SLO
-        self.max_batch = self.pp = None
-        self.engine = "vllm"  # providers do not say; the default engine
+        self.max_batch = self.pp = self.expert_parallel = None
+        self.engine = "vllm"  # providers do not say; the default engine and its layout

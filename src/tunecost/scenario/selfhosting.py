@@ -63,6 +63,11 @@ class Serving(GPUChoice, Autoscaling):
         "vllm", description="Serving engine: vllm (default), sglang, trtllm or lmdeploy."
     )
     pp: int | None = Field(None, ge=1, description="Pipeline stages per replica; default chosen.")
+    expert_parallel: bool | None = Field(
+        None,
+        description="Mixtures of experts: data-parallel attention with experts spread over "
+        "the GPUs (true) or tensor-parallel (false); default the engine's (trtllm: true).",
+    )
     buy: Buy | None = Field(None, description="Buy the serving GPUs instead of renting them.")
 
     @model_validator(mode="after")
