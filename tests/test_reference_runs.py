@@ -138,6 +138,28 @@ def test_clients_sending_many_requests_are_batched_at_the_servers_cap(tmp_path):
     assert fixed.note.endswith("batch 512")
 
 
+def test_rows_that_ran_experts_in_parallel_are_estimated_so(tmp_path):
+    """vLLM's '-dp=2 --enable-expert-parallel' runs data-parallel attention with the
+    experts spread; its '-tp 2' twin stays tensor-parallel (the engine's default), even
+    though both rows' notes name the chart 'dsr1-ep2-tp2-...'."""
+    import csv
+
+    with open(DATA / "reference_serving_runs.csv", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        fields = reader.fieldnames
+        rows = {r["case"]: r for r in reader}
+    cases = ["vllmown_gb300_dsr1_gb300x2_fp4_ep2_c64_2048_64"]
+    cases += ["vllmown_gb300_dsr1_gb300x2_fp4_tp2_c64_2048_64"]
+    assert all("ep2-tp2" in rows[c]["notes"] for c in cases)
+    path = tmp_path / "rows.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows[c] for c in cases)
+    ep, tp = compare_serving(path)
+    assert ep.note.startswith("vLLM, DP-attention + EP2,") and tp.note.startswith("vLLM, TP2,")
+
+
 def test_no_published_configuration_is_refused():
     refused = [r.case for r in PUBLISHED_TRAINING + PUBLISHED_SERVING if r.ratio is None]
     assert refused == []
@@ -168,15 +190,15 @@ def test_lmdeploy_kept_aside_meets_the_issue_targets():
 
 
 def test_vllm_and_sglang_kept_aside_do_not_regress():
-    """Not yet at the issue's 20% / 60%: DeepSeek-R1 rows of early-2025 engines stay
-    1.5-4x optimistic, prefill-heavy bursts 1.2-2x (docs/accuracy.md, known misses).
-    Hold today's figures: vLLM 28.5% / 105.8% over 68 rows, SGLang 40.9% / 174.5% over
-    20 (23.4% / 99.2% and 40.9% / 198.3% before the 59 rows of models and GPUs the
-    book gained on 2026-11-30 joined, most of them optimistic ones)."""
+    """Not yet at the issue's 20% / 60%: DeepSeek-R1 rows stay 1.5-4x optimistic,
+    prefill-heavy bursts 1.2-2x (docs/accuracy.md, known misses). Hold today's figures:
+    vLLM 28.1% / 105.8% over 68 rows, SGLang 69.1% / 174.5% over 20 (23.4% / 99.2% and
+    40.9% / 198.3% before the 59 rows of models and GPUs the book gained on 2026-11-30
+    joined, and before SGLang's DP-attention rows ran the layout they were run with)."""
     groups = by_group(_kept(PUBLISHED_SERVING), "engine")
     assert median_abs_error(groups["vllm"]) <= 0.29
     assert p90_abs_error(groups["vllm"]) <= 1.06  # 1.47 before engine releases
-    assert median_abs_error(groups["sglang"]) <= 0.41
+    assert median_abs_error(groups["sglang"]) <= 0.70
     assert p90_abs_error(groups["sglang"]) <= 1.75
 
 

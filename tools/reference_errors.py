@@ -123,12 +123,21 @@ hash rule above:
 - A client that sends N requests at once is batched up to the server's own
   `max_num_seqs` (vLLM: 256 on A100), no longer at N; vLLM prefills 2,048 tokens a step
   on A100 and GPUs under 70 GiB (its `arg_utils.py` defaults). Nine vLLM A100 rows move.
+- Rows that ran vLLM's `--enable-expert-parallel` or SGLang's `--enable-dp-attention`
+  / `--ep-size` are estimated with that layout (`serve --expert-parallel`), no longer
+  tensor-parallel (22 rows). vLLM's DP2 + EP2 GB300 rows move from 1.4-1.8x to
+  1.3-1.6x; GPUStack's SGLang DeepSeek-R1 rows with DP attention from 1.4-1.6x to
+  2.1-2.6x: with one copy of each sequence's latent cache instead of eight, the
+  estimate batches all 500 requests at once, and the roofline at that batch is far
+  above what the engine reached.
 - Effect on the kept-aside figures: vLLM 23.4% / 99.2% (52 rows) -> 28.5% / 105.8%
-  (68), SGLang 40.9% / 198.3% (18) -> 40.9% / 174.5% (20); TensorRT-LLM and LMDeploy
-  unchanged. Most of the new rows are optimistic: vLLM's own prefill-only DeepSeek-R1
-  FP4 runs on 2 x GB300 (2,048 / 1) 1.4-1.9x, GPUStack's GLM rows 1.3-2.8x, vLLM's
-  MI300X recipes for Ministral 3 and Mistral Medium 3.5 at batch 32 1.3-2.5x (tensor
-  parallel scaling: 438 tokens/s on one MI300X, 915 on eight, estimated 2.5x that).
+  (68) with the new rows, 28.1% / 105.8% with the layouts; SGLang 40.9% / 198.3% (18)
+  -> 40.9% / 174.5% (20) with the new rows, 69.1% / 174.5% with the layouts (three of
+  its 20 rows cross its median); TensorRT-LLM and LMDeploy unchanged. Most new rows are
+  optimistic: vLLM's own prefill-only DeepSeek-R1 FP4 runs on 2 x GB300 (2,048 / 1)
+  1.3-1.9x, GPUStack's GLM rows 1.3-2.8x, vLLM's MI300X recipes for Ministral 3 and
+  Mistral Medium 3.5 at batch 32 1.3-2.5x (tensor-parallel scaling: 438 tokens/s on
+  one MI300X, 915 on eight, estimated 2.5x that).
 """
 
 

@@ -121,6 +121,26 @@ def _static_batch(text: str, engine_cap: int) -> int | None:
     return int(m.group(1)) if m.group(1) else min(int(m.group(2)), engine_cap)
 
 
+EXPERT_PARALLEL_FLAGS = re.compile(
+    r"enable[-_]expert[-_]parallel|enable[-_]dp[-_]attention|--ep[-_ ]size", re.IGNORECASE
+)
+EXPERT_PARALLEL_CASE = re.compile(r"(?:^|_)(?:tp\d+)?(?:ep\d+|dpattn)(?:_|$)")
+"""How a row says its engine ran a mixture of experts with expert parallelism or
+data-parallel attention: vLLM ``--enable-expert-parallel`` or SGLang
+``--enable-dp-attention`` / ``--ep-size`` in its notes, or an ``ep2``, ``tp4ep4`` or
+``dpattn`` part in its case name."""
+
+
+def _expert_parallel(row: dict, arch, eid: str) -> bool | None:
+    """True when a mixture of experts ran expert-parallel outside TensorRT-LLM (which
+    does by default), else None: the engine's default."""
+    text = f"{row.get('notes', '')} {row.get('concurrency_or_scenario', '')}"
+    if eid == "trtllm" or not arch.num_experts:
+        return None
+    said = EXPERT_PARALLEL_FLAGS.search(text) or EXPERT_PARALLEL_CASE.search(row["case"])
+    return True if said else None
+
+
 def _layout(row: dict) -> tuple[int | None, int | None]:
     """(GPUs, pipeline stages) from ``tp``/``pp`` columns or ``TPn``/``PPn`` in the notes."""
     text = f"{row.get('notes', '')} {row.get('concurrency_or_scenario', '')}"
@@ -172,6 +192,7 @@ def _serving_row(row: dict, book: PriceBook) -> Comparison:
             max_batch=batch,
             engine=engine,
             pp=pp,
+            expert_parallel=_expert_parallel(row, arch, eid),
             book=book,
         )
     except InputError as exc:
