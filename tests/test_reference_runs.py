@@ -128,14 +128,18 @@ def test_clients_sending_many_requests_are_batched_at_the_servers_cap(tmp_path):
         fields, rows = reader.fieldnames, list(reader)
     row = next(r for r in rows if r["case"] == "gpustack_qwen3-14b_a100x1_bf16_vllm_rand128_128_4")
     static = dict(row, case="static", concurrency_or_scenario="static batch size 512")
+    # AMD's offline runs raise vLLM's cap with --max-num-seqs: that is the batch
+    offline = next(r for r in rows if r["case"] == "rocm_vllm_l31_70b_mi300xx8_fp8_128_2048")
     path = tmp_path / "rows.csv"
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=fields)
         writer.writeheader()
-        writer.writerows([row, static])
-    client, fixed = compare_serving(path)
+        writer.writerows([row, static, offline])
+    client, fixed, raised = compare_serving(path)
     assert client.note.endswith("batch 256") and "1000" in row["concurrency_or_scenario"]
     assert fixed.note.endswith("batch 512")
+    assert "--max-num-seqs 3200" in offline["concurrency_or_scenario"]
+    assert raised.note.endswith("batch 3200")
 
 
 def test_rows_that_ran_experts_in_parallel_are_estimated_so(tmp_path):

@@ -121,8 +121,11 @@ hash rule above:
   config no public copy shows, and GPUs no citable source specifies (Intel Arc Pro B60,
   DGX Spark GB10, H20).
 - A client that sends N requests at once is batched up to the server's own
-  `max_num_seqs` (vLLM: 256 on A100), no longer at N; vLLM prefills 2,048 tokens a step
-  on A100 and GPUs under 70 GiB (its `arg_utils.py` defaults). Nine vLLM A100 rows move.
+  `max_num_seqs` (vLLM: 256 on A100), no longer at N; a row that states
+  `--max-num-seqs` (AMD's offline MI300X runs: 500 to 3,200) runs at that cap, no
+  longer at vLLM's default 1,024; vLLM prefills 2,048 tokens a step on A100 and GPUs
+  under 70 GiB (its `arg_utils.py` defaults). Fourteen vLLM rows move, none by more
+  than 0.2 in ratio.
 - Rows that ran vLLM's `--enable-expert-parallel` or SGLang's `--enable-dp-attention`
   / `--ep-size` are estimated with that layout (`serve --expert-parallel`), no longer
   tensor-parallel (22 rows). vLLM's DP2 + EP2 GB300 rows move from 1.4-1.8x to

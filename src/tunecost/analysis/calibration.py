@@ -112,13 +112,22 @@ def _training_row(row: dict, book: PriceBook) -> Comparison:
     return Comparison(row["case"], published, est.gpu_hours, est.layout, split, tags)
 
 
-def _static_batch(text: str, engine_cap: int) -> int | None:
-    """The batch a row ran at: its static batch size, or the requests its client sent at
-    once, which the server batches up to its own ``max_num_seqs`` (``engine_cap``)."""
+SERVER_CAP = re.compile(r"--max-num-seqs[ =](\d+)|--max-running-requests[ =](\d+)")
+"""A server's batch cap as a row states it (vLLM ``--max-num-seqs``, SGLang
+``--max-running-requests``)."""
+
+
+def _row_batch(text: str, engine_cap: int) -> int | None:
+    """The batch a row ran at: its static batch size; or the requests its client sent at
+    once, which the server batches up to its cap (the row's ``--max-num-seqs`` or
+    ``--max-running-requests``, else the engine's own, ``engine_cap``); or, for an
+    offline run, the cap the row states; None: the engine's default."""
+    cap = SERVER_CAP.search(text)
+    stated = int(cap.group(1) or cap.group(2)) if cap else None
     m = re.search(r"static batch size (\d+)|(\d+) requests at once", text)
     if not m:
-        return None
-    return int(m.group(1)) if m.group(1) else min(int(m.group(2)), engine_cap)
+        return stated
+    return int(m.group(1)) if m.group(1) else min(int(m.group(2)), stated or engine_cap)
 
 
 EXPERT_PARALLEL_FLAGS = re.compile(
@@ -154,12 +163,12 @@ def compare_serving(path: str | Path, book: PriceBook | None = None) -> list[Com
 
     Rows that publish a static batch size are estimated at that batch (if it fits);
     rows whose client sent a number of requests at once, at that many up to the
-    engine's own batch cap (the server's ``max_num_seqs``); the others at the largest
-    batch the engine forms. The engine is the row's ``engine`` column or the one its
-    source names, as released on the first ISO date its source (or notes) gives, the
-    date it was published (:mod:`tunecost.compute.engine_releases`; undated rows run
-    the current release). Rows without input/output lengths (MLPerf, whose prompt lengths vary)
-    are skipped.
+    server's batch cap (the ``--max-num-seqs`` the row states, else the engine's own);
+    the others at the cap they state or the largest batch the engine forms. The engine
+    is the row's ``engine`` column or the one its source names, as released on the
+    first ISO date its source (or notes) gives, the date it was published
+    (:mod:`tunecost.compute.engine_releases`; undated rows run the current release).
+    Rows without input/output lengths (MLPerf, whose prompt lengths vary) are skipped.
     """
     book = book or open_book()
     return [
@@ -179,7 +188,7 @@ def _serving_row(row: dict, book: PriceBook) -> Comparison:
         return Comparison(row["case"], published, None, str(exc), split)
     fmt = weight_format(row["precision"], bool(book.gpu(gid).tflops.get("fp4")))
     gpus, pp = _layout(row)
-    batch = _static_batch(row.get("concurrency_or_scenario", ""), engine.max_seqs(book.gpu(gid)))
+    batch = _row_batch(row.get("concurrency_or_scenario", ""), engine.max_seqs(book.gpu(gid)))
     tags = _tags(arch, gid, book, precision=fmt.upper(), engine=eid)
     try:
         est = estimate_serving(
@@ -201,7 +210,7 @@ def _serving_row(row: dict, book: PriceBook) -> Comparison:
     for u in missing_upgrades(engine, book.gpu(gid), arch):
         note += f" (as of {engine.as_of}: {u.feature} before {u.since}, x1/{u.slowdown:g})"
     if batch and est.max_batch < batch:
-        note += f" (static batch {batch}: only {est.max_batch} fit)"
+        note += f" ({batch} at once: only {est.max_batch} fit)"
     return Comparison(row["case"], published, est.max_output_tokens_per_s, note, split, tags)
 
 
