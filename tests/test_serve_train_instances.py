@@ -241,6 +241,8 @@ def test_serve_runs_experts_in_parallel_when_asked(book):
     moe += ["--precision", "fp8", "--input-tokens", "1000", "--output-tokens", "1000"]
     tp, ep = _json(*moe), _json(*moe, "--expert-parallel")
     assert (tp["layout"], ep["layout"]) == ("TP8", "DP-attention + EP8")
+    table = CliRunner().invoke(cli, moe).output  # the default says how to change it
+    assert "experts: tensor-parallel, vLLM's default; --expert-parallel" in table
     # 4 KV heads over 8 tensor-parallel ranks are kept twice; data-parallel attention
     # keeps them once, so nearly twice the tokens fit (less the shared weights copied)
     assert 1.7 < ep["kv_cache_tokens"] / tp["kv_cache_tokens"] < 2.0
