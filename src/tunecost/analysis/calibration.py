@@ -20,6 +20,7 @@ from pathlib import Path
 from tunecost.compute.collectives import is_pcie
 from tunecost.compute.engine_releases import engine_as_of, first_date, missing_upgrades
 from tunecost.compute.estimates import estimate_serving, estimate_training
+from tunecost.compute.moe import is_routed
 from tunecost.compute.names import engine_id, gpu_id, model_architecture, weight_format
 from tunecost.errors import InputError, UnknownNameError
 from tunecost.pricebook.book import PriceBook, open_book
@@ -144,7 +145,7 @@ def _expert_parallel(row: dict, arch, eid: str) -> bool | None:
     """True when a mixture of experts ran expert-parallel outside TensorRT-LLM (which
     does by default), else None: the engine's default."""
     text = f"{row.get('notes', '')} {row.get('concurrency_or_scenario', '')}"
-    if eid == "trtllm" or not arch.num_experts:
+    if eid == "trtllm" or not is_routed(arch):
         return None
     said = EXPERT_PARALLEL_FLAGS.search(text) or EXPERT_PARALLEL_CASE.search(row["case"])
     return True if said else None
