@@ -166,6 +166,14 @@ CASES = [
     ),
     ([*SERVE[:-4], "--input-tokens", "-1", "--output-tokens", "200"], "--input-tokens"),
     ([*SERVE, "--peak-factor", "0"], "greater than zero"),
+    # TensorRT-LLM is CUDA-only; a model too big for 8 GPUs is told which smaller formats
+    # the GPU runs; expert parallelism needs experts
+    ([*SERVE[:4], "mi300x", *SERVE[5:], "--engine", "trtllm"], "NVIDIA GPUs only"),
+    (
+        [*SERVE[:2], "kimi-k2-thinking", "--gpu", "h100", *SERVE[5:], "--precision", "fp8"],
+        "use a larger GPU or --precision int4",
+    ),
+    ([*SERVE, "--expert-parallel"], "is dense"),
     ([*SERVE, "--format", "xml"], "--format"),
     ([*SERVE, "--output", "/no/such/folder/out.json"], "does not exist"),
 ]

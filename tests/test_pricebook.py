@@ -694,3 +694,12 @@ def test_gpu_offers_cover_8_providers_and_the_required_gpus():
     assert {"aws", "gcp", "azure"} <= {r["provider"] for r in rows}
     gpus = {open_book().gpus.resolve(r["gpu"]) for r in rows}
     assert {"a100-80gb", "h100-sxm", "h200", "l4", "l40s", "b200"} <= gpus
+
+
+def test_no_offer_says_how_to_give_a_price_on_the_command_line_and_in_a_scenario():
+    # the message reaches serve, train and compare alike: it names both ways
+    with pytest.raises(InputError) as err:
+        _gpu_book().gpu_offers("b200", as_of=TODAY)
+    assert err.value.field == "gpu"
+    assert "--usd-per-gpu-hour" in err.value.message
+    assert "usd_per_gpu_hour in a scenario's serving or training block" in err.value.message

@@ -50,7 +50,7 @@ def place(book, gpu: str, gpus_per_unit: int, units, prices: tuple, hours):
     except InputError as exc:
         if provider or offer:
             raise
-        return None, f"{exc.message}; no cost line (give --usd-per-gpu-hour)"
+        return None, f"{exc.message}; until then there is no cost line"
     offers = [s.offer for s in placed.shapes if s.offer is not None]
     if offers:
         echo_warnings(book.stale_warnings(offers, today), table_width())

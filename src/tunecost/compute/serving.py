@@ -27,7 +27,7 @@ import numpy as np
 
 from tunecost.compute.engines import DEFAULT_ENGINE, get_engine
 from tunecost.compute.formats import math_format, peak_flops
-from tunecost.compute.memory import kv_precision_for, min_tp_to_fit, weight_bytes
+from tunecost.compute.memory import WEIGHT_BITS, kv_precision_for, min_tp_to_fit, weight_bytes
 from tunecost.compute.moe import is_routed
 from tunecost.compute.replica import ReplicaPlan, best_plan
 from tunecost.errors import InputError
@@ -138,7 +138,7 @@ def estimate_serving(
         Traffic to size replicas for, peak hour over average, GPU price.
         [requests/month, -, USD/GPU-hour]
     """
-    eng = _moe_layout(get_engine(engine), arch, expert_parallel)
+    eng = _moe_layout(_runs_on(get_engine(engine), gpu), arch, expert_parallel)
     kvp = _formats(gpu, precision, kv_precision or eng.kv_format(precision))
     lengths = (float(input_tokens), float(output_tokens))
     n = _replica_gpus(arch, gpu, precision, kvp, input_tokens, output_tokens, gpus)
@@ -163,6 +163,18 @@ def _refuse_if_none(plan, arch, gpu, eng, n, precision, lengths) -> None:
             f"sequence on {n} x {gpu.id} under {eng.name}; add GPUs (--gpus)",
             "gpus",
         )
+
+
+def _runs_on(eng, gpu: GPU):
+    """The engine, if it runs on ``gpu``: TensorRT-LLM is built on CUDA for NVIDIA GPUs
+    only (its installation guide); vLLM, SGLang and LMDeploy are modelled anywhere."""
+    if eng.id == "trtllm" and gpu.vendor != "nvidia":
+        raise InputError(
+            f"TensorRT-LLM runs on NVIDIA GPUs only and {gpu.id} is {gpu.vendor.upper()}'s; "
+            "choose the vllm or sglang engine",
+            "engine",
+        )
+    return eng
 
 
 def _moe_layout(eng, arch: Architecture, expert_parallel):
@@ -232,21 +244,26 @@ def _replica_gpus(arch, gpu, precision, kvp, input_tokens, output_tokens, gpus) 
             "output_tokens" if output_tokens > input_tokens else "input_tokens",
         )
     need = min_tp_to_fit(arch, gpu, precision, ctx, kv_precision=kvp)
-    if gpus is None:
-        if need == math.inf:
-            raise InputError(
-                f"{arch.id} at {precision} does not fit on 8 x {gpu.id}; use a "
-                "larger GPU or a smaller precision (fp8, int4)",
-                "gpus",
-            )
-        return int(need)
-    if gpus < need:
+    if need == math.inf:  # more than one server's 8 GPUs, which replicas do not span
+        smaller = [p for p in ("fp8", "fp4", "int4") if _fewer_bits(p, precision, gpu)]
+        hint = f" or --precision {' or '.join(smaller)}" if smaller else ""
         raise InputError(
-            f"{arch.id} at {precision} needs at least "
-            f"{need if need != math.inf else 'more than 8'} x {gpu.id}; got --gpus {gpus}",
+            f"{arch.id} at {precision} does not fit on 8 x {gpu.id}; use a larger GPU{hint}",
             "gpus",
         )
-    return int(gpus)
+    if gpus is not None and gpus < need:
+        raise InputError(
+            f"{arch.id} at {precision} needs at least {need} x {gpu.id}; got --gpus {gpus}",
+            "gpus",
+        )
+    return int(need if gpus is None else gpus)
+
+
+def _fewer_bits(fmt: str, than: str, gpu: GPU) -> bool:
+    """``fmt`` stores weights in fewer bits than ``than`` and ``gpu`` can run it (FP4
+    needs FP4 tensor cores; int4 and FP8 run weight-only where the math cannot)."""
+    runs = fmt != "fp4" or bool(gpu.tflops.get("fp4"))
+    return runs and WEIGHT_BITS[fmt] < WEIGHT_BITS[than]
 
 
 def _slo_batch_index(tpot, ttft, tpot_slo, ttft_slo, tp, gpu) -> int:

@@ -333,7 +333,8 @@ class PriceBook:
         hint = (
             f"; offered by {', '.join(sellers)}"
             if sellers
-            else "; give a price with --usd-per-gpu-hour"
+            else "; give a GPU price (--usd-per-gpu-hour, or usd_per_gpu_hour in a scenario's "
+            "serving or training block)"
         )
         return InputError(f"no {tier.replace('_', '-')} offer for {gpu_id}{where}{hint}", field)
 

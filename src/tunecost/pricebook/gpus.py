@@ -26,6 +26,7 @@ class GPU:
     tflops: dict[str, float]
     source_url: str
     retrieved: str
+    vendor: str = "nvidia"
 
     def peak_flops(self, precision: str, *, field: str = "precision") -> float:
         """Dense peak FLOP/s for math in ``precision``.
@@ -102,4 +103,5 @@ def _gpu(row: dict) -> GPU:
         tflops={k: v for k, v in flops.items() if v},
         source_url=row["source_url"],
         retrieved=str(row["retrieved"]),
+        vendor=str(row.get("vendor") or "nvidia").lower(),
     )
