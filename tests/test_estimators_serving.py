@@ -70,6 +70,10 @@ def test_engine_defaults_and_names():
     assert engines.VLLM.prefill_tokens(a100) == 2048
     assert engines.VLLM.prefill_tokens(book.gpu("l40s")) == 2048
     assert engines.SGLANG.prefill_tokens(a100) == engines.TRTLLM.prefill_tokens(a100) == 8192
+    # each vLLM data-parallel rank is its own engine core with its own max_num_seqs
+    # (docs.vllm.ai, Data Parallel Deployment); the others keep one cap per replica
+    assert engines.engine_cap(engines.VLLM, h100, ranks=8) == 8 * 1024
+    assert engines.engine_cap(engines.TRTLLM, h100, ranks=8) == 4096
     assert engines.TRTLLM.kv_format("fp8") == "fp8" and engines.VLLM.kv_format("fp8") == "bf16"
     with pytest.raises(InputError) as err:
         engines.get_engine("tgi")

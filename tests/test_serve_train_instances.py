@@ -233,7 +233,8 @@ def test_serve_models_lmdeploy_and_scenarios_accept_it(book):
 
 def test_serve_runs_experts_in_parallel_when_asked(book):
     """vLLM and SGLang run a mixture of experts tensor-parallel unless told otherwise
-    (vLLM --enable-expert-parallel, SGLang --enable-dp-attention); --expert-parallel
+    (vLLM --data-parallel-size with --enable-expert-parallel, SGLang
+    --enable-dp-attention); --expert-parallel
     models data-parallel attention with the experts spread, --no-expert-parallel turns
     TensorRT-LLM's default off, and a dense model refuses it in one line."""
     book(_offer("box.8x", 16.0, 8, gpu="h200"))
@@ -248,6 +249,9 @@ def test_serve_runs_experts_in_parallel_when_asked(book):
     assert 1.7 < ep["kv_cache_tokens"] / tp["kv_cache_tokens"] < 2.0
     assert _json(*moe, "--engine", "trtllm")["layout"] == "DP-attention + EP8"
     assert _json(*moe, "--engine", "trtllm", "--no-expert-parallel")["layout"] == "TP8"
+    small = ["serve", "--model", "qwen3-30b-a3b", "--gpu", "b200", "--gpus", "1"]
+    one = CliRunner().invoke(cli, [*small, *moe[7:], "--expert-parallel"])
+    assert "changes nothing on one" in one.output, one.output
     r = CliRunner().invoke(cli, [*SERVE, "--expert-parallel"])
     assert r.exit_code == 2, r.output
     assert "--expert-parallel" in r.output and "dense" in r.output

@@ -136,7 +136,8 @@ EXPERT_PARALLEL_FLAGS = re.compile(
 )
 EXPERT_PARALLEL_CASE = re.compile(r"(?:^|_)(?:tp\d+)?(?:ep\d+|dpattn)(?:_|$)")
 """How a row says its engine ran a mixture of experts with expert parallelism or
-data-parallel attention: vLLM ``--enable-expert-parallel`` or SGLang
+data-parallel attention: vLLM ``--enable-expert-parallel`` (its rows ran it with
+``--data-parallel-size``, as vLLM's docs pair them) or SGLang
 ``--enable-dp-attention`` / ``--ep-size`` in its notes, or an ``ep2``, ``tp4ep4`` or
 ``dpattn`` part in its case name."""
 

@@ -221,7 +221,8 @@ SERVE_FIELDS = (
 @click.option(
     "--gpus",
     type=click.IntRange(min=1, max=8),
-    help="Tensor-parallel GPUs per replica (default: fewest that fit).",
+    help="GPUs per replica, split by tensor and pipeline parallelism (default: fewest "
+    "that fit).",
 )
 @click.option(
     "--precision",
@@ -247,7 +248,8 @@ SERVE_FIELDS = (
     "--expert-parallel/--no-expert-parallel",
     default=None,
     help="Mixtures of experts: attention data-parallel and experts spread over the "
-    "GPUs (vLLM --enable-expert-parallel, SGLang --enable-dp-attention --ep-size) or "
+    "GPUs (vLLM --data-parallel-size N --enable-expert-parallel, SGLang "
+    "--enable-dp-attention) or "
     "tensor-parallel (default: the engine's; on under trtllm, off under the others).",
 )
 @click.option(
@@ -356,6 +358,8 @@ def serve(fmt, output, usd_per_gpu_hour, provider, offer, tier, wide, spare_repl
 def _experts_note(est, expert_parallel, book) -> list[str]:
     """How a mixture of experts was laid out when the user left it to the engine."""
     one_gpu = est.gpus_per_replica == 1
+    if expert_parallel and one_gpu:
+        return ["experts: one GPU holds them all; --expert-parallel changes nothing on one"]
     if expert_parallel is not None or one_gpu or not book.architecture(est.model).num_experts:
         return []
     if "EP" in (est.layout or ""):
@@ -365,7 +369,8 @@ def _experts_note(est, expert_parallel, book) -> list[str]:
         ]
     return [
         f"experts: tensor-parallel, {est.engine}'s default; --expert-parallel for "
-        "data-parallel attention with the experts spread (vLLM --enable-expert-parallel)"
+        "data-parallel attention with the experts spread (vLLM --data-parallel-size N "
+        "--enable-expert-parallel)"
     ]
 
 

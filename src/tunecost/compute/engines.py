@@ -45,6 +45,8 @@ class Engine:
     id, cap) pairs tried in order, ``max_seqs_small`` for any other GPU.
     ``prefill_chunk_small``, when given, is the prompt tokens per step on the GPUs that
     get ``max_seqs_small`` (vLLM's smaller ``max_num_batched_tokens`` there).
+    ``cap_per_dp_rank``: with data-parallel attention each rank schedules its own batch
+    up to the cap, so a replica holds ranks x the cap.
     """
 
     id: str
@@ -62,6 +64,7 @@ class Engine:
     as_of: str | None = None
     max_seqs_by_gpu: tuple[tuple[str, int], ...] = ()
     prefill_chunk_small: int | None = None
+    cap_per_dp_rank: bool = False
 
     def kv_format(self, precision: str) -> str:
         """The KV-cache format the engine uses by default with weights in ``precision``."""
@@ -96,6 +99,7 @@ VLLM = Engine(
     max_seqs_small=256,
     prefill_chunk=8192,
     prefill_chunk_small=2048,
+    cap_per_dp_rank=True,
     moe_expert_parallel=False,
     fp8_kv_by_default=False,
     source=(
@@ -103,7 +107,9 @@ VLLM = Engine(
         "max_num_seqs 1024 and max_num_batched_tokens 8192 for the API server on GPUs with "
         ">= 70 GiB other than A100, else 256 and 2048; PagedAttention allocates KV blocks as "
         "tokens arrive (Kwon et al., arXiv:2309.06180); kv_cache_dtype 'auto' keeps the model's "
-        "16-bit activation dtype; MoE experts are tensor-parallel unless --enable-expert-parallel"
+        "16-bit activation dtype; MoE experts are tensor-parallel unless "
+        "--data-parallel-size N --enable-expert-parallel, where each data-parallel rank is a "
+        "separate engine core with its own scheduler (docs.vllm.ai, Data Parallel Deployment)"
     ),
 )
 
@@ -241,7 +247,14 @@ def kv_budget_bytes(engine: Engine, gpu: GPU, gpus: int, resident_bytes: float) 
     return engine.memory_fraction * total - resident_bytes
 
 
-def batch_limit(engine: Engine, gpu: GPU, kv_requests: float) -> int:
-    """Sequences in flight: the engine's cap, or what the KV cache holds, whichever is
-    smaller (at least one when anything fits)."""
-    return int(max(1, min(engine.max_seqs(gpu), math.floor(kv_requests))))
+def batch_limit(engine: Engine, gpu: GPU, kv_requests: float, ranks: int = 1) -> int:
+    """Sequences in flight: the engine's cap (per data-parallel rank when it schedules
+    ``ranks`` of them separately), or what the KV cache holds, whichever is smaller (at
+    least one when anything fits)."""
+    return int(max(1, min(engine_cap(engine, gpu, ranks), math.floor(kv_requests))))
+
+
+def engine_cap(engine: Engine, gpu: GPU, ranks: int = 1) -> int:
+    """Most sequences the engine batches on a replica of ``ranks`` data-parallel
+    attention ranks."""
+    return engine.max_seqs(gpu) * (ranks if engine.cap_per_dp_rank else 1)

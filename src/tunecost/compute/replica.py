@@ -16,7 +16,13 @@ import numpy as np
 
 from tunecost.compute.collectives import is_pcie
 from tunecost.compute.engine_releases import release_slowdown
-from tunecost.compute.engines import Engine, batch_limit, kv_budget_bytes, stack_profile
+from tunecost.compute.engines import (
+    Engine,
+    batch_limit,
+    engine_cap,
+    kv_budget_bytes,
+    stack_profile,
+)
 from tunecost.compute.layout import Layout, layouts_for
 from tunecost.compute.memory import (
     KV_BYTES,
@@ -85,7 +91,8 @@ def plan_replica(
     """
     precision, kvp = formats
     n_in, n_out = lengths
-    cap = max_batch or engine.max_seqs(gpu)
+    ranks = layout.tp if layout.expert_parallel else 1  # data-parallel attention ranks
+    cap = max_batch or engine_cap(engine, gpu, ranks)
     room = kv_budget_bytes(engine, gpu, layout.gpus, resident_bytes(arch, layout, precision, cap))
     token = arch.layers * arch.kv_elements_per_token_layer() * KV_BYTES[kvp]
     token *= kv_replication(arch, layout)
@@ -93,7 +100,7 @@ def plan_replica(
     per_seq = float(kv_bytes_per_sequence(arch, held, kvp)) * kv_replication(arch, layout)
     if room < per_seq:
         return None
-    b = batch_limit(engine, gpu, room / per_seq)
+    b = batch_limit(engine, gpu, room / per_seq, ranks)
     if max_batch:
         b = int(max(1, min(max_batch, room // per_seq)))
     batches = np.arange(1, b + 1, dtype=float)

@@ -63,7 +63,7 @@ def serving_cost(path, ctx: Context, model_id: str, in_tok, out_tok) -> Cost | d
     _record(ctx, path, s, shapes, placed, "serving")
     note = (
         f"{_span(placed.instances)} x {_named(placed, s)} for {_span(replicas)} replica(s) "
-        f"incl. {spare} spare; {est.gpus_per_replica} x {est.gpu} per replica, "
+        f"incl. {spare} spare; {est.gpus_per_replica} x {est.gpu} per replica ({est.layout}), "
         f"{fmt(per_replica, ',.0f')} output tokens/s each within SLO"
     )
     return Cost(placed.usd, placed.gpu_hours_per_hour * hours, "GPU-hour", note)
@@ -104,7 +104,7 @@ def _autoscaled(ctx: Context, path, s, shapes, sized, out_tok) -> Cost:
     note = (
         f"{_span(placed.replica_hours)} replica-hours on {_named(placed, s)}, "
         f"following the week's profile incl. {s.spare_replicas} spare; "
-        f"{est.gpus_per_replica} x {est.gpu} per replica, "
+        f"{est.gpus_per_replica} x {est.gpu} per replica ({est.layout}), "
         f"{fmt(per_replica, ',.0f')} output tokens/s each within SLO"
     )
     return Cost(placed.usd, placed.gpu_hours, "GPU-hour", note)
