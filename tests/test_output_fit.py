@@ -177,3 +177,16 @@ def test_wrapped_notes_continue_under_their_text():
     lines = wrap_lines(["note: " + "word " * 40], 50)
     assert len(lines) > 1 and all(len(line) <= 50 for line in lines)
     assert all(line.startswith("      ") for line in lines[1:])
+
+
+def test_a_narrow_gpu_listing_keeps_memory_bandwidth_and_serving_formats():
+    """What serving is sized by outlives fp32 and TDP when the terminal is narrow."""
+    from tunecost.output.price_listing import fitted_listing
+
+    columns = ["id", "name", "fp32_tflops", "memory_gb", "hbm_bandwidth_gbps", "fp8_tflops"]
+    columns += ["tdp_w", "source_url"]
+    rows = [dict.fromkeys(columns, "1")]
+    text = fitted_listing(rows, columns, 60)
+    head = text.splitlines()[0].split()
+    assert head == ["id", "name", "memory_gb", "hbm_bandwidth_gbps", "fp8_tflops"]
+    assert "fp32_tflops" in text and "tdp_w" in text  # named as left out

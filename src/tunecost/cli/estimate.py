@@ -66,7 +66,10 @@ TRAIN_FIELDS = (
 
 
 @click.command(cls=Command, context_settings=CONTEXT)
-@click.option("--model", help="Model id from the model table (e.g. llama-3.1-8b).")
+@click.option(
+    "--model",
+    help="Model id, e.g. llama-3.1-8b (list: tunecost pricing list --kind model).",
+)
 @click.option(
     "--params", type=COUNT(example="7B"), help="Parameter count instead of --model, e.g. 7B."
 )
@@ -91,7 +94,11 @@ TRAIN_FIELDS = (
     default="full",
     show_default=True,
 )
-@click.option("--gpu", required=True, help="GPU id or alias, e.g. h100, a100-80gb, l40s.")
+@click.option(
+    "--gpu",
+    required=True,
+    help="GPU id or alias, e.g. h100, a100-80gb (list: tunecost pricing list --kind gpu-spec).",
+)
 @click.option("--gpus", type=click.IntRange(min=1), help="GPUs to use (default: fewest that fit).")
 @click.option(
     "--max-gpus",
@@ -216,13 +223,20 @@ SERVE_FIELDS = (
 
 
 @click.command(cls=Command, context_settings=CONTEXT)
-@click.option("--model", required=True, help="Model id from the model table.")
-@click.option("--gpu", required=True, help="GPU id or alias, e.g. h100, l40s.")
+@click.option(
+    "--model",
+    required=True,
+    help="Model id, e.g. llama-3.1-8b (list: tunecost pricing list --kind model).",
+)
+@click.option(
+    "--gpu",
+    required=True,
+    help="GPU id or alias, e.g. h100, l40s (list: tunecost pricing list --kind gpu-spec).",
+)
 @click.option(
     "--gpus",
     type=click.IntRange(min=1, max=8),
-    help="GPUs per replica, split by tensor and pipeline parallelism (default: fewest "
-    "that fit).",
+    help="GPUs per replica, split by tensor and pipeline parallelism (default: fewest that fit).",
 )
 @click.option(
     "--precision",

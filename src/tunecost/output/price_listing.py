@@ -130,12 +130,29 @@ def first_dated(book, kind: str):
 NAME_WIDTH = 24
 """Characters a listing's name cells keep when the table must fit a terminal."""
 
+KEY_FIGURES = (
+    "memory_gb",
+    "hbm_bandwidth_gbps",
+    "bf16_tflops",
+    "fp8_tflops",
+    "fp4_tflops",
+    "params_total",
+    "params_active",
+    "num_experts",
+    "experts_per_token",
+    "released",
+)
+"""Reference columns a narrow terminal keeps longest, after names and prices: what a
+GPU or a model is sized by (memory, bandwidth, the formats serving runs in; total and
+active parameters, experts), and when a model came out."""
+
 
 def fitted_listing(rows: list[dict], columns: list[str], width: int | None) -> str:
     """A price listing as a table no wider than ``width``: names (the first two columns,
     which always stay, with ``kind`` where it is third) cut in the middle to
     :data:`NAME_WIDTH`, then sources and notes left out, then dates, then other columns
-    from the right, prices last; a last line says what was left out."""
+    from the right, then :data:`KEY_FIGURES`, prices last; a last line says what was
+    left out."""
     from tunecost.output.layout import Column, cut, fit_table, left_out_line
 
     keep = columns[:3] if columns[2:3] == ["kind"] else columns[:2]
@@ -147,7 +164,7 @@ def fitted_listing(rows: list[dict], columns: list[str], width: int | None) -> s
             return 0
         if c in ("effective_from", "retrieved", "announced") or c.endswith("_date"):
             return 1
-        return 3 if _is_price(c) else 2
+        return 4 if _is_price(c) else 3 if c in KEY_FIGURES else 2
 
     tail = [c for c in columns if c not in keep]
     order = sorted(tail, key=lambda c: (rank(c), -tail.index(c)))
