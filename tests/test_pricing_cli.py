@@ -562,3 +562,15 @@ def test_price_listings_fit_the_terminal_and_wide_shows_all(args):
     assert any(
         line.startswith("provider") and "source_url" in line for line in wide.output.splitlines()
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "pointer"),
+    [("v100-32gb", "--kind gpu-spec"), ("qwen3-235b-a22b", "--kind model")],
+)
+def test_show_without_prices_points_to_the_reference_listing(name, pointer):
+    """A GPU without rental offers, or an open-weight model, is in the book's reference
+    tables: the refusal says which listing shows it."""
+    r = CliRunner().invoke(cli, ["pricing", "show", name])
+    assert r.exit_code == 2
+    assert pointer in r.output and len(r.output.strip().splitlines()) == 1

@@ -131,7 +131,11 @@ def show(name, fmt, wide):
             key=lambda r: (r["on_demand_usd_per_gpu_hour"] or 1e9, r["provider"]),
         )
         if not rows:
-            raise InputError(f"the price book has no rental offers for {gid}", "name")
+            raise InputError(
+                f"the price book has no rental offers for {gid} (its specifications: "
+                "tunecost pricing list --kind gpu-spec); give a price with --usd-per-gpu-hour",
+                "name",
+            )
         click.echo(_listed(rows, COLUMNS["gpu"], fmt, table_width(wide)), nl=False)
         return
     rows = [finetune_row(p) for p in book.prices if p.model.lower() == name.strip().lower()]
@@ -165,7 +169,8 @@ def _not_priced(book, name: str) -> None:
     hint = f"; API models that serve it: {', '.join(hosted)}" if hosted else ""
     raise InputError(
         f"{name} is an open-weight model (models.csv), not an API price{hint}; "
-        "tunecost train/serve use it directly",
+        "tunecost train/serve use it directly (its architecture: tunecost pricing list "
+        "--kind model)",
         "name",
     )
 
