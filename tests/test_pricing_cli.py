@@ -566,7 +566,7 @@ def test_price_listings_fit_the_terminal_and_wide_shows_all(args):
 
 @pytest.mark.parametrize(
     ("name", "pointer"),
-    [("v100-32gb", "--kind gpu-spec"), ("qwen3-235b-a22b", "--kind model")],
+    [("v100-32gb", "--kind gpu-spec"), ("opt-175b", "--kind model")],
 )
 def test_show_without_prices_points_to_the_reference_listing(name, pointer):
     """A GPU without rental offers, or an open-weight model, is in the book's reference
