@@ -7,6 +7,7 @@ from click.testing import CliRunner
 from tunecost.cli import cli
 
 TRAIN = ["train", "--model", "llama-3.1-8b", "--gpu", "h100"]
+KIMI_FP8_SGLANG = ["--precision", "fp8", "--engine", "sglang"]
 SERVE = [
     "serve",
     "--model",
@@ -174,6 +175,11 @@ CASES = [
         "use a larger GPU or --precision int4",
     ),
     ([*SERVE, "--expert-parallel"], "is dense"),
+    # at 8 GPUs there are none to add: the fix is a larger GPU or fewer bits
+    (
+        [*SERVE[:2], "kimi-k2-thinking", "--gpu", "h200", *SERVE[5:], *KIMI_FP8_SGLANG],
+        "no room for one 1200-token sequence on 8 x h200 under SGLang; use a larger GPU",
+    ),
     ([*SERVE, "--format", "xml"], "--format"),
     ([*SERVE, "--output", "/no/such/folder/out.json"], "does not exist"),
 ]

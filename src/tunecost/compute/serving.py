@@ -158,9 +158,16 @@ def estimate_serving(
 
 def _refuse_if_none(plan, arch, gpu, eng, n, precision, lengths) -> None:
     if plan is None:
+        smaller = [p for p in ("fp8", "fp4", "int4") if _fewer_bits(p, precision, gpu)]
+        if n < 8:
+            fix = "add GPUs (--gpus)"
+        else:  # a replica spans one 8-GPU server
+            fix = "use a larger GPU" + (
+                f" or --precision {' or '.join(smaller)}" if smaller else ""
+            )
         raise InputError(
             f"{arch.id} at {precision} leaves no room for one {sum(lengths):g}-token "
-            f"sequence on {n} x {gpu.id} under {eng.name}; add GPUs (--gpus)",
+            f"sequence on {n} x {gpu.id} under {eng.name}; {fix}",
             "gpus",
         )
 
