@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import one_error_line
 from tunecost import compare
 from tunecost.cli import cli
 from tunecost.costing.evaluate import evaluate
@@ -37,16 +38,6 @@ EXAMPLE = ROOT / "examples" / "buy-vs-rent.yaml"
 
 def invoke(*args):
     return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def one_error_line(result) -> str:
-    assert result.exit_code == 2, result.output
-    assert isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("Error: ")
-    return lines[0]
 
 
 # ---- the rule, by hand ------------------------------------------------------------------

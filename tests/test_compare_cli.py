@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from helpers import one_error_line
 from tunecost import compare
 from tunecost.cli import cli
 from tunecost.scenario import parse_scenario
@@ -99,17 +100,6 @@ def invoke(*args):
 def ok(result):
     assert result.exit_code == 0, result.output
     return result
-
-
-def one_error_line(result) -> str:
-    """The single 'Error: ...' line of a failed run (exit 2, no traceback)."""
-    assert result.exit_code == 2, result.output
-    assert isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("Error: ")
-    return lines[0]
 
 
 def read_ledger_text(text: str) -> pd.DataFrame:

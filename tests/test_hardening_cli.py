@@ -13,6 +13,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from helpers import only_line_but_warnings
 from tunecost.cli import cli
 from tunecost.cli.options import bundled_example
 from tunecost.output import files
@@ -21,22 +22,11 @@ EXAMPLE = bundled_example()
 PYTHON = sys.executable
 
 
-def _error(result) -> str:
-    lines = [
-        x
-        for x in result.output.splitlines()
-        if x.strip() and not x.startswith(("warning", "wrote "))
-    ]
-    assert len(lines) == 1, result.output
-    assert lines[0].startswith("Error: "), result.output
-    return lines[0]
-
-
 def _refused(args, fragment: str, folder: Path) -> str:
     before = sorted(p.name for p in folder.iterdir())
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2, result.output
-    line = _error(result)
+    line = only_line_but_warnings(result)
     assert fragment in line, line
     assert sorted(p.name for p in folder.iterdir()) == before
     return line

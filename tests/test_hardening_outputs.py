@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import only_line_but_warnings
 from tunecost.cli import cli
 from tunecost.cli.options import bundled_example
 from tunecost.output import files
@@ -31,17 +32,6 @@ def _run(args, folder: Path):
         os.chdir(cwd)
 
 
-def _error(result) -> str:
-    lines = [
-        x
-        for x in result.output.splitlines()
-        if x.strip() and not x.startswith(("warning", "wrote "))
-    ]
-    assert len(lines) == 1, result.output
-    assert lines[0].startswith("Error: "), result.output
-    return lines[0]
-
-
 def _snapshot(folder: Path) -> dict:
     out = {}
     for p in sorted(folder.iterdir()):
@@ -55,7 +45,7 @@ def _refused(args, folder: Path, fragment: str):
     before = _snapshot(folder)
     result = _run(args, folder)
     assert result.exit_code == 2, result.output
-    line = _error(result)
+    line = only_line_but_warnings(result)
     assert fragment in line, line
     assert _snapshot(folder) == before
     return line
@@ -84,7 +74,7 @@ def test_folder_refused(tmp_path, scenario, option):
     (tmp_path / "d.png").mkdir()
     before = _snapshot(tmp_path)
     result = _run(["compare", "s.yaml", option, "d.png"], tmp_path)
-    assert result.exit_code == 2 and _error(result)
+    assert result.exit_code == 2 and only_line_but_warnings(result)
     assert _snapshot(tmp_path) == before
 
 
@@ -165,7 +155,7 @@ def test_failing_second_move_restores_the_first(tmp_path, scenario, monkeypatch)
     result = _run(args, tmp_path)
     monkeypatch.undo()
     assert result.exit_code == 2, result.output
-    assert "input/output error" in _error(result)
+    assert "input/output error" in only_line_but_warnings(result)
     assert _snapshot(tmp_path) == before
     assert _temp_files(tmp_path) == []
 
@@ -259,7 +249,7 @@ def test_outputs_all_or_none(step, nth, existing):
                 assert got == data or (name.endswith(".png") and got[:8] == data[:8]), name
         else:
             assert result.exit_code == 2, result.output
-            assert _error(result)
+            assert only_line_but_warnings(result)
             assert _snapshot(folder) == before
         with contextlib.suppress(FileNotFoundError):
             (folder / "s.yaml").unlink()

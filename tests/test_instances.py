@@ -5,42 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from functools import partial
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from helpers import acme_offer, book_with
 from tunecost.analysis.compare import compare
 from tunecost.cli import cli
 from tunecost.costing.instances import Shape, cheapest, instances_for
 from tunecost.errors import InputError
-from tunecost.pricebook.book import PriceBook, open_book
-from tunecost.pricebook.prices import GPUOffer
+from tunecost.pricebook.book import PriceBook
 from tunecost.scenario import parse_scenario
 
 JANUARY = 31 * 24  # hours billed in January 2027
-
-
-def _offer(instance: str, usd: float, gpus: int, gpu: str = "h100-sxm") -> GPUOffer:
-    return GPUOffer(
-        provider="acme",
-        instance=instance,
-        gpu=gpu,
-        gpu_count=gpus,
-        on_demand=usd,
-        spot=None,
-        reserved_1y=None,
-        region="us-east-1",
-        effective_from=dt.date(2026, 1, 1),
-        retrieved=dt.date(2026, 12, 1),
-        source_url="https://example.com/acme/gpus",
-        market="cloud",
-    )
-
-
-def _book(*offers: GPUOffer) -> PriceBook:
-    """The shipped book (models, GPUs, providers) with only these GPU offers."""
-    return PriceBook(offers=list(offers), directory=open_book().directory)
+_offer = partial(acme_offer, retrieved=dt.date(2026, 12, 1))  # read before the 2027 scenarios
 
 
 def _scenario(serving: dict, training: dict | None = None) -> dict:
@@ -124,7 +104,7 @@ def test_a_two_gpu_replica_pays_a_whole_eight_gpu_instance():
     # the book sells H100s only as 8-GPU instances at 1.00 USD/GPU-h. A 2-GPU replica (no
     # spare) rents the whole box: 8 x 1.00 x 744 h = 5,952 USD in January, never
     # 2 x 1.00 x 744 = 1,488 USD (2/8 of it).
-    book = _book(_offer("box.8x", 1.00, 8))
+    book = book_with(_offer("box.8x", 1.00, 8))
     row, _ = _cost(_scenario({"gpus": 2, "spare_replicas": 0}), book)
     assert row.usd == pytest.approx(8 * 1.00 * JANUARY)
     assert row.quantity == pytest.approx(8 * JANUARY)  # GPU-hours rented
@@ -138,7 +118,7 @@ def test_a_two_gpu_replica_pays_a_whole_eight_gpu_instance():
 def test_the_cheaper_of_two_small_instances_or_one_larger():
     # 1 replica + 1 spare of 1 GPU: two 1-GPU instances at 1.00 (2.00 USD/h) or one 2-GPU
     # instance at 0.95 (1.90 USD/h): 1.90 x 744 = 1,413.60 USD
-    book = _book(_offer("one.1x", 1.00, 1), _offer("two.2x", 0.95, 2))
+    book = book_with(_offer("one.1x", 1.00, 1), _offer("two.2x", 0.95, 2))
     row, result = _cost(_scenario({"gpus": 1}), book)
     assert row.usd == pytest.approx(1.90 * JANUARY)
     assert "1 x 2-GPU acme two.2x" in row.note
@@ -148,15 +128,15 @@ def test_the_cheaper_of_two_small_instances_or_one_larger():
 
 def test_a_given_price_is_per_gpu():
     # usd_per_gpu_hour: one GPU is one unit; 2 replicas (1 + spare) x 2 GPUs x 3 USD x 744 h
-    row, _ = _cost(_scenario({"gpus": 2, "usd_per_gpu_hour": "3 USD/hour"}), _book())
+    row, _ = _cost(_scenario({"gpus": 2, "usd_per_gpu_hour": "3 USD/hour"}), book_with())
     assert row.usd == pytest.approx(2 * 2 * 3.0 * JANUARY)
 
 
 def test_training_bills_whole_instances():
     # a 1-GPU LoRA job on an 8-GPU-only book pays all 8 GPUs for its wall-clock hours: 8x
     # the 1-GPU job's GPU-hours at the same price per GPU
-    box = _book(_offer("box.8x", 1.00, 8))
-    single = _book(_offer("one.1x", 1.00, 1), _offer("box.8x", 1.00, 8))
+    box = book_with(_offer("box.8x", 1.00, 8))
+    single = book_with(_offer("one.1x", 1.00, 1), _offer("box.8x", 1.00, 8))
     serving = {"gpus": 1, "usd_per_gpu_hour": "1 USD/hour"}
     on_box, _ = _cost(_scenario(serving, {"gpus": 1}), box, "training")
     alone, _ = _cost(_scenario(serving, {"gpus": 1}), single, "training")
@@ -170,7 +150,7 @@ def test_training_bills_whole_instances():
 
 
 def test_a_replica_larger_than_any_instance_is_refused_in_one_line():
-    book = _book(_offer("one.1x", 1.00, 1))
+    book = book_with(_offer("one.1x", 1.00, 1))
     with pytest.raises(InputError) as err:
         compare(parse_scenario(_scenario({"gpus": 2})), book=book)
     assert err.value.field == "paths.own.serving.gpu"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tunecost.analysis.compare import compare
+from helpers import inference_rows, one_replica_scenario
 from tunecost.compute.autoscale import replica_hours
 from tunecost.errors import InputError
 from tunecost.scenario import load_scenario, parse_scenario
@@ -21,28 +21,7 @@ def _scenario(requests="1000 requests/month", profile=None, **serving) -> dict:
     workload = {"requests": requests, "input_tokens": 500, "output_tokens": 100}
     if profile is not None:
         workload["profile"] = profile
-    return {
-        "name": "profiles",
-        "start": "2027-01",
-        "months": 3,
-        "workload": workload,
-        "paths": [
-            {
-                "name": "own",
-                "kind": "prompt-selfhost",
-                "model": "llama-3.1-8b",
-                "follow_new_models": False,
-                "serving": {"gpu": "h100", "gpus": 1, "usd_per_gpu_hour": "2 USD/hour", **serving},
-            }
-        ],
-    }
-
-
-def _inference(data: dict):
-    result = compare(parse_scenario(data))
-    led = result.ledger
-    rows = led[(led.path == "own") & (led.category == "inference")].sort_values("month")
-    return rows, result
+    return one_replica_scenario("profiles", workload, **serving)
 
 
 def test_hugging_face_endpoint_bill_547_50():
@@ -83,7 +62,7 @@ def test_named_profiles_have_mean_one_and_their_peaks():
 
 
 def test_profile_sets_peak_to_average_and_says_so():
-    _, result = _inference(_scenario("300000000 requests/month", "business-hours"))
+    _, result = inference_rows(_scenario("300000000 requests/month", "business-hours"))
     line = next(a for a in result.assumptions if "from profile business-hours" in a)
     assert "peak_to_average 2.99" in line and "definition" in line
 
@@ -92,14 +71,14 @@ def test_autoscaled_business_hours_bill_by_hand():
     # 1,000 requests a month: one replica covers every hour; with min_replicas 0 and no
     # spare the fleet runs 1 replica in every hour with traffic (all 168, business-hours
     # has traffic outside office hours too): 1 x 2 USD x the month's hours
-    rows, _ = _inference(
+    rows, _ = inference_rows(
         _scenario(profile="business-hours", autoscale=True, min_replicas=0, spare_replicas=0)
     )
     np.testing.assert_allclose(rows.usd, 2.0 * HOURS)
     # a profile with traffic only on Monday 09:00-10:00: 1 replica-hour a week, + 1 spare
     counts = [0.0] * 168
     counts[9] = 5.0
-    rows, _ = _inference(_scenario(profile=counts, autoscale=True, min_replicas=0))
+    rows, _ = inference_rows(_scenario(profile=counts, autoscale=True, min_replicas=0))
     np.testing.assert_allclose(rows.usd, 2 * 2.0 * HOURS / 168)
 
 
@@ -156,9 +135,9 @@ def test_max_replicas_below_the_peak_is_refused():
     with pytest.raises(
         InputError, match=r"serving.max_replicas: 1 is below the \d+ the busiest hour needs"
     ):
-        _inference(data)
+        inference_rows(data)
     with pytest.raises(InputError, match=r"autoscale needs workload\.profile"):
-        _inference(_scenario(autoscale=True))
+        inference_rows(_scenario(autoscale=True))
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -180,7 +159,7 @@ def test_flat_profile_with_autoscaling_never_costs_more(
             spare_replicas=spares,
             **extra,
         )
-        rows, _ = _inference(data)
+        rows, _ = inference_rows(data)
         return float(rows.usd.sum())
 
     scaled = total(autoscale=True, scale_granularity=granularity, scale_up_delay=delay)
@@ -201,7 +180,7 @@ def test_flat_autoscaling_never_costs_more_on_the_books_instances(requests, spar
         serving = data["paths"][0]["serving"]
         del serving["usd_per_gpu_hour"]
         serving["gpu"] = gpu
-        rows, _ = _inference(data)
+        rows, _ = inference_rows(data)
         return float(rows.usd.sum())
 
     assert total(autoscale=True) <= total() * (1 + 1e-9)
@@ -219,9 +198,9 @@ def test_scale_down_delay_bills_the_idle_window_by_hand():
         "spare_replicas": 0,
         "scale_granularity": "minute",
     }
-    rows, _ = _inference(_scenario("1000 requests/month", day, scale_down_delay=60, **common))
+    rows, _ = inference_rows(_scenario("1000 requests/month", day, scale_down_delay=60, **common))
     assert rows.usd.iloc[0] == pytest.approx(806.0)
-    rows, _ = _inference(_scenario("1000 requests/month", day, **common))
+    rows, _ = inference_rows(_scenario("1000 requests/month", day, **common))
     assert rows.usd.iloc[0] == pytest.approx(744.0)
 
 
@@ -248,7 +227,7 @@ def test_measured_weeks(name, peak, weekday, weekend):
 def test_a_cap_that_holds_the_plan_does_not_block_the_break_even_volume_sweep():
     # max_replicas 1 carries 1,000 requests a month; the break-even volume sweep (up to
     # 1e11 requests a month) prices the fleet without the cap instead of refusing it
-    rows, result = _inference(_scenario(profile="diurnal", autoscale=True, max_replicas=2))
+    rows, result = inference_rows(_scenario(profile="diurnal", autoscale=True, max_replicas=2))
     assert rows.usd.sum() > 0
     assert "own" in result.breakeven.index
 

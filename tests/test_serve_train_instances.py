@@ -4,35 +4,17 @@ checked on paper; the commands run in process with the book swapped in."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pytest
 from click.testing import CliRunner
 
 import tunecost.cli.estimate as estimate_cli
+from helpers import acme_offer, book_with
 from tunecost.cli import cli
-from tunecost.pricebook.book import PriceBook, open_book
 from tunecost.pricebook.prices import GPUOffer
 
 MONTH = 730  # hours in the month `serve` bills (tunecost.units.HOURS_PER_MONTH)
-
-
-def _offer(instance: str, usd: float, gpus: int, gpu: str = "h100-sxm") -> GPUOffer:
-    return GPUOffer(
-        provider="acme",
-        instance=instance,
-        gpu=gpu,
-        gpu_count=gpus,
-        on_demand=usd,
-        spot=None,
-        reserved_1y=None,
-        region="us-east-1",
-        effective_from=dt.date(2026, 1, 1),
-        retrieved=dt.date.today(),
-        source_url="https://example.com/acme/gpus",
-        market="cloud",
-    )
 
 
 @pytest.fixture
@@ -40,7 +22,7 @@ def book(monkeypatch):
     """Run the commands on the shipped book's models and GPUs with only these offers."""
 
     def use(*offers: GPUOffer) -> None:
-        made = PriceBook(offers=list(offers), directory=open_book().directory)
+        made = book_with(*offers)
         monkeypatch.setattr(estimate_cli, "command_book", lambda: made)
 
     return use
@@ -67,7 +49,7 @@ def test_a_two_gpu_job_rents_the_two_gpu_instance_not_a_quarter_of_a_box(book):
     # 3.00 x wall-clock, so the pair is billed, although the box is cheaper per GPU
     # (the old per-GPU route billed 2 x 1.00 = 2.00 USD/h, a quarter of a box nobody
     # rents).
-    book(_offer("box.8x", 1.00, 8), _offer("duo.2x", 1.50, 2))
+    book(acme_offer("box.8x", 1.00, 8), acme_offer("duo.2x", 1.50, 2))
     d = _json(*TRAIN, "--gpus", "2")
     assert d["gpus"] == 2
     assert d["instance"] == "acme duo.2x"
@@ -81,7 +63,7 @@ def test_a_two_gpu_job_rents_the_two_gpu_instance_not_a_quarter_of_a_box(book):
 def test_a_two_gpu_job_on_an_eight_gpu_only_book_pays_the_whole_box(book):
     # only the box: 1 x 8 GPUs x 1.00 USD for the wall-clock hours, four times the
     # job's own 2 GPUs x 1.00; the table says six GPUs stand idle
-    book(_offer("box.8x", 1.00, 8))
+    book(acme_offer("box.8x", 1.00, 8))
     d = _json(*TRAIN, "--gpus", "2")
     assert (d["instances"], d["gpus_per_instance"]) == (1, 8)
     assert d["cost_usd"] == pytest.approx(8 * 1.00 * d["wall_clock_hours"])
@@ -94,7 +76,9 @@ def test_a_two_gpu_job_on_an_eight_gpu_only_book_pays_the_whole_box(book):
 def test_train_bills_the_cheapest_whole_instances_for_any_job_size(book, gpus):
     # 1-GPU at 2.00, 4-GPU at 1.20 (4.80 USD/h), 8-GPU at 1.00 (8.00 USD/h): a job of g
     # GPUs pays min(g x 2.00 if g == 1, 4.80 if g <= 4, 8.00) per wall-clock hour
-    book(_offer("one.1x", 2.00, 1), _offer("four.4x", 1.20, 4), _offer("box.8x", 1.00, 8))
+    book(
+        acme_offer("one.1x", 2.00, 1), acme_offer("four.4x", 1.20, 4), acme_offer("box.8x", 1.00, 8)
+    )
     d = _json(*TRAIN, "--gpus", str(gpus))
     per_hour = {1: 2.00, 2: 4.80, 3: 4.80, 4: 4.80, 5: 8.00, 8: 8.00}[gpus]
     assert d["usd_per_instance_hour"] == pytest.approx(per_hour)
@@ -104,7 +88,7 @@ def test_train_bills_the_cheapest_whole_instances_for_any_job_size(book, gpus):
 
 def test_train_at_a_given_price_is_per_gpu(book):
     # --usd-per-gpu-hour 2: the job's GPUs are the unit; cost = GPU-hours x 2.00
-    book(_offer("box.8x", 1.00, 8))
+    book(acme_offer("box.8x", 1.00, 8))
     d = _json(*TRAIN, "--gpus", "2", "--usd-per-gpu-hour", "2")
     assert (d["instances"], d["gpus_per_instance"]) == (1, 2)
     assert d["usd_per_instance_hour"] == pytest.approx(4.00)
@@ -113,7 +97,7 @@ def test_train_at_a_given_price_is_per_gpu(book):
 
 
 def test_train_without_an_offer_has_no_cost_line(book):
-    book(_offer("l40s.1x", 1.00, 1, gpu="l40s"))  # no H100 at all
+    book(acme_offer("l40s.1x", 1.00, 1, gpu="l40s"))  # no H100 at all
     r = CliRunner().invoke(cli, TRAIN)
     assert r.exit_code == 0, r.output
     assert "no cost line" in r.stdout
@@ -122,7 +106,7 @@ def test_train_without_an_offer_has_no_cost_line(book):
 
 
 def test_train_refuses_a_price_and_an_offer_together(book):
-    book(_offer("box.8x", 1.00, 8))
+    book(acme_offer("box.8x", 1.00, 8))
     r = CliRunner().invoke(cli, [*TRAIN, "--usd-per-gpu-hour", "2", "--offer", "box.8x"])
     assert r.exit_code == 2
     lines = r.stderr.strip().splitlines()
@@ -136,7 +120,7 @@ def test_serve_prices_only_from_the_instances_it_places(book):
     # 1 replica of 1 GPU + 1 spare; 1-GPU instances at 3.00 USD/h (two: 6.00 USD/h) or one
     # 8-GPU box at 1.00 USD/GPU-h (8.00 USD/h): the two single GPUs win, 2 x 3.00 x 730
     # = 4,380 USD. The per-GPU route would first have taken the box's 1.00 USD/GPU-h.
-    book(_offer("one.1x", 3.00, 1), _offer("box.8x", 1.00, 8))
+    book(acme_offer("one.1x", 3.00, 1), acme_offer("box.8x", 1.00, 8))
     d = _json(*SERVE, "--traffic", "30k requests/month")
     assert (d["replicas"], d["spare_replicas"]) == (1, 1)
     assert (d["instance"], d["instances"], d["gpus_per_instance"]) == ("acme one.1x", 2, 1)
@@ -150,7 +134,7 @@ def test_serve_prices_only_from_the_instances_it_places(book):
 def test_serve_json_price_fields_are_consistent(book):
     # replicas + 1 spare of 1 GPU on 8-GPU boxes at 1.00 USD/GPU-h: ceil(GPUs / 8) boxes,
     # each 8.00 USD/h for 730 h
-    book(_offer("box.8x", 1.00, 8))
+    book(acme_offer("box.8x", 1.00, 8))
     d = _json(*SERVE, "--traffic", "30M requests/month", "--tpot-slo", "30 ms")
     paid = (d["replicas"] + d["spare_replicas"]) * d["gpus_per_replica"]
     assert paid > 1 and d["instances"] == -(-paid // 8)
@@ -163,7 +147,7 @@ def test_serve_json_price_fields_are_consistent(book):
 
 
 def test_serve_reports_requests_per_second(book):
-    book(_offer("box.8x", 1.00, 8))
+    book(acme_offer("box.8x", 1.00, 8))
     d = _json(*SERVE)
     assert d["requests_per_s"] == pytest.approx(d["slo_output_tokens_per_s"] / 200)
     assert d["max_requests_per_s"] == pytest.approx(d["max_output_tokens_per_s"] / 200)
@@ -174,7 +158,7 @@ def test_serve_reports_requests_per_second(book):
 
 
 def test_serve_without_an_offer_has_no_cost_line(book):
-    book(_offer("l40s.1x", 1.00, 1, gpu="l40s"))
+    book(acme_offer("l40s.1x", 1.00, 1, gpu="l40s"))
     d = _json(*SERVE, "--traffic", "30k requests/month")
     assert d["monthly_cost_usd"] is None and d["instance"] is None
     assert d["usd_per_gpu_hour"] is None
@@ -221,7 +205,7 @@ def test_serve_models_lmdeploy_and_scenarios_accept_it(book):
     """LMDeploy's KV cache is 0.8 of what the weights leave (vLLM: 0.9 of all memory)
     and its batch cap on an H100 is 1024, so it holds fewer sequences than vLLM but
     runs the same kernels: a lower unconstrained batch at 2,000-token sequences."""
-    book(_offer("box.1x", 2.00, 1))
+    book(acme_offer("box.1x", 2.00, 1))
     vllm = _json(*SERVE, "--output-tokens", "1000", "--engine", "vllm")
     lmd = _json(*SERVE, "--output-tokens", "1000", "--engine", "lmdeploy")
     assert lmd["engine"] == "LMDeploy"
@@ -237,7 +221,7 @@ def test_serve_runs_experts_in_parallel_when_asked(book):
     --enable-dp-attention); --expert-parallel
     models data-parallel attention with the experts spread, --no-expert-parallel turns
     TensorRT-LLM's default off, and a dense model refuses it in one line."""
-    book(_offer("box.8x", 16.0, 8, gpu="h200"))
+    book(acme_offer("box.8x", 16.0, 8, gpu="h200"))
     moe = ["serve", "--model", "qwen3-235b-a22b", "--gpu", "h200", "--gpus", "8"]
     moe += ["--precision", "fp8", "--input-tokens", "1000", "--output-tokens", "1000"]
     tp, ep = _json(*moe), _json(*moe, "--expert-parallel")

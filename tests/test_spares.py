@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tunecost.analysis.compare import compare
+from helpers import inference_rows, one_replica_scenario
 from tunecost.cli import cli
 from tunecost.costing.instances import Shape, cheapest
 from tunecost.errors import InputError
@@ -22,35 +22,15 @@ HOURS = np.array([31, 28, 31]) * 24.0  # January to March 2027
 
 
 def _scenario(requests: str = "1000 requests/month", **serving) -> dict:
-    return {
-        "name": "spares",
-        "start": "2027-01",
-        "months": 3,
-        "workload": {"requests": requests, "input_tokens": 500, "output_tokens": 100},
-        "paths": [
-            {
-                "name": "own",
-                "kind": "prompt-selfhost",
-                "model": "llama-3.1-8b",
-                "follow_new_models": False,
-                "serving": {"gpu": "h100", "gpus": 1, "usd_per_gpu_hour": "2 USD/hour", **serving},
-            }
-        ],
-    }
-
-
-def _inference(data: dict):
-    result = compare(parse_scenario(data))
-    led = result.ledger
-    rows = led[(led.path == "own") & (led.category == "inference")].sort_values("month")
-    return rows, result
+    workload = {"requests": requests, "input_tokens": 500, "output_tokens": 100}
+    return one_replica_scenario("spares", workload, **serving)
 
 
 def test_the_default_is_one_spare_billed_all_month():
     assert SPARE_REPLICAS == 1
     # 1,000 requests a month need one replica; with the spare, 2 replicas x 1 GPU x 2 USD
     # for every hour of January (744 h), February (672 h), March (744 h): 2,976, 2,688, 2,976
-    rows, result = _inference(_scenario())
+    rows, result = inference_rows(_scenario())
     np.testing.assert_allclose(rows.usd, 2 * 2.0 * HOURS)
     np.testing.assert_allclose(rows.quantity, 2 * HOURS)
     line = next(a for a in result.assumptions if "spare replica" in a)
@@ -58,15 +38,15 @@ def test_the_default_is_one_spare_billed_all_month():
 
 
 def test_no_spare_when_asked_and_none_without_traffic():
-    rows, _ = _inference(_scenario(spare_replicas=0))
+    rows, _ = inference_rows(_scenario(spare_replicas=0))
     np.testing.assert_allclose(rows.usd, 1 * 2.0 * HOURS)  # one replica, no spare
     # with no traffic the replica kept up (min_replicas 1) carries no spare
-    rows, _ = _inference(_scenario("0 requests/month", spare_replicas=3))
+    rows, _ = inference_rows(_scenario("0 requests/month", spare_replicas=3))
     np.testing.assert_allclose(rows.usd, 1 * 2.0 * HOURS)
 
 
 def test_three_spares_are_three_more_replicas():
-    rows, result = _inference(_scenario(spare_replicas=3))
+    rows, result = inference_rows(_scenario(spare_replicas=3))
     np.testing.assert_allclose(rows.usd, 4 * 2.0 * HOURS)  # 1 for the peak + 3 spares
     assert "4 replica(s) incl. 3 spare" in rows.note.iloc[0]
     assert any("3 spare replica(s)" in a for a in result.assumptions)
@@ -130,7 +110,7 @@ def test_more_spares_never_cost_less(requests, spares, more, book_price):
         data = _scenario(f"{requests} requests/month", spare_replicas=n)
         if book_price:  # the book's instances, chosen month by month
             del data["paths"][0]["serving"]["usd_per_gpu_hour"]
-        rows, _ = _inference(data)
+        rows, _ = inference_rows(data)
         return float(rows.usd.sum())
 
     assert total(spares + more) >= total(spares) - 1e-6
