@@ -74,8 +74,8 @@ found for DeepSeek-style models on H200 or MI300X (see ``docs/accuracy.md``)."""
 
 
 def platform_of(gpu: GPU) -> str:
-    """``rocm`` for AMD Instinct GPUs (ids ``mi...``), else ``cuda``."""
-    return "rocm" if gpu.id.startswith("mi") else "cuda"
+    """``rocm`` for AMD GPUs (the book's ``vendor``), else ``cuda``."""
+    return "rocm" if gpu.vendor == "amd" else "cuda"
 
 
 def features_of(arch: Architecture) -> frozenset[str]:

@@ -232,7 +232,7 @@ def stack_profile(engine: Engine, gpu: GPU) -> tuple[float, float]:
     """(share of the MAMF matmul rate decode reaches, fixed seconds per layer per decode
     step) of the engine's software stack on ``gpu``: ``ROCM_MATMUL_SHARE`` on AMD
     Instinct GPUs, else 1; ``DECODE_LAYER_SECONDS`` everywhere."""
-    share = ROCM_MATMUL_SHARE if gpu.id.startswith("mi") else 1.0
+    share = ROCM_MATMUL_SHARE if gpu.vendor == "amd" else 1.0
     return share, DECODE_LAYER_SECONDS
 
 

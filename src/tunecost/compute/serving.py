@@ -158,13 +158,8 @@ def estimate_serving(
 
 def _refuse_if_none(plan, arch, gpu, eng, n, precision, lengths) -> None:
     if plan is None:
-        smaller = [p for p in ("fp8", "fp4", "int4") if _fewer_bits(p, precision, gpu)]
-        if n < 8:
-            fix = "add GPUs (--gpus)"
-        else:  # a replica spans one 8-GPU server
-            fix = "use a larger GPU" + (
-                f" or --precision {' or '.join(smaller)}" if smaller else ""
-            )
+        # a replica spans at most one 8-GPU server (min_tp_to_fit's max_tp)
+        fix = "add GPUs (--gpus)" if n < 8 else _larger_gpu_or_fewer_bits(precision, gpu)
         raise InputError(
             f"{arch.id} at {precision} leaves no room for one {sum(lengths):g}-token "
             f"sequence on {n} x {gpu.id} under {eng.name}; {fix}",
@@ -252,10 +247,9 @@ def _replica_gpus(arch, gpu, precision, kvp, input_tokens, output_tokens, gpus) 
         )
     need = min_tp_to_fit(arch, gpu, precision, ctx, kv_precision=kvp)
     if need == math.inf:  # more than one server's 8 GPUs, which replicas do not span
-        smaller = [p for p in ("fp8", "fp4", "int4") if _fewer_bits(p, precision, gpu)]
-        hint = f" or --precision {' or '.join(smaller)}" if smaller else ""
         raise InputError(
-            f"{arch.id} at {precision} does not fit on 8 x {gpu.id}; use a larger GPU{hint}",
+            f"{arch.id} at {precision} does not fit on 8 x {gpu.id}; "
+            + _larger_gpu_or_fewer_bits(precision, gpu),
             "gpus",
         )
     if gpus is not None and gpus < need:
@@ -266,11 +260,13 @@ def _replica_gpus(arch, gpu, precision, kvp, input_tokens, output_tokens, gpus) 
     return int(need if gpus is None else gpus)
 
 
-def _fewer_bits(fmt: str, than: str, gpu: GPU) -> bool:
-    """``fmt`` stores weights in fewer bits than ``than`` and ``gpu`` can run it (FP4
-    needs FP4 tensor cores; int4 and FP8 run weight-only where the math cannot)."""
-    runs = fmt != "fp4" or bool(gpu.tflops.get("fp4"))
-    return runs and WEIGHT_BITS[fmt] < WEIGHT_BITS[than]
+def _larger_gpu_or_fewer_bits(precision: str, gpu: GPU) -> str:
+    """The fix for a model that 8 x ``gpu`` cannot hold: a larger GPU, or the formats
+    with fewer bits than ``precision`` that ``gpu`` runs (FP4 needs FP4 tensor cores;
+    int4 and FP8 run weight-only where the math cannot)."""
+    runs = [p for p in ("fp8", "fp4", "int4") if p != "fp4" or gpu.tflops.get("fp4")]
+    smaller = [p for p in runs if WEIGHT_BITS[p] < WEIGHT_BITS[precision]]
+    return "use a larger GPU" + (f" or --precision {' or '.join(smaller)}" if smaller else "")
 
 
 def _slo_batch_index(tpot, ttft, tpot_slo, ttft_slo, tp, gpu) -> int:
