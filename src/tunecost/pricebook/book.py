@@ -79,6 +79,13 @@ class PriceBook:
             self._tables[name] = read_table(self.directory, name, SCHEMAS[name])
         return self._tables[name]
 
+    def optional_table(self, name: str) -> tuple[dict, ...]:
+        """The rows of ``name``, or none for a book built in memory without that table
+        and without a folder to read it from."""
+        if self.directory is None and name not in self._tables:
+            return ()
+        return self.table(name)
+
     @cached_property
     def prices(self) -> list[Price]:
         try:
@@ -116,17 +123,13 @@ class PriceBook:
     def releases(self) -> ReleaseTable:
         """Model releases and retirements (``model_releases.csv``; none for a book built
         in memory without a folder)."""
-        if self.directory is None and "model_releases.csv" not in self._tables:
-            return ReleaseTable(())
-        return ReleaseTable(self.table("model_releases.csv"))
+        return ReleaseTable(self.optional_table("model_releases.csv"))
 
     @cached_property
     def tokenizers(self) -> TokenizerTable:
         """Tokens per word of each tokenizer (``tokenizers.csv``; none for a book built
         in memory without a folder)."""
-        if self.directory is None and "tokenizers.csv" not in self._tables:
-            return TokenizerTable(())
-        return TokenizerTable(self.table("tokenizers.csv"))
+        return TokenizerTable(self.optional_table("tokenizers.csv"))
 
     def gpu(self, name: str, field: str = "gpu") -> GPU:
         """A GPU by id or alias; see :meth:`GPUTable.get`."""
