@@ -16,6 +16,7 @@ from tunecost.pricebook.book import open_book
 BOOK = open_book()
 R1 = BOOK.architecture("deepseek-r1")
 LLAMA = BOOK.architecture("llama-3.1-70b")
+MIXTRAL = BOOK.architecture("mixtral-8x7b")
 MI300X = BOOK.gpu("mi300x")
 H200 = BOOK.gpu("h200")
 DATA = Path(__file__).parent / "data"
@@ -42,20 +43,33 @@ def test_the_current_release_misses_nothing():
 
 def test_vllm_on_rocm_before_aiter_mla_runs_the_measured_factor_slower():
     # the vLLM blog of 2026-02-27: Triton MLA at 1/1.24 of AITER MLA's output tokens/s
-    # (MI300X, DeepSeek-R1, 128 requests); AITER MLA entered vLLM on 2025-04-01
+    # (MI300X, DeepSeek-R1, 128 requests); AITER MLA first shipped in v0.8.5, 2025-04-28
     march = er.engine_as_of("vllm", "2025-03-18")  # dstack's DeepSeek-R1 post
     assert er.release_slowdown(march, MI300X, R1) == pytest.approx(1.24)
-    assert er.release_slowdown(er.engine_as_of("vllm", "2025-04-01"), MI300X, R1) == 1.0
+    assert er.release_slowdown(er.engine_as_of("vllm", "2025-04-27"), MI300X, R1) == 1.24
+    assert er.release_slowdown(er.engine_as_of("vllm", "2025-04-28"), MI300X, R1) == 1.0
     assert er.release_slowdown(er.engine_as_of("vllm", "2026-01-15"), MI300X, R1) == 1.0
+
+
+def test_sglang_on_rocm_before_aiter_runs_at_half_the_throughput():
+    # AMD's ROCm blog of 2025-05-16: SGLang with AITER 14,635.98 tokens/s against 7,332.02
+    # without (DeepSeek-R1, 8 x MI300X, batch 64, 512 / 32): 2.00x
+    feb = er.engine_as_of("sglang", "2025-03-18")  # dstack ran 0.4.2.post4 then
+    assert er.release_slowdown(feb, MI300X, R1) == pytest.approx(14635.98 / 7332.02, rel=1e-3)
+    assert er.release_slowdown(er.engine_as_of("sglang", "2025-05-16"), MI300X, R1) == 1.0
+    (u,) = er.missing_upgrades(feb, MI300X, R1)
+    assert u.feature == "mla+moe" and u.since == "2025-05-16"
 
 
 @pytest.mark.parametrize(
     ("engine", "gpu", "arch"),
     [
         ("vllm", H200, R1),  # no measured upgrade on CUDA
-        ("sglang", MI300X, R1),  # none for SGLang
+        ("sglang", H200, R1),
         ("trtllm", MI300X, R1),
         ("vllm", MI300X, LLAMA),  # grouped-query attention, not MLA
+        ("sglang", MI300X, LLAMA),  # measured on MLA + experts: a dense model gets none
+        ("sglang", MI300X, MIXTRAL),  # experts without latent attention: none either
     ],
 )
 def test_no_factor_without_a_measured_upgrade(engine, gpu, arch):
@@ -115,6 +129,12 @@ def test_a_later_release_is_never_slower(a, b):
 def test_calibration_runs_the_dstack_vllm_mi300x_rows_as_of_their_post():
     rows = compare_serving(DATA / "reference_serving_runs.csv")
     old = [r for r in rows if r.case.startswith("dstack_vllm_dsr1_mi300x")]
-    assert old and all("as of 2025-03-18: mla before 2025-04-01" in r.note for r in old)
-    others = [r for r in rows if r.case.startswith(("dstack_sglang", "dstack_vllm_dsr1_h200"))]
+    assert old and all("as of 2025-03-18: mla before 2025-04-28" in r.note for r in old)
+    sgl = [r for r in rows if r.case.startswith("dstack_sglang_dsr1_mi300x")]
+    assert sgl and all(
+        "as of 2025-03-18: mla+moe before 2025-05-16, x1/1.996" in r.note for r in sgl
+    )
+    others = [
+        r for r in rows if r.case.startswith(("dstack_sglang_dsr1_h200", "dstack_vllm_dsr1_h200"))
+    ]
     assert others and not any("as of" in r.note for r in others)

@@ -59,7 +59,8 @@ direction (above 1: the estimate is optimistic).
   FlashMLA and FlashAttention do, FP8 for an FP8 cache) rather than the weights'.
 - Engine releases (`compute/engine_releases.py`): a row runs its engine as released
   on the first date its source gives (when it was published). vLLM on ROCm before its
-  AITER MLA backend (PR #15893, 2025-04-01) serves MLA models at 1/1.24 of today's
+  AITER MLA backend (PR #15893, first released in v0.8.5 on 2025-04-28; 2025-04-01,
+  the day it was opened, until the correction below) serves MLA models at 1/1.24 of today's
   throughput, the vLLM blog's own measurement (2026-02-27: Triton vs AITER MLA
   backend, DeepSeek-R1, 8 x MI300X, 128 requests). Only the 15 `dstack_vllm_*mi300x*`
   rows move.
@@ -141,6 +142,30 @@ hash rule above:
   1.3-1.9x, GPUStack's GLM rows 1.3-2.8x, vLLM's MI300X recipes for Ministral 3 and
   Mistral Medium 3.5 at batch 32 1.3-2.5x (tensor-parallel scaling: 438 tokens/s on
   one MI300X, 915 on eight, estimated 2.5x that).
+
+## Corrections and a second measured engine release (2026-11-30, latest)
+
+- One joined row broke a rule fixed before scoring and left again: vLLM's
+  Qwen2.5-VL-72B recipe run (4 x A100, 8,000 / 1,000 tokens without `--ignore-eos`)
+  averaged 893 output tokens, more than 5% short of its cap; the filter missed it
+  because its note spelled the mean differently. It was kept-aside and 2.52x
+  optimistic: without it vLLM's kept-aside figures are 28.1% / 99.2% (67 rows).
+- vLLM's AITER MLA upgrade is dated by its first release (v0.8.5, 2025-04-28), not
+  by the day its pull request was opened (2025-04-01); no row lies between the two.
+- SGLang on ROCm before AITER: AMD measured SGLang with AITER's MoE, block-scale FP8
+  GEMMs and MLA kernels at 1.996x the throughput of SGLang's own Triton kernels
+  (ROCm blog "Integrate AITER into SGLang", 2025-05-16: DeepSeek-R1, 8 x MI300X,
+  batch 64, 512 / 32 tokens, 7,332 -> 14,636 tokens/s; AMD's AITER launch post of
+  2025-03-21 measured 2.11x). dstack's SGLang MI300X rows ran 0.4.2.post4 (February
+  2025) with no AITER switch set, and no release ran AITER by default before that
+  blog, so DeepSeek-style models (latent attention and routed experts) on SGLang and
+  ROCm as of an earlier date serve at 1/1.996 of today's throughput. Only the 15
+  `dstack_sglang_*mi300x*` rows move: 1.9-3.8x -> 0.95-1.93x. No such measurement
+  was found for vLLM or SGLang on H200 between early 2025 and today's releases; the
+  dstack H200 rows already ran FlashMLA (vLLM) and stay as they were.
+- Effect on the kept-aside figures: SGLang 69.1% / 174.5% -> 33.3% / 139.2% (20
+  rows), calibration 55.3% / 202.8% -> 17.3% / 99.3% (38); the other engines as
+  before, apart from the vLLM row above.
 """
 
 
