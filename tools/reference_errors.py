@@ -143,7 +143,7 @@ hash rule above:
   Mistral Medium 3.5 at batch 32 1.3-2.5x (tensor-parallel scaling: 438 tokens/s on
   one MI300X, 915 on eight, estimated 2.5x that).
 
-## Corrections and a second measured engine release (2026-11-30, latest)
+## Corrections, a second measured engine release, fine-grained experts (2026-11-30, latest)
 
 - One joined row broke a rule fixed before scoring and left again: vLLM's
   Qwen2.5-VL-72B recipe run (4 x A100, 8,000 / 1,000 tokens without `--ignore-eos`)
@@ -166,6 +166,22 @@ hash rule above:
 - Effect on the kept-aside figures: SGLang 69.1% / 174.5% -> 33.3% / 139.2% (20
   rows), calibration 55.3% / 202.8% -> 17.3% / 99.3% (38); the other engines as
   before, apart from the vLLM row above.
+- Fine-grained experts prefill at a measured share. Prefill-heavy rows of models whose
+  experts are narrower than their hidden size (DeepSeek-R1, Qwen3-MoE, GLM-4.5/4.6:
+  DeepSeekMoE's fine-grained segmentation) ran 1.3-2.6x optimistic on every engine,
+  TensorRT-LLM's own Qwen3-235B-A22B table included, while Llama 4 and Mixtral fit.
+  ByteDance's VeOmni PR #460 (2026-02-06) timed a fused MoE layer on one H100 (BF16,
+  32,768 tokens): 128 experts, top-8, hidden 4,096, width 1,024 at 0.356 of the MAMF
+  (Triton), Qwen3-30B-A3B's shape at 0.27 (Triton) and 0.30 (CUTLASS grouped GEMM).
+  The routed experts of fine-grained mixtures now prefill at 0.356 of the MAMF instead
+  of the whole-step MoE share 0.59 (`roofline.FINE_EXPERT_MATMUL_SHARE`); the higher
+  figure was taken before scoring (the book's fine-grained models are wider than
+  Qwen3-30B-A3B, and it is the smaller change). With 0.27 the calibration figures would
+  be vLLM 20.0% / 102.9%, SGLang 16.4% / 93.4%, TensorRT-LLM 16.2% / 56.2% (kept-aside
+  not scored). Effect: vLLM 28.1% / 99.2% -> 22.6% / 96.5% kept-aside (30.9% / 115.7%
+  -> 24.5% / 109.6% calibration), SGLang 33.3% / 139.2% -> 30.2% / 125.7% (17.3% /
+  99.3% -> 17.2% / 96.0%), TensorRT-LLM 17.7% / 54.8% -> 17.6% / 49.7% (16.3% / 61.2%
+  -> 16.7% / 60.1%), LMDeploy unchanged.
 """
 
 

@@ -38,6 +38,20 @@ def is_routed(arch: Architecture) -> bool:
     return bool(arch.is_moe and arch.num_experts and arch.experts_per_token)
 
 
+def is_fine_grained(arch: Architecture) -> bool:
+    """A mixture of experts whose experts are narrower than its hidden size
+    (``intermediate_size < hidden_size``): DeepSeekMoE's fine-grained expert segmentation
+    (Dai et al., arXiv:2401.06066, sec. 3.1) splits an FFN into many small experts, as
+    DeepSeek-V3, Qwen3-MoE, GLM-4.5 and Kimi K2 do; Mixtral, Llama 4 and gpt-oss keep
+    experts as wide as the hidden size or wider. Small experts make small GEMMs, which
+    reach less of the GPU (``roofline.FINE_EXPERT_MATMUL_SHARE``)."""
+    return (
+        is_routed(arch)
+        and bool(arch.intermediate_size)
+        and (arch.intermediate_size < arch.hidden_size)
+    )
+
+
 def weight_split_bytes(arch: Architecture, precision: str) -> tuple[float, float]:
     """(always-read bytes, bytes of one routed expert) in ``precision``; a dense model
     is all always-read."""

@@ -39,7 +39,12 @@ from tunecost.compute.formats import (  # noqa: F401  (re-exported for callers)
 )
 from tunecost.compute.layout import Layout
 from tunecost.compute.memory import PREFILL_CHUNK_TOKENS, kv_bytes_per_sequence, kv_precision_for
-from tunecost.compute.moe import is_routed, weight_bytes_per_gpu, weight_read_parts
+from tunecost.compute.moe import (
+    is_fine_grained,
+    is_routed,
+    weight_bytes_per_gpu,
+    weight_read_parts,
+)
 from tunecost.compute.moe import weight_split_bytes as _weight_split
 from tunecost.pricebook.gpus import GPU
 from tunecost.pricebook.models import Architecture
@@ -56,6 +61,20 @@ small, unevenly loaded matrices, routing and permutation around them): NVIDIA Ne
 AutoModel's H100 BF16 results put mixtures of experts at a median 0.23 MFU against
 0.39 for dense Llama 3 70B on the same stack, 0.23 / 0.39 = 0.59 (see
 ``training.MOE_MFU``). Applied to expert FLOPs and to expert weight reads."""
+
+
+FINE_EXPERT_MATMUL_SHARE = 0.356
+"""Share of the MAMF that the routed experts of a fine-grained mixture
+(:func:`moe.is_fine_grained`) reach in prefill. ByteDance VeOmni PR #460
+(github.com/ByteDance-Seed/VeOmni/pull/460, 2026-02-06) times a fused MoE layer on one
+H100 in BF16 at 32,768 tokens: 128 experts, top-8, hidden 4,096, expert width 1,024 in
+23.313 ms with Triton (2 x 32,768 x 8 x 3 x 4,096 x 1,024 FLOP = 283 TFLOP/s, 0.356 of
+the 794.5 TFLOP/s MAMF); Qwen3-30B-A3B's shape (hidden 2,048, width 768) 215.08 TFLOP/s
+with Triton and 242.12 with PyTorch's CUTLASS grouped GEMM (0.27 and 0.30). The higher
+figure is taken: the book's other fine-grained models are wider (hidden 4,096-7,168),
+and it is the smaller change from ``MOE_MATMUL_SHARE``. Applied to the routed experts'
+prefill FLOPs only, in every format (the measurement is BF16); attention, the shared
+weights and decode keep ``MOE_MATMUL_SHARE``."""
 
 
 def weights_read_per_step(arch: Architecture, batch, precision="bf16"):
@@ -112,6 +131,19 @@ def _compute_share(arch, gpu, precision, compute_eff):
         return compute_eff
     share = matmul_efficiency(gpu, precision)
     return share * MOE_MATMUL_SHARE if is_routed(arch) else share
+
+
+def _linear_seconds(arch: Architecture, gpu: GPU, precision, compute_eff, tokens):
+    """Matrix-multiply time of ``tokens`` prompt tokens on one GPU's worth of FLOPs [s]:
+    ``2 N_active n / (peak x share)``, with a fine-grained mixture's routed experts at
+    ``FINE_EXPERT_MATMUL_SHARE`` of the MAMF."""
+    peak = peak_flops(gpu, math_format(gpu, precision))
+    share = _compute_share(arch, gpu, precision, compute_eff)
+    if compute_eff is not None or not is_fine_grained(arch):
+        return 2.0 * arch.params_active * tokens / (peak * share)
+    shared, _ = arch.expert_split()
+    fine = matmul_efficiency(gpu, precision) * FINE_EXPERT_MATMUL_SHARE
+    return 2.0 * tokens / peak * (shared / share + (arch.params_active - shared) / fine)
 
 
 def _comm_seconds(arch: Architecture, gpu: GPU, layout: Layout, tokens, micro=1):
@@ -199,7 +231,8 @@ def prefill_seconds(
 
     FLOPs ``2 N_active n`` plus causal attention ``2 x heads x head_dim x n^2`` per
     full-attention layer (``n`` capped at the window on sliding layers), split over
-    the replica's GPUs at the achieved matmul share (attention in the KV cache's format
+    the replica's GPUs at the achieved matmul share (a fine-grained mixture's routed
+    experts at ``FINE_EXPERT_MATMUL_SHARE``; attention in the KV cache's format
     ``kv_precision``, see :func:`formats.attention_format`); never faster than the
     prompt's part of one weight read per prefill chunk of ``chunk_tokens`` [9]; plus
     the collectives of its tokens.
@@ -208,10 +241,7 @@ def prefill_seconds(
     n = np.asarray(input_tokens, float)
     q_width = (arch.attention_heads or 1) * arch.head_size
     attn = 2.0 * q_width * n * arch.kv_token_layers(n)
-    peak = peak_flops(gpu, math_format(gpu, precision))
-    t_linear = (
-        2.0 * arch.params_active * n / (peak * _compute_share(arch, gpu, precision, compute_eff))
-    )
+    t_linear = _linear_seconds(arch, gpu, precision, compute_eff, n)
     kvp = kv_precision or kv_precision_for(precision)
     attn_rate = attention_flops_rate(gpu, kvp, compute_eff)
     if compute_eff is None and is_routed(arch):
