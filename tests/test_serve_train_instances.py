@@ -240,3 +240,18 @@ def test_serve_runs_experts_in_parallel_when_asked(book):
     assert r.exit_code == 2, r.output
     assert "--expert-parallel" in r.output and "dense" in r.output
     assert len(r.output.strip().splitlines()) == 1
+
+
+def test_serve_says_when_small_experts_slow_the_prompts(book):
+    """A mixture whose experts are narrower than its hidden size prefills its routed
+    experts at the measured fused-MoE share and says so; wide experts and dense models
+    print no such note."""
+    book(acme_offer("box.8x", 16.0, 8, gpu="h200"))
+    args = ["--gpu", "h200", "--input-tokens", "1000", "--output-tokens", "100"]
+    fine = CliRunner().invoke(cli, ["serve", "--model", "qwen3-30b-a3b", *args])
+    assert fine.exit_code == 0, fine.output
+    assert "fine-grained (768 wide, hidden 2,048)" in fine.output
+    assert "at 0.356 of the GPU's achievable matmul rate" in fine.output
+    for wide in ("mixtral-8x7b", "llama-3.1-8b"):
+        r = CliRunner().invoke(cli, ["serve", "--model", wide, *args])
+        assert r.exit_code == 0 and "fine-grained" not in r.output, r.output

@@ -28,6 +28,7 @@ from tunecost.cli.options import (
     wide_option,
 )
 from tunecost.cli.serve_instances import on_instances
+from tunecost.cli.serve_notes import experts_notes
 from tunecost.cli.train_instances import train_on_instances
 from tunecost.errors import InputError
 from tunecost.vocabulary import (
@@ -359,7 +360,7 @@ def serve(fmt, output, usd_per_gpu_hour, provider, offer, tier, wide, spare_repl
         f"engine: {est.engine} ({given}; --engine vllm|sglang|trtllm|lmdeploy), "
         f"layout {est.layout}; {est.engine_source}",
     ]
-    notes += _experts_note(est, options["expert_parallel"], book)
+    notes += experts_notes(est, options["expert_parallel"], book)
     if defaulted:
         notes.append(
             f"{' and '.join(defaulted)}: the MLPerf Inference server targets compare uses "
@@ -367,25 +368,6 @@ def serve(fmt, output, usd_per_gpu_hour, provider, offer, tier, wide, spare_repl
             "first token); set --tpot-slo, --ttft-slo"
         )
     _print_record(record, SERVE_FIELDS, fmt, output, notes=notes, wide=wide)
-
-
-def _experts_note(est, expert_parallel, book) -> list[str]:
-    """How a mixture of experts was laid out when the user left it to the engine."""
-    one_gpu = est.gpus_per_replica == 1
-    if expert_parallel and one_gpu:
-        return ["experts: one GPU holds them all; --expert-parallel changes nothing on one"]
-    if expert_parallel is not None or one_gpu or not book.architecture(est.model).num_experts:
-        return []
-    if "EP" in (est.layout or ""):
-        return [
-            f"experts: spread over the GPUs, {est.engine}'s default; --no-expert-parallel "
-            "for tensor parallelism"
-        ]
-    return [
-        f"experts: tensor-parallel, {est.engine}'s default; --expert-parallel for "
-        "data-parallel attention with the experts spread (vLLM --data-parallel-size N "
-        "--enable-expert-parallel)"
-    ]
 
 
 def _print_record(record, fields, fmt, output, notes=(), wide=False):
