@@ -71,8 +71,9 @@ H100 in BF16 at 32,768 tokens: 128 experts, top-8, hidden 4,096, expert width 1,
 23.313 ms with Triton (2 x 32,768 x 8 x 3 x 4,096 x 1,024 FLOP = 283 TFLOP/s, 0.356 of
 the 794.5 TFLOP/s MAMF); Qwen3-30B-A3B's shape (hidden 2,048, width 768) 215.08 TFLOP/s
 with Triton and 242.12 with PyTorch's CUTLASS grouped GEMM (0.27 and 0.30). The higher
-figure is taken: the book's other fine-grained models are wider (hidden 4,096-7,168),
-and it is the smaller change from ``MOE_MATMUL_SHARE``. Applied to the routed experts'
+figure is taken: most of the book's fine-grained models are as wide or wider (hidden
+4,096-7,168: DeepSeek, Qwen3-235B, GLM, Kimi), and it is the smaller change from
+``MOE_MATMUL_SHARE``. Applied to the routed experts'
 prefill FLOPs only, in every format (the measurement is BF16); attention, the shared
 weights and decode keep ``MOE_MATMUL_SHARE``."""
 
