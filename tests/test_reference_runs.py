@@ -206,6 +206,25 @@ def test_vllm_and_sglang_kept_aside_do_not_regress():
     assert p90_abs_error(groups["sglang"]) <= 1.26
 
 
+def test_readme_quotes_the_kept_aside_figures():
+    """The README's accuracy list is the kept-aside median and p90 as computed now."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    training = [r for r in _kept(PUBLISHED_TRAINING) if r.ratio]
+    lines = [f"training GPU-hours: {_pair(training)}"]
+    names = {"trtllm": "TensorRT-LLM", "lmdeploy": "LMDeploy", "vllm": "vLLM", "sglang": "SGLang"}
+    groups = by_group(_kept(PUBLISHED_SERVING + SERVING), "engine")
+    lines += [f"serving throughput, {names[e]}: {_pair(groups[e])}" for e in names]
+    for line in lines:
+        assert f"- {line}" in readme, line
+    rows = len(PUBLISHED_SERVING) + len(SERVING)
+    assert f"{len(PUBLISHED_TRAINING) + len(TRAINING)} published training" in readme
+    assert f"{rows} published serving" in readme
+
+
+def _pair(rows) -> str:
+    return f"{100 * median_abs_error(rows):.1f}% (p90 {100 * p90_abs_error(rows):.1f}%)"
+
+
 def test_docs_accuracy_table_is_current():
     import importlib.util
 
