@@ -4,7 +4,8 @@
   the line on stderr) and ``only_line_but_warnings`` (the one line of the whole output once
   warnings and "wrote ..." lines are set aside);
 - a made-up rental offer and a book of the shipped models and GPUs with only such offers;
-- a one-path self-hosted scenario of one Llama 3.1 8B replica and its inference rows.
+- a one-path self-hosted scenario of one Llama 3.1 8B replica and its inference rows;
+- a toy dense model and a toy GPU with round numbers, for hand-checked roofline examples.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import datetime as dt
 
 from tunecost.analysis.compare import compare
 from tunecost.pricebook.book import PriceBook, open_book
+from tunecost.pricebook.gpus import GPU
+from tunecost.pricebook.models import Architecture
 from tunecost.pricebook.prices import GPUOffer
 from tunecost.scenario import parse_scenario
 
@@ -96,3 +99,18 @@ def inference_rows(data: dict):
     led = result.ledger
     rows = led[(led.path == "own") & (led.category == "inference")].sort_values("month")
     return rows, result
+
+
+TOY_MODEL = Architecture(
+    id="toy", params_total=1e9, params_active=1e9, layers=10, hidden_size=1000,
+    intermediate_size=4000, attention_heads=10, kv_heads=10, head_dim=100,
+    vocab_size=1000, max_context=100_000,
+)  # fmt: skip
+"""1e9 dense parameters, 10 layers of 10 heads x 100: 40,000 KV bytes a token in BF16."""
+
+TOY_CHIP = GPU(
+    id="chip", name="Chip", memory_bytes=10e9, hbm_bytes_per_s=1e12,
+    interconnect_bytes_per_s=100e9, tflops={"bf16": 100.0, "fp8": 200.0},
+    source_url="", retrieved="",
+)  # fmt: skip
+"""10 GB, 1 TB/s, 100 BF16 / 200 FP8 TFLOP/s; not in the MAMF table (share 0.803)."""

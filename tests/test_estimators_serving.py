@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from helpers import TOY_CHIP, TOY_MODEL
 from tunecost.compute import engines, formats, moe
 from tunecost.compute import roofline as rf
 from tunecost.compute.estimates import estimate_serving
@@ -10,7 +11,6 @@ from tunecost.compute.layout import Layout, layouts_for
 from tunecost.compute.names import engine_id, gpu_id, model_architecture, weight_format
 from tunecost.errors import InputError
 from tunecost.pricebook.book import open_book
-from tunecost.pricebook.gpus import GPU
 from tunecost.pricebook.models import Architecture
 
 MOE = Architecture(
@@ -218,16 +218,7 @@ def test_attention_multiplies_in_the_kv_cache_format():
     assert formats.attention_format(a100, "fp8") == "bf16"  # no FP8 tensor cores
 
 
-TINY = Architecture(
-    id="tiny", params_total=1e9, params_active=1e9, layers=10, hidden_size=1000,
-    intermediate_size=4000, attention_heads=10, kv_heads=10, head_dim=100,
-    vocab_size=1000, max_context=100_000,
-)  # fmt: skip
-CHIP = GPU(
-    id="chip", name="Chip", memory_bytes=10e9, hbm_bytes_per_s=1e12,
-    interconnect_bytes_per_s=100e9, tflops={"bf16": 100.0, "fp8": 200.0},
-    source_url="", retrieved="",
-)  # fmt: skip
+TINY, CHIP = TOY_MODEL, TOY_CHIP
 
 
 @pytest.mark.parametrize("kv, seconds", [("bf16", 1.002e-3), ("fp8", 1.001e-3)])

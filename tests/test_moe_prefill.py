@@ -6,22 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers import TOY_CHIP
 from tunecost.compute import roofline as rf
 from tunecost.compute.moe import is_fine_grained
 from tunecost.pricebook.book import open_book
-from tunecost.pricebook.gpus import GPU
 from tunecost.pricebook.models import Architecture
 
-CHIP = GPU(
-    id="chip",  # not in the MAMF table: the default share 0.803
-    name="Chip",
-    memory_bytes=100e9,
-    hbm_bytes_per_s=1e12,
-    interconnect_bytes_per_s=100e9,
-    tflops={"bf16": 100.0},
-    source_url="",
-    retrieved="",
-)
+CHIP = TOY_CHIP  # not in the MAMF table: the default share 0.803
 # 8 experts, 2 per token: expert = (5e9 - 2e9) / 6 = 0.5e9, shared = 2e9 - 2 x 0.5e9 = 1e9
 FINE = Architecture(
     id="fine",

@@ -5,35 +5,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers import TOY_CHIP, TOY_MODEL
 from tunecost.compute import memory as mem
 from tunecost.compute import roofline as rf
 from tunecost.compute import serving as sv
-from tunecost.pricebook.gpus import GPU
 from tunecost.pricebook.models import Architecture
 
-TOY = Architecture(
-    id="toy",
-    params_total=1e9,
-    params_active=1e9,
-    layers=10,
-    hidden_size=1000,
-    intermediate_size=4000,
-    attention_heads=10,
-    kv_heads=10,
-    head_dim=100,
-    vocab_size=1000,
-    max_context=100_000,
-)
-CHIP = GPU(
-    id="chip",
-    name="Chip",
-    memory_bytes=10e9,
-    hbm_bytes_per_s=1e12,
-    interconnect_bytes_per_s=100e9,
-    tflops={"bf16": 100.0, "fp8": 200.0},
-    source_url="",
-    retrieved="",
-)
+TOY, CHIP = TOY_MODEL, TOY_CHIP
 IDEAL = {"mem_eff": 1.0, "compute_eff": 1.0}
 
 
