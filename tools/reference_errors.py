@@ -181,9 +181,9 @@ hash rule above:
   cross-source ratio not kept) on every linear FLOP of such models (vLLM 18.9% / 94.1%
   kept-aside) and on the routed experts only (21.6% / 96.4%); the routed-only form was
   kept because the measurement is of the expert layer alone, and nothing was tuned
-  between the trials and the figure kept. With 0.27 the
-  calibration figures would be vLLM 20.0% / 102.9%, SGLang 16.4% / 93.4%, TensorRT-LLM
-  16.2% / 56.2% (kept-aside not scored). Effect: vLLM 28.1% / 99.2% -> 22.6% / 96.5% kept-aside (30.9% / 115.7%
+  between the trials and the figure kept. With 0.27 the calibration figures would be
+  vLLM 20.0% / 102.9%, SGLang 16.4% / 93.4%, TensorRT-LLM 16.2% / 56.2% (kept-aside
+  not scored). Effect: vLLM 28.1% / 99.2% -> 22.6% / 96.5% kept-aside (30.9% / 115.7%
   -> 24.5% / 109.6% calibration), SGLang 33.3% / 139.2% -> 30.2% / 125.7% (17.3% /
   99.3% -> 17.2% / 96.0%), TensorRT-LLM 17.7% / 54.8% -> 17.6% / 49.7% (16.3% / 61.2%
   -> 16.7% / 60.1%), LMDeploy unchanged.
