@@ -91,7 +91,8 @@ def plan_replica(
     """
     precision, kvp = formats
     n_in, n_out = lengths
-    ranks = layout.tp if layout.expert_parallel else 1  # data-parallel attention ranks
+    # data-parallel attention ranks, each with its own scheduler
+    ranks = layout.tp if layout.expert_parallel else 1
     cap = max_batch or engine_cap(engine, gpu, ranks)
     room = kv_budget_bytes(engine, gpu, layout.gpus, resident_bytes(arch, layout, precision, cap))
     token = arch.layers * arch.kv_elements_per_token_layer() * KV_BYTES[kvp]
@@ -110,8 +111,7 @@ def plan_replica(
     step = slow * decode_step_seconds(
         arch, gpu, batches, n_in + n_out / 2.0, kv_precision=kvp, stack=stack, **kw
     )
-    schedulers = layout.tp if layout.expert_parallel else 1
-    step = np.maximum(step, batches * engine.host_token_s / schedulers)
+    step = np.maximum(step, batches * engine.host_token_s / ranks)
     chunk = engine.prefill_tokens(gpu)
     pre = slow * float(prefill_seconds(arch, gpu, n_in, chunk_tokens=chunk, kv_precision=kvp, **kw))
     tpot = step + batches * pre / n_out
