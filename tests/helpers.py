@@ -5,7 +5,8 @@
   warnings and "wrote ..." lines are set aside);
 - a made-up rental offer and a book of the shipped models and GPUs with only such offers;
 - a one-path self-hosted scenario of one Llama 3.1 8B replica and its inference rows;
-- a toy dense model and a toy GPU with round numbers, for hand-checked roofline examples.
+- a toy dense model and a toy GPU with round numbers, for hand-checked roofline examples;
+- ``compare_refused``: a scenario written out and refused by ``tunecost compare``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,21 @@ from tunecost.pricebook.gpus import GPU
 from tunecost.pricebook.models import Architecture
 from tunecost.pricebook.prices import GPUOffer
 from tunecost.scenario import parse_scenario
+
+
+def compare_refused(tmp_path, data: dict) -> str:
+    """The output of ``tunecost compare`` on scenario ``data`` (written as YAML under
+    ``tmp_path``), which must refuse it with exit 2."""
+    import yaml
+    from click.testing import CliRunner
+
+    from tunecost.cli import cli
+
+    f = tmp_path / "s.yaml"
+    f.write_text(yaml.safe_dump(data))
+    out = CliRunner().invoke(cli, ["compare", str(f)])
+    assert out.exit_code == 2, out.output
+    return out.output
 
 
 def one_error_line(result) -> str:

@@ -3,11 +3,9 @@ autoscales them (costing/deployment_scaling.py), worked by hand."""
 
 import numpy as np
 import pytest
-import yaml
-from click.testing import CliRunner
 
+from helpers import compare_refused
 from tunecost import compare
-from tunecost.cli import cli
 from tunecost.scenario import parse_scenario
 
 DAY = [1.0] * 12 + [0.0] * 12  # busy 00:00-12:00, idle after, every day
@@ -95,23 +93,17 @@ def test_autoscaling_never_costs_more_than_the_always_on_fleet():
     ],
 )
 def test_bad_autoscaling_is_one_line(tmp_path, provider, path, match):
-    f = tmp_path / "s.yaml"
-    f.write_text(yaml.safe_dump(_scenario(provider, **path)))
-    out = CliRunner().invoke(cli, ["compare", str(f)])
-    assert out.exit_code == 2, out.output
-    assert match in out.output and "Traceback" not in out.output
-    assert len(out.output.strip().splitlines()) == 1
+    output = compare_refused(tmp_path, _scenario(provider, **path))
+    assert match in output and "Traceback" not in output
+    assert len(output.strip().splitlines()) == 1
 
 
 def test_a_provider_without_autoscaling_is_refused(tmp_path):
     data = _scenario("bedrock", autoscale=True)
     data["paths"][0]["deployment"] = "cmi:llama-3.1-8b"
     data["paths"][0]["prices"] = {"training": "0 USD/1M tokens"}
-    f = tmp_path / "s.yaml"
-    f.write_text(yaml.safe_dump(data))
-    out = CliRunner().invoke(cli, ["compare", str(f)])
-    assert out.exit_code == 2, out.output
-    assert "do not autoscale" in out.output
+    output = compare_refused(tmp_path, data)
+    assert "do not autoscale" in output
 
 
 def test_autoscale_needs_a_profile():
@@ -125,11 +117,8 @@ def test_autoscale_needs_a_profile():
 def test_max_deployments_below_the_need_names_its_own_field(tmp_path):
     data = _scenario(autoscale=True, max_deployments=1)
     data["workload"]["requests"] = "3000M requests/month"
-    f = tmp_path / "s.yaml"
-    f.write_text(yaml.safe_dump(data))
-    out = CliRunner().invoke(cli, ["compare", str(f)])
-    assert out.exit_code == 2, out.output
-    assert "paths.ft.max_deployments: 1 is below the" in out.output
+    output = compare_refused(tmp_path, data)
+    assert "paths.ft.max_deployments: 1 is below the" in output
 
 
 def test_a_cap_that_holds_the_plan_does_not_block_compare():
@@ -146,8 +135,5 @@ def test_a_cap_that_holds_the_plan_does_not_block_compare():
 )
 def test_autoscale_settings_that_would_be_ignored_are_refused(tmp_path, path, match):
     data = _scenario(**path)
-    f = tmp_path / "s.yaml"
-    f.write_text(yaml.safe_dump(data))
-    out = CliRunner().invoke(cli, ["compare", str(f)])
-    assert out.exit_code == 2, out.output
-    assert match in out.output and len(out.output.strip().splitlines()) == 1
+    output = compare_refused(tmp_path, data)
+    assert match in output and len(output.strip().splitlines()) == 1

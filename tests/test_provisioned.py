@@ -2,11 +2,9 @@
 Microsoft's onboarding guide (costing/provisioned.py)."""
 
 import pytest
-import yaml
-from click.testing import CliRunner
 
+from helpers import compare_refused
 from tunecost import compare
-from tunecost.cli import cli
 from tunecost.costing.provisioned import converted_tpm, ptus_needed
 from tunecost.scenario import parse_scenario
 
@@ -92,18 +90,12 @@ def test_global_ptus_are_cheaper_per_hour():
     ],
 )
 def test_ptu_where_none_is_sold_is_one_line(tmp_path, path, match):
-    f = tmp_path / "s.yaml"
-    f.write_text(yaml.safe_dump(_scenario("1M requests/month", 500, 100, **path)))
-    out = CliRunner().invoke(cli, ["compare", str(f)])
-    assert out.exit_code == 2, out.output
-    assert match in out.output and len(out.output.strip().splitlines()) == 1
+    output = compare_refused(tmp_path, _scenario("1M requests/month", 500, 100, **path))
+    assert match in output and len(output.strip().splitlines()) == 1
 
 
 def test_provisioned_throughput_does_not_autoscale(tmp_path):
     data = _scenario("1M requests/month", 500, 100, autoscale=True)
     data["workload"]["profile"] = "business-hours"
-    f = tmp_path / "s.yaml"
-    f.write_text(yaml.safe_dump(data))
-    out = CliRunner().invoke(cli, ["compare", str(f)])
-    assert out.exit_code == 2, out.output
-    assert "does not autoscale" in out.output
+    output = compare_refused(tmp_path, data)
+    assert "does not autoscale" in output
