@@ -51,7 +51,13 @@ def test_quick_start_is_what_ci_runs():
 
 @pytest.mark.parametrize(
     "script",
-    ["reference_errors.py", "scenario_reference.py", "pricebook_tables.py", "scenario_schema.py"],
+    [
+        "reference_errors.py",
+        "accuracy_bands.py",
+        "scenario_reference.py",
+        "pricebook_tables.py",
+        "scenario_schema.py",
+    ],
 )
 def test_generated_docs_are_current(script):
     import importlib.util

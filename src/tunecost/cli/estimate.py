@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from tunecost.cli.base import Command
+from tunecost.cli.estimate_notes import experts_notes, serving_accuracy, training_accuracy
 from tunecost.cli.options import (
     CONTEXT,
     COUNT,
@@ -28,7 +29,6 @@ from tunecost.cli.options import (
     wide_option,
 )
 from tunecost.cli.serve_instances import on_instances
-from tunecost.cli.serve_notes import experts_notes
 from tunecost.cli.train_instances import train_on_instances
 from tunecost.errors import InputError
 from tunecost.vocabulary import (
@@ -155,6 +155,8 @@ def train(fmt, output, usd_per_gpu_hour, provider, offer, tier, wide, **options)
     # the job's GPU count decides which instances can host it
     prices = (usd_per_gpu_hour, provider, offer, tier)
     record, source, billed = train_on_instances(est, book, prices)
+    band_keys, band_note = training_accuracy(est)
+    record.update(band_keys)
     notes = [
         f"price: {source}",
         *billed,
@@ -167,6 +169,7 @@ def train(fmt, output, usd_per_gpu_hour, provider, offer, tier, wide, **options)
             f"{est.wall_clock_hours / 24:,.0f} days of wall-clock on {est.gpus} GPUs; "
             "--gpus N spreads the same GPU-hours over more GPUs"
         )
+    notes += band_note
     _print_record(record, TRAIN_FIELDS, fmt, output, notes=notes, wide=wide)
 
 
@@ -361,6 +364,9 @@ def serve(fmt, output, usd_per_gpu_hour, provider, offer, tier, wide, spare_repl
         f"layout {est.layout}; {est.engine_source}",
     ]
     notes += experts_notes(est, options["expert_parallel"], book)
+    band_keys, band_note = serving_accuracy(est, options["engine"], book)
+    record.update(band_keys)
+    notes += band_note
     if defaulted:
         notes.append(
             f"{' and '.join(defaulted)}: the MLPerf Inference server targets compare uses "

@@ -1,0 +1,91 @@
+"""The notes ``tunecost serve`` and ``train`` print beyond their figures: how a mixture's
+experts were laid out and what their width costs in prefill, and how far published runs
+of the same kind were from the estimate."""
+
+from __future__ import annotations
+
+
+def experts_notes(est, expert_parallel, book) -> list[str]:
+    """The layout note (when the user left it to the engine) and, for a fine-grained
+    mixture, the prefill share its small experts were charged."""
+    arch = book.architecture(est.model)
+    if not arch.num_experts:
+        return []
+    return _layout_note(est, expert_parallel) + _width_note(arch)
+
+
+def _layout_note(est, expert_parallel) -> list[str]:
+    one_gpu = est.gpus_per_replica == 1
+    if expert_parallel and one_gpu:
+        return ["experts: one GPU holds them all; --expert-parallel changes nothing on one"]
+    if expert_parallel is not None or one_gpu:
+        return []
+    if "EP" in (est.layout or ""):
+        return [
+            f"experts: spread over the GPUs, {est.engine}'s default; --no-expert-parallel "
+            "for tensor parallelism"
+        ]
+    return [
+        f"experts: tensor-parallel, {est.engine}'s default; --expert-parallel for "
+        "data-parallel attention with the experts spread (vLLM --data-parallel-size N "
+        "--enable-expert-parallel)"
+    ]
+
+
+def _width_note(arch) -> list[str]:
+    from tunecost.compute.moe import is_fine_grained
+    from tunecost.compute.roofline import FINE_EXPERT_MATMUL_SHARE
+
+    if not is_fine_grained(arch):
+        return []
+    return [
+        f"experts: fine-grained ({arch.intermediate_size:,} wide, hidden "
+        f"{arch.hidden_size:,}): prompts run the routed experts at "
+        f"{FINE_EXPERT_MATMUL_SHARE:g} of the GPU's achievable matmul rate, a fused MoE "
+        "layer's measured share (VeOmni PR #460, H100)"
+    ]
+
+
+FAMILY_WORDS = {"moe": "mixtures of experts", "dense": "dense models", "all": "any model"}
+
+
+def serving_accuracy(est, engine: str | None, book):
+    """(record keys, note) of the band of published runs of ``engine`` and ``est``'s
+    model family around its maximum throughput: ``({}, [])`` when the engine has no
+    kept-aside runs."""
+    from tunecost.analysis.accuracy import serving_band
+    from tunecost.compute.engines import get_engine
+    from tunecost.output.numbers import human
+
+    band = serving_band(get_engine(engine).id, book.architecture(est.model).is_moe)
+    if band is None:
+        return {}, []
+    top = est.max_output_tokens_per_s
+    note = (
+        f"accuracy: {band.runs} published {est.engine} runs ({FAMILY_WORDS[band.group]}) "
+        f"that no default was set on ran at {band.low:.2f}-{band.high:.2f}x the estimate "
+        f"(10th-90th percentile; median {band.median:.2f}x): "
+        f"{human(top * band.low)}-{human(top * band.high)} tokens/s here at full load "
+        "(docs/accuracy.md)"
+    )
+    return band.keys(), [note]
+
+
+def training_accuracy(est):
+    """(record keys, note) of the published pretraining runs' band around ``est``'s
+    GPU-hours, for pretraining and full fine-tuning (the same 6ND count); ``({}, [])``
+    for adapters, which no published run checked."""
+    from tunecost.analysis.accuracy import training_band
+    from tunecost.output.numbers import human
+
+    band = training_band()
+    if band is None or est.method not in ("pretrain", "full"):
+        return {}, []
+    hours = est.gpu_hours
+    note = (
+        f"accuracy: {band.runs} published pretraining runs that no default was set on took "
+        f"{band.low:.2f}-{band.high:.2f}x the estimated GPU-hours (10th-90th percentile; "
+        f"median {band.median:.2f}x): {human(hours * band.low)}-{human(hours * band.high)} "
+        "GPU-hours here (docs/accuracy.md)"
+    )
+    return band.keys(), [note]

@@ -1,0 +1,124 @@
+"""The band of published runs ``serve`` and ``train`` print around their estimates:
+generated from the kept-aside rows (staleness: tests/test_readme.py), shipped with the
+package, read per engine and model family, and applied to the estimate's own figure."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import statistics
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tunecost.analysis.accuracy import serving_band, training_band
+from tunecost.analysis.calibration import Comparison
+from tunecost.cli import cli
+
+TOOL = Path(__file__).parents[1] / "tools" / "accuracy_bands.py"
+
+
+def _tool():
+    spec = importlib.util.spec_from_file_location("accuracy_bands", TOOL)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_band_by_hand():
+    """Ten runs whose published / estimate is 0.5, 0.6, ... 1.4: inclusive deciles put
+    the 10th percentile at 0.5 + 0.9 x 0.1 = 0.59 and the 90th at 1.4 - 0.09 = 1.31, the
+    median at 0.95; the errors are those of the estimates, |1 / 0.5 - 1| = 1 and so on."""
+    published_over = [0.5 + 0.1 * i for i in range(10)]
+    rows = [Comparison(f"r{i}", p, 1.0) for i, p in enumerate(published_over)]
+    band = _tool().band(rows)
+    assert band["runs"] == 10
+    assert band["published_over_estimate"] == [0.59, 0.95, 1.31]
+    errors = sorted(abs(1 / p - 1) for p in published_over)
+    assert band["median_error"] == round(statistics.median(errors), 3)
+
+
+@pytest.mark.parametrize("engine", ["vllm", "sglang", "trtllm", "lmdeploy"])
+@pytest.mark.parametrize("moe", [False, True])
+def test_every_engine_has_an_ordered_band(engine, moe):
+    band = serving_band(engine, moe)
+    assert band.runs >= 10
+    assert 0 < band.low <= band.median <= band.high
+    assert band.group in ("all", "moe" if moe else "dense")
+
+
+def test_a_family_with_too_few_runs_falls_back_to_the_engine():
+    """SGLang's kept-aside rows hold four dense runs: a dense model gets all twenty."""
+    data = json.loads(_tool().TARGET.read_text())
+    assert "dense" not in data["serving"]["sglang"]
+    band = serving_band("sglang", moe=False)
+    assert band.group == "all" and band.runs == data["serving"]["sglang"]["all"]["runs"]
+
+
+def test_an_engine_without_runs_has_no_band():
+    assert serving_band("tgi", moe=False) is None
+
+
+def test_training_band_matches_the_kept_aside_rows():
+    band = training_band()
+    assert band.runs == 8 and band.low < 1 < band.high
+
+
+def _run(*args):
+    r = CliRunner().invoke(cli, [*args, "--format", "json"])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
+SERVE = ["serve", "--model", "llama-3.1-8b", "--gpu", "h100", "--input-tokens", "1000"]
+SERVE += ["--output-tokens", "200", "--usd-per-gpu-hour", "2"]
+
+
+def test_serve_reports_the_band_of_its_engine_and_family():
+    out = _run(*SERVE, "--engine", "trtllm")
+    band = serving_band("trtllm", moe=False)
+    assert out["accuracy_runs"] == band.runs
+    assert out["published_over_estimate_p10"] == band.low
+    assert out["published_over_estimate_p90"] == band.high
+
+
+def test_serve_note_applies_the_band_to_the_estimate():
+    r = CliRunner().invoke(cli, SERVE)
+    assert r.exit_code == 0, r.output
+    top = _run(*SERVE)["max_output_tokens_per_s"]
+    band = serving_band("vllm", moe=False)
+    text = " ".join(r.output.split())
+    assert f"{band.runs} published vLLM runs (dense models)" in text
+    assert f"{band.low:.2f}-{band.high:.2f}x the estimate" in text
+    assert f"{top * band.low:,.0f}-{top * band.high:,.0f} tokens/s" in text
+
+
+TRAIN = ["train", "--model", "llama-2-7b", "--tokens", "2T", "--gpu", "a100-80gb"]
+TRAIN += ["--usd-per-gpu-hour", "2"]
+
+
+def test_train_reports_the_band_for_pretraining():
+    out = _run(*TRAIN, "--method", "pretrain")
+    band = training_band()
+    assert out["accuracy_runs"] == band.runs
+    assert out["published_over_estimate_median"] == band.median
+
+
+def test_train_leaves_adapters_without_a_band():
+    """No published LoRA run checked the estimate, so none is claimed."""
+    lora = ["train", "--model", "llama-3.1-8b", "--method", "lora", "--examples", "5000"]
+    out = _run(*lora, "--tokens-per-example", "700", "--gpu", "h100", "--usd-per-gpu-hour", "2")
+    assert "accuracy_runs" not in out
+
+
+def test_readme_example_is_what_serve_prints():
+    readme = " ".join((Path(__file__).parents[1] / "README.md").read_text().split())
+    cmd = "serve --model deepseek-r1 --gpu h200 --gpus 8 --precision fp8"
+    cmd += " --input-tokens 4000 --output-tokens 200"
+    assert f"tunecost {cmd}" in readme
+    r = CliRunner().invoke(cli, cmd.split())
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())
+    note = text[text.index("note: accuracy:") : text.index("(docs/accuracy.md)")]
+    assert note in readme
