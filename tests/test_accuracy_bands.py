@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tunecost.analysis.accuracy import serving_band, training_band
 from tunecost.analysis.calibration import Comparison
 from tunecost.cli import cli
+from tunecost.compute.accuracy import serving_band, training_band
 
 TOOL = Path(__file__).parents[1] / "tools" / "accuracy_bands.py"
 

@@ -1,4 +1,4 @@
-"""Regenerate src/tunecost/analysis/accuracy_bands.json: how published runs compared with
+"""Regenerate src/tunecost/compute/accuracy_bands.json: how published runs compared with
 the estimates, per engine and model family, for `serve` and `train` to print.
 
 Only the kept-aside rows count (docs/accuracy.md explains the split): no default was
@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TARGET = ROOT / "src" / "tunecost" / "analysis" / "accuracy_bands.json"
+TARGET = ROOT / "src" / "tunecost" / "compute" / "accuracy_bands.json"
 QUANTILES = (0.1, 0.5, 0.9)
 MIN_RUNS = 10
 """Fewest kept-aside runs a group needs for its own band (one decile a run)."""

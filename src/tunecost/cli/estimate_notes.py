@@ -46,14 +46,11 @@ def _width_note(arch) -> list[str]:
     ]
 
 
-FAMILY_WORDS = {"moe": "mixtures of experts", "dense": "dense models", "all": "any model"}
-
-
 def serving_accuracy(est, engine: str | None, book):
     """(record keys, note) of the band of published runs of ``engine`` and ``est``'s
     model family around its maximum throughput: ``({}, [])`` when the engine has no
     kept-aside runs."""
-    from tunecost.analysis.accuracy import serving_band
+    from tunecost.compute.accuracy import FAMILY_WORDS, serving_band
     from tunecost.compute.engines import get_engine
     from tunecost.output.numbers import human
 
@@ -75,7 +72,7 @@ def training_accuracy(est):
     """(record keys, note) of the published pretraining runs' band around ``est``'s
     GPU-hours, for pretraining and full fine-tuning (the same 6ND count); ``({}, [])``
     for adapters, which no published run checked."""
-    from tunecost.analysis.accuracy import training_band
+    from tunecost.compute.accuracy import training_band
     from tunecost.output.numbers import human
 
     band = training_band()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from tunecost.compute.accuracy import FAMILY_WORDS, serving_band
+from tunecost.compute.engines import get_engine
 from tunecost.compute.estimates import estimate_serving
 from tunecost.compute.serving import ServingEstimate
 from tunecost.pricebook.book import PriceBook
@@ -66,6 +68,26 @@ def capacity(s, book: PriceBook, model_id: str, in_tok, out_tok) -> tuple:
         axes[0], axes[1], grid, np.asarray(in_tok, float), np.asarray(out_tok, float)
     )
     return interpolated, _widest([e for row in ests for e in row])
+
+
+def throughput_note(name: str, s, book: PriceBook, model_id: str) -> str | None:
+    """The assumption ``compare`` prints about a path's throughput: the scale it was
+    given, or, left at 1, the spread of published runs of its engine and model family
+    (:func:`tunecost.compute.accuracy.serving_band`) written as a range to paste."""
+    scale = np.asarray(s.throughput_scale, float)
+    if scale.size != 1 or float(scale.ravel()[0]) != 1.0:
+        return f"{name}: throughput scaled by serving.throughput_scale (given in the scenario)"
+    engine = get_engine(s.engine)
+    band = serving_band(engine.id, book.architecture(model_id).is_moe)
+    if band is None:
+        return None
+    return (
+        f"{name}: throughput as estimated; {band.runs} published {engine.name} runs "
+        f"({FAMILY_WORDS[band.group]}) that no default was set on ran at "
+        f"{band.low:.2f}-{band.high:.2f}x the estimate (10th-90th percentile, "
+        f"docs/accuracy.md): set serving.throughput_scale: {{low: {band.low:.2f}, mode: "
+        f"{band.median:.2f}, high: {band.high:.2f}}} and run --draws to carry that spread"
+    )
 
 
 def _widest(ests: list[ServingEstimate]) -> ServingEstimate:

@@ -20,7 +20,7 @@ from tunecost.costing import timeline
 from tunecost.costing.adapters import per_adapter, served_selfhost
 from tunecost.costing.autoscaled import autoscaled_fleet, weekly_demand
 from tunecost.costing.bought_gpus import add_costs, bought_serving, bought_training, categories
-from tunecost.costing.capacity import capacity
+from tunecost.costing.capacity import capacity, throughput_note
 from tunecost.costing.common import common_costs, data_cost, releases
 from tunecost.costing.context import Context, Cost, fmt
 from tunecost.costing.gpu_price import instance_offers
@@ -43,8 +43,11 @@ def serving_cost(path, ctx: Context, model_id: str, in_tok, out_tok) -> Cost | d
     s = with_latency_targets(path.serving, ctx, path.name)
     with within(f"paths.{path.name}.serving"):
         per_replica, est = capacity(s, ctx.book, model_id, in_tok, out_tok)  # tokens/s
+        per_replica = per_replica * np.asarray(s.throughput_scale, float)
         shapes = None if s.buy else _shapes(s, ctx, est.gpus_per_replica, path)
     spare = s.spare_replicas
+    note = throughput_note(path.name, s, ctx.book, model_id)
+    ctx.assumptions += [note] if note else []
     ctx.assumptions.append(
         f"{path.name}: {fmt(path.ops.oncall)} FTE on call, at least {s.min_replicas} "
         f"replica(s), and {spare} spare replica(s) beyond the peak's while there is traffic "

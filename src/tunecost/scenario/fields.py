@@ -173,6 +173,7 @@ Share = quantity("dimensionless", "0.1 or 10%", bare=True, maximum=100.0)
 Tokens = quantity("token", "5M tokens", bare=True, maximum=1e13)
 PriceFactor = quantity("dimensionless", "0.8", bare=True, positive=True, maximum=100.0)
 Factor = quantity("dimensionless", "3", bare=True, positive=True, maximum=1000.0)
+Scale = quantity("dimensionless", "0.8", bare=True, positive=True, maximum=10.0)
 
 _RATE_RE = re.compile(
     r"^\s*([-+]?\d*\.?\d+(?:[eE][-+]?\d+)?)\s*(%|percent)?\s*(?:/|per)\s*"

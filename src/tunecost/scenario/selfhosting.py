@@ -12,7 +12,7 @@ from pydantic import Field, model_validator
 
 from tunecost.scenario.base import Strict
 from tunecost.scenario.defaults import SPARE_REPLICAS
-from tunecost.scenario.fields import FTE, PositiveFraction, Seconds, USDPerHour
+from tunecost.scenario.fields import FTE, PositiveFraction, Scale, Seconds, USDPerHour
 from tunecost.scenario.profile import Autoscaling
 from tunecost.scenario.purchase import Buy
 from tunecost.vocabulary import GPU_MARKET_NAMES, PRECISIONS, SERVING_ENGINES, TIERS
@@ -59,6 +59,13 @@ class Serving(GPUChoice, Autoscaling):
         "hour of the month; default 1 (N + 1, Google SRE book), 0 allowed.",
     )
     max_batch: int | None = Field(None, ge=1, description="Engine's max sequences.")
+    throughput_scale: Scale = Field(
+        1.0,
+        description="A replica's measured throughput over the estimate, e.g. 0.8 from a "
+        "benchmark of your own, or a range such as {low: 0.68, mode: 0.93, high: 1.28}; "
+        "default 1 (as estimated). compare prints the spread of published runs for the "
+        "engine and model family (docs/accuracy.md).",
+    )
     engine: Literal[SERVING_ENGINES] = Field(
         "vllm", description="Serving engine: vllm (default), sglang, trtllm or lmdeploy."
     )

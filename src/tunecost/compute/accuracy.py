@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+FAMILY_WORDS = {"moe": "mixtures of experts", "dense": "dense models", "all": "any model"}
+"""How notes name a band's ``group``."""
+
 
 @dataclass(frozen=True)
 class Band:
@@ -41,7 +44,7 @@ class Band:
 
 @cache
 def _bands() -> dict:
-    text = resources.files("tunecost.analysis").joinpath("accuracy_bands.json").read_text()
+    text = resources.files("tunecost.compute").joinpath("accuracy_bands.json").read_text()
     return json.loads(text)
 
 

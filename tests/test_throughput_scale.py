@@ -1,0 +1,105 @@
+"""``serving.throughput_scale``: a self-hosted replica's measured throughput over the
+estimate, a value or a range; left at 1, ``compare`` names the spread of published runs
+of the path's engine and model family as a range to paste."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers import inference_rows, one_replica_scenario
+from tunecost.analysis.compare import compare
+from tunecost.compute.accuracy import serving_band
+from tunecost.compute.estimates import estimate_serving
+from tunecost.errors import InputError
+from tunecost.scenario import parse_scenario
+
+REQUESTS = 60e6  # a month; the 8B model on one H100 needs a handful of replicas for it
+WORKLOAD = {
+    "requests": "60M requests/month",
+    "input_tokens": 500,
+    "output_tokens": 100,
+    "peak_to_average": 2,
+}
+
+
+def _scenario(**serving) -> dict:
+    return one_replica_scenario("scale", WORKLOAD, spare_replicas=0, **serving)
+
+
+def _replicas(scale: float) -> int:
+    """By hand: ceil(peak / (capacity x scale)), the peak 60M x 100 / (730 x 3600) x 2."""
+    est = estimate_serving(
+        model="llama-3.1-8b", gpu="h100", gpus=1, input_tokens=500, output_tokens=100
+    )
+    peak = REQUESTS * 100 / (730 * 3600) * 2
+    return math.ceil(peak / (est.slo_output_tokens_per_s * scale))
+
+
+@pytest.mark.parametrize("scale", [1.0, 0.5, 0.25])
+def test_replicas_follow_the_scaled_capacity(scale):
+    rows, _ = inference_rows(_scenario(throughput_scale=scale))
+    n = _replicas(scale)
+    assert f"{n} replica(s) incl. 0 spare" in rows.note.iloc[0]
+    hours = np.array([31, 28, 31]) * 24.0  # January to March 2027, 2 USD per GPU-hour
+    np.testing.assert_allclose(rows.usd, n * 2.0 * hours)
+
+
+def test_the_default_names_the_published_spread_to_paste():
+    _, result = inference_rows(_scenario())
+    band = serving_band("vllm", moe=False)
+    line = next(a for a in result.assumptions if "throughput as estimated" in a)
+    assert f"{band.runs} published vLLM runs (dense models)" in line
+    paste = f"{{low: {band.low:.2f}, mode: {band.median:.2f}, high: {band.high:.2f}}}"
+    assert f"serving.throughput_scale: {paste}" in line
+
+
+def test_a_given_scale_is_said_to_be_given():
+    _, result = inference_rows(_scenario(throughput_scale=0.8))
+    assert any("scaled by serving.throughput_scale (given" in a for a in result.assumptions)
+    assert not any("throughput as estimated" in a for a in result.assumptions)
+
+
+def _total(scale: float) -> float:
+    """The path's whole plan (inference, on-call, engineering...) at one scale."""
+    led = compare(parse_scenario(_scenario(throughput_scale=scale))).ledger
+    return float(led[led.path == "own"].usd.sum())
+
+
+def test_a_range_is_drawn_in_monte_carlo_between_its_ends():
+    band = serving_band("vllm", moe=False)
+    spread = {"low": band.low, "mode": band.median, "high": band.high}
+    mc = compare(parse_scenario(_scenario(throughput_scale=spread)), draws=400, seed=1)
+    totals = mc.monte_carlo.totals[:, mc.monte_carlo.paths.index("own")]
+    fastest = _total(band.high)
+    slowest = _total(band.low)
+    assert totals.min() < totals.max()  # only the throughput varies
+    assert fastest - 1e-6 <= totals.min() and totals.max() <= slowest + 1e-6
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.floats(0.05, 5.0), st.floats(0.05, 5.0))
+def test_a_faster_replica_never_costs_more(a, b):
+    low, high = sorted((a, b))
+    slow, _ = inference_rows(_scenario(throughput_scale=low))
+    fast, _ = inference_rows(_scenario(throughput_scale=high))
+    assert fast.usd.sum() <= slow.usd.sum() + 1e-6
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (0, "throughput_scale"),
+        (-0.5, "throughput_scale"),
+        (20, "throughput_scale"),
+        ("0.8 USD", "throughput_scale"),
+        ("fast", "throughput_scale"),
+    ],
+)
+def test_bad_scales_are_refused_naming_the_field(value, expected):
+    with pytest.raises(InputError, match=expected):
+        parse_scenario(_scenario(throughput_scale=value))
