@@ -122,3 +122,10 @@ def test_readme_example_is_what_serve_prints():
     text = " ".join(r.output.split())
     note = text[text.index("note: accuracy:") : text.index("(docs/accuracy.md)")]
     assert note in readme
+
+
+def test_the_python_api_offers_the_bands():
+    import tunecost
+
+    assert tunecost.serving_band("trtllm", moe=True) == serving_band("trtllm", moe=True)
+    assert tunecost.training_band() == training_band()

@@ -1,6 +1,6 @@
 """The README's examples stay true: every `tunecost ...` line in it runs and exits 0 (in
-order, in a scratch folder holding a copy of examples/), and the quick start is what
-.ci/run does."""
+order, in a scratch folder holding a copy of examples/), so does its Python block, and the
+quick start is what .ci/run does."""
 
 import re
 import shlex
@@ -67,3 +67,15 @@ def test_generated_docs_are_current(script):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.TARGET.read_text() == module.render(), f"run python tools/{script}"
+
+
+def test_readme_python_example_runs(tmp_path, monkeypatch):
+    """The Python API block runs as written, from a folder holding examples/."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    (block,) = re.findall(r"```python\n(.*?)```", README, re.S)
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(block, "README.md", "exec"), {})
+    assert (tmp_path / "cost.png").stat().st_size > 0

@@ -12,7 +12,15 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "compare", "estimate_serving", "estimate_training", "load_scenario"]
+__all__ = [
+    "__version__",
+    "compare",
+    "estimate_serving",
+    "estimate_training",
+    "load_scenario",
+    "serving_band",
+    "training_band",
+]
 
 
 def __getattr__(name: str):
@@ -24,6 +32,10 @@ def __getattr__(name: str):
         from tunecost.analysis.compare import compare
 
         return compare
+    if name in ("serving_band", "training_band"):
+        from tunecost.compute import accuracy
+
+        return getattr(accuracy, name)
     if name == "load_scenario":
         from tunecost.scenario.loading import load_scenario
 
