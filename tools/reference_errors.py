@@ -39,6 +39,11 @@ at the end of that work (the changes since are listed below). "Error" is
 |estimate / published - 1|; p90 is its 90th percentile; the median ratio shows the
 direction (above 1: the estimate is optimistic).
 
+`tunecost serve` and `train` print the spread of the kept-aside rows of the engine and
+model family asked about (10th-90th percentile of published / estimate, from
+`tools/accuracy_bands.py`), and `compare` offers it as a range for
+`serving.throughput_scale`: a user sees how far runs like theirs were from the estimate.
+
 ## Before this work (issue 14)
 
 | set | median error | p90 | within 25% | refused |
@@ -262,8 +267,8 @@ def render() -> str:
         "  publication date, the only date their source gives. On H200 today's engines",
         "  miss the estimate too: GPUStack (docs/performance-lab/deepseek-r1/h200.md,",
         "  2025-11-12) measured vLLM v0.11.0 serving DeepSeek-R1-0528 on 8 x H200 at 754",
-        "  output tokens/s for 500 requests of 4,000 / 200 tokens (tunecost: 1,095) and 48",
-        "  for 100 of 32,000 / 100 (tunecost: 61), so that part of the gap is not an engine",
+        "  output tokens/s for 500 requests of 4,000 / 200 tokens (tunecost: 1,012) and 48",
+        "  for 100 of 32,000 / 100 (tunecost: 57), so that part of the gap is not an engine",
         "  release. They dominate the vLLM and SGLang groups, which therefore miss the",
         "  20% / 60% targets that TensorRT-LLM and training meet. MLA's latent cache is",
         "  already counted once per TP rank, in memory and in decode reads (the copies",
@@ -271,7 +276,7 @@ def render() -> str:
         "  Differencing the calibration rows' elapsed times over output length puts the",
         "  gap in different places per engine: SGLang on H200 decodes at the modelled",
         "  rate (2,389 tokens/s for tokens 801-1,600 of 1,024 requests; model ~2,200) but",
-        "  prefills the 3,200-token prompts at about 8-9k tokens/s (model 45.6k); vLLM on",
+        "  prefills the 3,200-token prompts at about 8-9k tokens/s (model 40.5k); vLLM on",
         "  H200 prefills near the model but decodes at 1,041 tokens/s (512 requests; model",
         "  ~2,160); on MI300X they decode 1.9x (vLLM) and 3.4x (SGLang) below the model. The",
         "  one kernel table for DeepSeek-R1's TP8-sharded expert GEMMs (SGLang PR #11816,",
