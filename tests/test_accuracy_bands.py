@@ -54,6 +54,8 @@ def test_a_family_with_too_few_runs_falls_back_to_the_engine():
     assert "dense" not in data["serving"]["sglang"]
     band = serving_band("sglang", moe=False)
     assert band.group == "all" and band.runs == data["serving"]["sglang"]["all"]["runs"]
+    assert band.described(moe=False) == "all models: too few dense models alone"
+    assert serving_band("sglang", moe=True).described(moe=True) == "mixtures of experts"
 
 
 def test_an_engine_without_runs_has_no_band():

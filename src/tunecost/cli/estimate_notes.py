@@ -50,16 +50,17 @@ def serving_accuracy(est, engine: str | None, book):
     """(record keys, note) of the band of published runs of ``engine`` and ``est``'s
     model family around its maximum throughput: ``({}, [])`` when the engine has no
     kept-aside runs."""
-    from tunecost.compute.accuracy import FAMILY_WORDS, serving_band
+    from tunecost.compute.accuracy import serving_band
     from tunecost.compute.engines import get_engine
     from tunecost.output.numbers import human
 
-    band = serving_band(get_engine(engine).id, book.architecture(est.model).is_moe)
+    moe = book.architecture(est.model).is_moe
+    band = serving_band(get_engine(engine).id, moe)
     if band is None:
         return {}, []
     top = est.max_output_tokens_per_s
     note = (
-        f"accuracy: {band.runs} published {est.engine} runs ({FAMILY_WORDS[band.group]}) "
+        f"accuracy: {band.runs} published {est.engine} runs ({band.described(moe)}) "
         f"that no default was set on ran at {band.low:.2f}-{band.high:.2f}x the estimate "
         f"(10th-90th percentile; median {band.median:.2f}x): "
         f"{human(top * band.low)}-{human(top * band.high)} tokens/s here at full load "

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-FAMILY_WORDS = {"moe": "mixtures of experts", "dense": "dense models", "all": "any model"}
-"""How notes name a band's ``group``."""
+FAMILY_WORDS = {"moe": "mixtures of experts", "dense": "dense models"}
+"""How notes name a model family."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,12 @@ class Band:
     high: float
     median_error: float
     p90_error: float
+
+    def described(self, moe: bool) -> str:
+        """Which runs the band covers, for notes: the family asked about, or all the
+        engine's runs when that family had too few of its own."""
+        family = FAMILY_WORDS["moe" if moe else "dense"]
+        return family if self.group != "all" else f"all models: too few {family} alone"
 
     def keys(self) -> dict:
         """The band as flat record keys (JSON and CSV output of ``serve``/``train``)."""

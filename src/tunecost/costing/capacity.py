@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tunecost.compute.accuracy import FAMILY_WORDS, serving_band
+from tunecost.compute.accuracy import serving_band
 from tunecost.compute.engines import get_engine
 from tunecost.compute.estimates import estimate_serving
 from tunecost.compute.serving import ServingEstimate
@@ -78,12 +78,13 @@ def throughput_note(name: str, s, book: PriceBook, model_id: str) -> str | None:
     if scale.size != 1 or float(scale.ravel()[0]) != 1.0:
         return f"{name}: throughput scaled by serving.throughput_scale (given in the scenario)"
     engine = get_engine(s.engine)
-    band = serving_band(engine.id, book.architecture(model_id).is_moe)
+    moe = book.architecture(model_id).is_moe
+    band = serving_band(engine.id, moe)
     if band is None:
         return None
     return (
         f"{name}: throughput as estimated; {band.runs} published {engine.name} runs "
-        f"({FAMILY_WORDS[band.group]}) that no default was set on ran at "
+        f"({band.described(moe)}) that no default was set on ran at "
         f"{band.low:.2f}-{band.high:.2f}x the estimate (10th-90th percentile, "
         f"docs/accuracy.md): set serving.throughput_scale: {{low: {band.low:.2f}, mode: "
         f"{band.median:.2f}, high: {band.high:.2f}}} and run --draws to carry that spread"
