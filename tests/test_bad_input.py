@@ -54,7 +54,7 @@ CASES = [
             "--gpu",
             "h100",
         ],
-        "must not be negative",
+        "must be greater than zero",  # a positive count: zero is refused too
     ),
     ([*TRAIN, "--tokens", "1B", "--mfu", "0"], "greater than zero"),
     ([*TRAIN, "--tokens", "1B", "--mfu", "1.5"], "--mfu"),

@@ -123,12 +123,22 @@ CASES = {
     "unknown-key-in-path": (
         rename("paths__0__cached_input_share", "cached_input_shar"),
         [],
-        ["paths[0].cached_input_shar", "did you mean 'cached_input_share'"],
+        ["paths.prompt.cached_input_shar", "did you mean 'cached_input_share'"],
     ),
     "unknown-key-in-serving": (
         edit(paths__2__serving__min_replica=0),
         [],
-        ["paths[2].serving.min_replica", "did you mean 'min_replicas'"],
+        ["paths.selfhost.serving.min_replica", "did you mean 'min_replicas'"],
+    ),
+    "dotted-key-in-path": (
+        edit(**{"paths__2__serving.max_batch": 8}),
+        [],
+        ["paths.selfhost", "unknown key 'serving.max_batch'; nest it: serving: {max_batch: ...}"],
+    ),
+    "unnamed-path-by-place": (
+        edit(paths__0__name=None, paths__0__cached_input_shar=0.5),
+        [],
+        ["paths[0].cached_input_shar", "did you mean 'cached_input_share'"],
     ),
     # missing required fields
     "missing-requests": (
@@ -136,12 +146,12 @@ CASES = {
         [],
         ["workload.requests", "missing (required)"],
     ),
-    "missing-model": (edit(paths__0__model=None), [], ["paths[0].model", "missing (required)"]),
-    "missing-data": (edit(paths__1__data=None), [], ["paths[1].data", "missing (required)"]),
+    "missing-model": (edit(paths__0__model=None), [], ["paths.prompt.model", "missing (required)"]),
+    "missing-data": (edit(paths__1__data=None), [], ["paths.tuned.data", "missing (required)"]),
     "missing-kind": (
         edit(paths__0__kind=None),
         [],
-        ["paths[0].kind", "missing", "prompt-api, finetune-api"],
+        ["paths.prompt.kind", "missing", "prompt-api, finetune-api"],
     ),
     # units that do not fit
     "unit-requests-in-tokens": (
@@ -157,7 +167,7 @@ CASES = {
     "unit-monitoring-without-month": (
         edit(paths__0__monitoring="200 USD"),
         [],
-        ["paths[0].monitoring", "does not convert to USD/month", "'400 USD/month'"],
+        ["paths.prompt.monitoring", "does not convert to USD/month", "'400 USD/month'"],
     ),
     "unit-requests-without-unit": (
         edit(workload__requests=5),
@@ -173,7 +183,7 @@ CASES = {
     "negative-examples": (
         edit(paths__1__data__examples=-1000),
         [],
-        ["paths[1].data.examples", "must not be negative"],
+        ["paths.tuned.data.examples", "must not be negative"],
     ),
     "negative-requests": (
         edit(workload__requests="-5 requests/month"),
@@ -188,7 +198,7 @@ CASES = {
     "cached-share-above-one": (
         edit(paths__0__cached_input_share=1.5),
         [],
-        ["paths[0].cached_input_share", "1.5", "above the largest accepted value 1"],
+        ["paths.prompt.cached_input_share", "1.5", "above the largest accepted value 1"],
     ),
     "months-10000": (edit(months=10000), [], ["months", "less than or equal to 240"]),
     "months-option-10000": (None, ["--months", "10000"], ["--months", "1<=x<=240"]),
@@ -201,7 +211,7 @@ CASES = {
     "retrain-unknown-policy": (
         edit(paths__1__retrain="sometimes"),
         [],
-        ["paths[1].retrain", "'on-new-base-model', 'never' or 'every N months'"],
+        ["paths.tuned.retrain", "'on-new-base-model', 'never' or 'every N months'"],
     ),
     "no-paths": (edit(paths=[]), [], ["paths", "at least 1 item"]),
     # path kinds, models, GPUs and providers the tables lack
@@ -209,7 +219,7 @@ CASES = {
         edit(paths__0__kind="prompt-apii"),
         [],
         [
-            "paths[0].kind",
+            "paths.prompt.kind",
             "'prompt-apii' is not a path kind",
             "prompt-api, finetune-api, prompt-selfhost, finetune-selfhost",
         ],

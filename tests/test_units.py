@@ -44,6 +44,18 @@ def test_billing_month_is_730_hours():
     assert parse_quantity("1 month", "hour", field="x") == pytest.approx(730.0)
 
 
+def test_a_dimensionless_maximum_is_shown_without_a_unit():
+    with pytest.raises(UnitError, match=r"largest accepted value 10$"):
+        parse_quantity("20", "dimensionless", field="x", bare=True, maximum=10.0)
+    with pytest.raises(UnitError, match=r"largest accepted value 5 token$"):
+        parse_quantity("9", "token", field="x", bare=True, maximum=5.0)
+
+
+def test_an_unknown_word_is_not_a_known_unit():
+    with pytest.raises(UnitError, match="'fast' is not a known unit"):
+        parse_quantity("fast", "dimensionless", field="x", bare=True)
+
+
 def test_negative_rate_allowed_only_when_asked():
     assert parse_quantity("-25 %/year", "1/year", field="x", allow_negative=True) == -0.25
     with pytest.raises(UnitError, match="must not be negative"):
@@ -60,7 +72,7 @@ def test_negative_rate_allowed_only_when_asked():
         ("nan", "finite"),
         ("inf", "finite"),
         ("1e400", "finite"),
-        ("-3", "must not be negative"),
+        ("-3", "must be greater than zero"),  # a count that must be positive says so
         ("0", "greater than zero"),
         ("abc tokens", "cannot read"),
         ("3 metres", "does not convert"),

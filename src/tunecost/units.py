@@ -159,7 +159,8 @@ def _pint_value(text: str, raw: str, unit: str, field: str, example: str, bare: 
     try:
         q = reg.parse_expression(text)
     except Exception as exc:  # pint raises many types (incl. AssertionError) on bad text
-        raise UnitError(f"cannot read {raw!r} ({exc}); expected e.g. {example!r}", field) from None
+        why = str(exc).replace("is not defined in the unit registry", "is not a known unit")
+        raise UnitError(f"cannot read {raw!r} ({why}); expected e.g. {example!r}", field) from None
     if not isinstance(q, reg.Quantity):  # a bare number
         q = reg.Quantity(float(q), "dimensionless")
     if q.units == reg.dimensionless and unit != "dimensionless":
@@ -224,12 +225,13 @@ def _check(value: float, *, text, unit, field, positive, allow_negative, maximum
     """Refuse NaN, infinities, negatives, zero and values above ``maximum`` as asked."""
     if math.isnan(value) or math.isinf(value):
         raise UnitError(f"must be a finite number, got {text!r}", field)
-    if value < 0 and not allow_negative:
-        raise UnitError(f"must not be negative, got {text!r}", field)
     if positive and value <= 0:
         raise UnitError(f"must be greater than zero, got {text!r}", field)
+    if value < 0 and not allow_negative:
+        raise UnitError(f"must not be negative, got {text!r}", field)
     if maximum is not None and value > maximum:
-        raise UnitError(f"{text!r} is above the largest accepted value {maximum:g} {unit}", field)
+        shown = f"{maximum:g}" if unit == "dimensionless" else f"{maximum:g} {unit}"
+        raise UnitError(f"{text!r} is above the largest accepted value {shown}", field)
     return value
 
 

@@ -3,7 +3,8 @@
 YAML is read with the YAML 1.2 core schema (:mod:`tunecost.scenario.yaml12`: ``yes`` is
 text, ``017`` is 17, no tags), refusing a key given twice, files over 1 MB, nesting deeper
 than 12 levels and aliases that expand beyond 100,000 values. Validation errors become one line
-that names the field (``paths[1].serving.gpu``), with "did you mean" for a misspelt key.
+that names the field (``paths.llama-70b.serving.gpu``; ``paths[1]`` for a path without a
+name), with "did you mean" for a misspelt key.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from tunecost.errors import InputError
+from tunecost.scenario.address import format_address
 from tunecost.scenario.fields import submodel
 from tunecost.scenario.model import PATH_KINDS, AnyPath, PathBase, Scenario
 from tunecost.scenario.overrides import apply_overrides
@@ -25,7 +27,13 @@ FIELD = "scenario"
 """The parameter file errors name (the command line shows it as ``SCENARIO``)."""
 
 
-def _field_path(loc: tuple) -> str:
+def _field_path(loc: tuple, data: Any = None) -> str:
+    """``loc`` as the field's address; a path is named as the output names it
+    (``paths.llama-70b.serving.gpu``) when it has a name, else by its place (``paths[1]``)."""
+    name = _path_name(loc, data)
+    if name is not None:
+        rest = [str(p) for p in loc[2:] if p not in PATH_KINDS]
+        return format_address(("paths", name, *rest))
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -35,6 +43,18 @@ def _field_path(loc: tuple) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
+
+
+def _path_name(loc: tuple, data: Any) -> str | None:
+    """The ``name`` of the path ``loc`` points into, when the data gives it one."""
+    if len(loc) < 2 or loc[0] != "paths" or not isinstance(loc[1], int):
+        return None
+    paths = data.get("paths") if isinstance(data, dict) else None
+    if not isinstance(paths, list) or not 0 <= loc[1] < len(paths):
+        return None
+    path = paths[loc[1]]
+    name = path.get("name") if isinstance(path, dict) else None
+    return name if isinstance(name, str) and name.strip() else None
 
 
 def _known_fields(loc: tuple, data: Any) -> list[str]:
@@ -75,12 +95,15 @@ def _one_line(exc: ValidationError, data: Any, source: str) -> str:
     order = {"extra_forbidden": 0, "union_tag_invalid": 1, "union_tag_not_found": 1}
     err = min(exc.errors(), key=lambda e: order.get(e["type"], 2))
     loc = tuple(err["loc"])
-    where = _field_path(loc) or "scenario"
+    where = _field_path(loc, data) or "scenario"
     kind = err["type"]
     if kind == "extra_forbidden":
         key = str(loc[-1])
         close = difflib.get_close_matches(key, _known_fields(loc, data), 1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
+        if not close and "." in key:  # a dotted address written as one key
+            head, _, tail = key.partition(".")
+            hint = f"; nest it: {head}: {{{tail}: ...}}"
         msg = f"{where}: unknown key {key!r}{hint}"
     elif kind == "missing":
         msg = f"{where}: missing (required)"
@@ -104,7 +127,7 @@ def _one_line(exc: ValidationError, data: Any, source: str) -> str:
         msg = f"{where}: {text}"
     others = list(
         dict.fromkeys(
-            _field_path(tuple(e["loc"])) or "scenario" for e in exc.errors() if e is not err
+            _field_path(tuple(e["loc"]), data) or "scenario" for e in exc.errors() if e is not err
         )
     )
     others = [o for o in others if o != where]
