@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import statistics
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from click.testing import CliRunner
 from tunecost.analysis.calibration import Comparison
 from tunecost.cli import cli
 from tunecost.compute.accuracy import serving_band, training_band
+from tunecost.errors import InputError
 
 TOOL = Path(__file__).parents[1] / "tools" / "accuracy_bands.py"
 
@@ -54,12 +56,32 @@ def test_a_family_with_too_few_runs_falls_back_to_the_engine():
     assert "dense" not in data["serving"]["sglang"]
     band = serving_band("sglang", moe=False)
     assert band.group == "all" and band.runs == data["serving"]["sglang"]["all"]["runs"]
-    assert band.described(moe=False) == "all models: too few dense models alone"
+    dense = data["serving"]["sglang"]["all"]["families"]["dense"]
+    assert band.described(moe=False) == (
+        f"all models, {dense} of them dense models: too few for a band alone"
+    )
     assert serving_band("sglang", moe=True).described(moe=True) == "mixtures of experts"
 
 
-def test_an_engine_without_runs_has_no_band():
-    assert serving_band("tgi", moe=False) is None
+def test_a_family_with_no_runs_says_the_band_is_of_the_other():
+    """LMDeploy's kept-aside runs are all dense: a mixture gets their band, named so."""
+    band = serving_band("lmdeploy", moe=True)
+    assert band.families["moe"] == 0
+    assert band.described(moe=True) == "dense models only: none of mixtures of experts yet"
+
+
+def test_engines_are_read_by_name_or_alias_and_unknown_ones_refused():
+    assert serving_band("vLLM", moe=False) == serving_band("vllm", moe=False)
+    assert serving_band("tensorrt-llm", moe=True) == serving_band("trtllm", moe=True)
+    with pytest.raises(InputError, match="unknown engine 'tgi'"):
+        serving_band("tgi", moe=False)
+
+
+def test_the_lognormal_sigma_spans_the_band():
+    """A lognormal with the band's median and this sigma has P10/P90 at
+    median x exp(-+1.2816 sigma); their ratio equals high / low."""
+    band = serving_band("vllm", moe=True)
+    assert math.exp(2 * 1.2815515655446004 * band.sigma) == pytest.approx(band.high / band.low)
 
 
 def test_training_band_matches_the_kept_aside_rows():
@@ -91,9 +113,9 @@ def test_serve_note_applies_the_band_to_the_estimate():
     top = _run(*SERVE)["max_output_tokens_per_s"]
     band = serving_band("vllm", moe=False)
     text = " ".join(r.output.split())
-    assert f"{band.runs} published vLLM runs (dense models)" in text
+    assert f"{band.runs} published vLLM runs (dense models) kept aside" in text
     assert f"{band.low:.2f}-{band.high:.2f}x the estimate" in text
-    assert f"{top * band.low:,.0f}-{top * band.high:,.0f} tokens/s" in text
+    assert f"{top * band.low:,.0f}-{top * band.high:,.0f} tokens/s for the max throughput" in text
 
 
 TRAIN = ["train", "--model", "llama-2-7b", "--tokens", "2T", "--gpu", "a100-80gb"]
@@ -107,11 +129,24 @@ def test_train_reports_the_band_for_pretraining():
     assert out["published_over_estimate_median"] == band.median
 
 
-def test_train_leaves_adapters_without_a_band():
-    """No published LoRA run checked the estimate, so none is claimed."""
-    lora = ["train", "--model", "llama-3.1-8b", "--method", "lora", "--examples", "5000"]
-    out = _run(*lora, "--tokens-per-example", "700", "--gpu", "h100", "--usd-per-gpu-hour", "2")
-    assert "accuracy_runs" not in out
+LORA = ["train", "--model", "llama-3.1-8b", "--method", "lora", "--examples", "5000"]
+LORA += ["--tokens-per-example", "700", "--gpu", "h100", "--usd-per-gpu-hour", "2"]
+
+
+def test_train_leaves_adapters_without_a_band_and_says_so():
+    """No published LoRA run checked the estimate: the columns stay, empty, and a note
+    says why."""
+    out = _run(*LORA)
+    assert out["accuracy_runs"] is None and out["published_over_estimate_p90"] is None
+    r = CliRunner().invoke(cli, LORA)
+    assert "accuracy: no published lora run has checked this estimate" in r.output
+
+
+def test_full_fine_tuning_borrows_the_pretraining_band_and_says_so():
+    full = ["train", "--model", "llama-3.1-8b", "--method", "full", "--examples", "5000"]
+    full += ["--tokens-per-example", "700", "--gpu", "h100", "--usd-per-gpu-hour", "2"]
+    r = CliRunner().invoke(cli, full)
+    assert "pretraining runs (full fine-tuning counts FLOPs alike)" in " ".join(r.output.split())
 
 
 def test_readme_example_is_what_serve_prints():

@@ -20,7 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "src" / "tunecost" / "compute" / "accuracy_bands.json"
 QUANTILES = (0.1, 0.5, 0.9)
 MIN_RUNS = 10
-"""Fewest kept-aside runs a group needs for its own band (one decile a run)."""
+"""Fewest kept-aside runs a model family needs for a band of its own (one decile a run);
+the whole set of an engine (or of training) always has one."""
+FAMILIES = ("dense", "MoE")
 
 
 def band(rows: list) -> dict:
@@ -31,8 +33,10 @@ def band(rows: list) -> dict:
     inverse = sorted(1.0 / r.ratio for r in rows)
     cuts = statistics.quantiles(inverse, n=10, method="inclusive")
     picks = (cuts[0], statistics.median(inverse), cuts[-1])
+    families = {f.lower(): sum(r.tags.get("family") == f for r in rows) for f in FAMILIES}
     return {
         "runs": len(rows),
+        "families": families,
         "published_over_estimate": [round(x, 3) for x in picks],
         "median_error": round(median_abs_error(rows), 3),
         "p90_error": round(p90_abs_error(rows), 3),
@@ -42,7 +46,7 @@ def band(rows: list) -> dict:
 def _groups(rows: list) -> dict:
     """The whole set as ``all``, and ``dense`` / ``moe`` where each has MIN_RUNS rows."""
     out = {"all": band(rows)}
-    for family in ("dense", "MoE"):
+    for family in FAMILIES:
         part = [r for r in rows if r.tags.get("family") == family]
         if len(part) >= MIN_RUNS:
             out[family.lower()] = band(part)

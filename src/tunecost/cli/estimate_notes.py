@@ -47,43 +47,48 @@ def _width_note(arch) -> list[str]:
 
 
 def serving_accuracy(est, engine: str | None, book):
-    """(record keys, note) of the band of published runs of ``engine`` and ``est``'s
-    model family around its maximum throughput: ``({}, [])`` when the engine has no
-    kept-aside runs."""
-    from tunecost.compute.accuracy import serving_band
-    from tunecost.compute.engines import get_engine
+    """(record keys, notes) of the band of published runs of ``engine`` and ``est``'s
+    model family, applied to its offline maximum throughput (what the runs measured)."""
+    from tunecost.compute.accuracy import record_keys, serving_band
     from tunecost.output.numbers import human
 
     moe = book.architecture(est.model).is_moe
-    band = serving_band(get_engine(engine).id, moe)
+    band = serving_band(engine, moe)
     if band is None:
-        return {}, []
+        return record_keys(None), []
     top = est.max_output_tokens_per_s
     note = (
-        f"accuracy: {band.runs} published {est.engine} runs ({band.described(moe)}) "
-        f"that no default was set on ran at {band.low:.2f}-{band.high:.2f}x the estimate "
+        f"accuracy: {band.runs} published {est.engine} runs ({band.described(moe)}) kept "
+        f"aside from calibration ran at {band.low:.2f}-{band.high:.2f}x the estimate "
         f"(10th-90th percentile; median {band.median:.2f}x): "
-        f"{human(top * band.low)}-{human(top * band.high)} tokens/s here at full load "
-        "(docs/accuracy.md)"
+        f"{human(top * band.low)}-{human(top * band.high)} tokens/s for the max throughput "
+        "(offline) above (docs/accuracy.md)"
     )
     return band.keys(), [note]
 
 
 def training_accuracy(est):
-    """(record keys, note) of the published pretraining runs' band around ``est``'s
-    GPU-hours, for pretraining and full fine-tuning (the same 6ND count); ``({}, [])``
-    for adapters, which no published run checked."""
-    from tunecost.compute.accuracy import training_band
+    """(record keys, notes) of the published pretraining runs' band applied to ``est``'s
+    GPU-hours, for pretraining and full fine-tuning (which counts FLOPs the same way);
+    adapters get no band, and a note saying so."""
+    from tunecost.compute.accuracy import record_keys, training_band
     from tunecost.output.numbers import human
 
     band = training_band()
-    if band is None or est.method not in ("pretrain", "full"):
-        return {}, []
+    if est.method not in ("pretrain", "full"):
+        return record_keys(None), [
+            f"accuracy: no published {est.method} run has checked this estimate yet "
+            "(docs/accuracy.md scores pretraining runs)"
+        ]
+    if band is None:
+        return record_keys(None), []
     hours = est.gpu_hours
+    kind = "" if est.method == "pretrain" else " (full fine-tuning counts FLOPs alike)"
     note = (
-        f"accuracy: {band.runs} published pretraining runs that no default was set on took "
-        f"{band.low:.2f}-{band.high:.2f}x the estimated GPU-hours (10th-90th percentile; "
-        f"median {band.median:.2f}x): {human(hours * band.low)}-{human(hours * band.high)} "
-        "GPU-hours here (docs/accuracy.md)"
+        f"accuracy: {band.runs} published pretraining runs{kind} kept aside from "
+        f"calibration took {band.low:.2f}-{band.high:.2f}x the estimated GPU-hours "
+        f"(10th-90th percentile; median {band.median:.2f}x): "
+        f"{human(hours * band.low)}-{human(hours * band.high)} GPU-hours here "
+        "(docs/accuracy.md)"
     )
     return band.keys(), [note]

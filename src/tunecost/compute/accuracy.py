@@ -10,9 +10,13 @@ band; a new run is no more likely to. Read once, lazily; no pandas.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+Z90 = 1.2815515655446004
+"""The standard normal's 90th percentile."""
 
 FAMILY_WORDS = {"moe": "mixtures of experts", "dense": "dense models"}
 """How notes name a model family."""
@@ -20,12 +24,14 @@ FAMILY_WORDS = {"moe": "mixtures of experts", "dense": "dense models"}
 
 @dataclass(frozen=True)
 class Band:
-    """Published / estimate over ``runs`` kept-aside runs of one group: ``low``,
-    ``median`` and ``high`` are its 10th, 50th and 90th percentiles [-]; the errors are
-    the median and p90 of |estimate / published - 1| [-]."""
+    """Published / estimate over ``runs`` kept-aside runs of one group (``dense``,
+    ``moe`` or ``all``; ``families`` counts its runs of each): ``low``, ``median`` and
+    ``high`` are its 10th, 50th and 90th percentiles [-]; the errors are the median and
+    p90 of |estimate / published - 1| [-]."""
 
     group: str
     runs: int
+    families: dict[str, int]
     low: float
     median: float
     high: float
@@ -35,17 +41,35 @@ class Band:
     def described(self, moe: bool) -> str:
         """Which runs the band covers, for notes: the family asked about, or all the
         engine's runs when that family had too few of its own."""
-        family = FAMILY_WORDS["moe" if moe else "dense"]
-        return family if self.group != "all" else f"all models: too few {family} alone"
+        key = "moe" if moe else "dense"
+        if self.group == key:
+            return FAMILY_WORDS[key]
+        have = self.families.get(key, 0)
+        if have == 0:
+            other = FAMILY_WORDS["dense" if moe else "moe"]
+            return f"{other} only: none of {FAMILY_WORDS[key]} yet"
+        return f"all models, {have} of them {FAMILY_WORDS[key]}: too few for a band alone"
+
+    @property
+    def sigma(self) -> float:
+        """The sigma of the lognormal with this band's median whose 10th-90th percentile
+        spans it: ``ln(high / low) / (2 x 1.2816)`` [-]."""
+        return math.log(self.high / self.low) / (2 * Z90)
 
     def keys(self) -> dict:
         """The band as flat record keys (JSON and CSV output of ``serve``/``train``)."""
-        return {
-            "accuracy_runs": self.runs,
-            "published_over_estimate_p10": self.low,
-            "published_over_estimate_median": self.median,
-            "published_over_estimate_p90": self.high,
-        }
+        return record_keys(self)
+
+
+def record_keys(band: Band | None) -> dict:
+    """``band`` as the record keys ``serve`` and ``train`` add, all None without one (so
+    every record has the same columns)."""
+    return {
+        "accuracy_runs": band and band.runs,
+        "published_over_estimate_p10": band and band.low,
+        "published_over_estimate_median": band and band.median,
+        "published_over_estimate_p90": band and band.high,
+    }
 
 
 @cache
@@ -56,14 +80,19 @@ def _bands() -> dict:
 
 def _band(entry: dict, group: str) -> Band:
     low, median, high = entry["published_over_estimate"]
-    return Band(group, entry["runs"], low, median, high, entry["median_error"], entry["p90_error"])
+    runs, families = entry["runs"], entry["families"]
+    errors = entry["median_error"], entry["p90_error"]
+    return Band(group, runs, families, low, median, high, *errors)
 
 
-def serving_band(engine_id: str, moe: bool) -> Band | None:
-    """The band of ``engine_id``'s (``vllm``, ``sglang``, ``trtllm``, ``lmdeploy``)
-    kept-aside runs of dense models or mixtures of experts, or of all its runs when that
-    family has too few; None for an engine without any."""
-    groups = _bands()["serving"].get(engine_id)
+def serving_band(engine: str, moe: bool) -> Band | None:
+    """The band of ``engine``'s (``vllm``, ``sglang``, ``trtllm``, ``lmdeploy``, or a
+    name or alias such as ``vLLM``, ``tensorrt-llm``) kept-aside runs of dense models or
+    mixtures of experts, or of all its runs when that family has too few; None for an
+    engine without any. Raises :class:`tunecost.errors.InputError` for an unknown engine."""
+    from tunecost.compute.engines import get_engine
+
+    groups = _bands()["serving"].get(get_engine(engine).id)
     if not groups:
         return None
     family = "moe" if moe else "dense"

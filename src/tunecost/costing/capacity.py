@@ -72,10 +72,9 @@ def capacity(s, book: PriceBook, model_id: str, in_tok, out_tok) -> tuple:
 
 def throughput_note(name: str, s, book: PriceBook, model_id: str) -> str | None:
     """The assumption ``compare`` prints about a path's throughput: the scale it was
-    given, or, left at 1, the spread of published runs of its engine and model family
-    (:func:`tunecost.compute.accuracy.serving_band`) written as a range to paste."""
-    scale = np.asarray(s.throughput_scale, float)
-    if scale.size != 1 or float(scale.ravel()[0]) != 1.0:
+    given, or, left unset, the spread of published runs of its engine and model family
+    (:func:`tunecost.compute.accuracy.serving_band`) as a lognormal range to paste."""
+    if "throughput_scale" in s.model_fields_set:
         return f"{name}: throughput scaled by serving.throughput_scale (given in the scenario)"
     engine = get_engine(s.engine)
     moe = book.architecture(model_id).is_moe
@@ -84,10 +83,12 @@ def throughput_note(name: str, s, book: PriceBook, model_id: str) -> str | None:
         return None
     return (
         f"{name}: throughput as estimated; {band.runs} published {engine.name} runs "
-        f"({band.described(moe)}) that no default was set on ran at "
-        f"{band.low:.2f}-{band.high:.2f}x the estimate (10th-90th percentile, "
-        f"docs/accuracy.md): set serving.throughput_scale: {{low: {band.low:.2f}, mode: "
-        f"{band.median:.2f}, high: {band.high:.2f}}} and run --draws to carry that spread"
+        f"({band.described(moe)}) kept aside from calibration ran at "
+        f"{band.low:.2f}-{band.high:.2f}x the estimate (10th-90th percentile, median "
+        f"{band.median:.2f}x; docs/accuracy.md). To carry that spread, put throughput_scale: "
+        f"{{dist: lognormal, median: {band.median:.2f}, sigma: {band.sigma:.2f}}} under the "
+        "path's serving and run --draws (the plain comparison then uses the median); it "
+        "changes costs once traffic needs more than the minimum replicas"
     )
 
 

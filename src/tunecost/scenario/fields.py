@@ -77,7 +77,7 @@ class FieldSpec:
     def scalar(self, value: Any, *, spread: bool = False) -> float:
         """One value in ``unit``; ``spread`` parses a standard deviation (no bounds)."""
         try:
-            return parse_quantity(
+            x = parse_quantity(
                 value,
                 self.unit,
                 field="",
@@ -89,6 +89,9 @@ class FieldSpec:
             )
         except UnitError as exc:
             raise ValueError(str(exc).lstrip(": ")) from None
+        if self.minimum is not None and not spread and x < self.minimum:
+            raise ValueError(f"{x:g} is below {self.minimum:g}, the smallest accepted value")
+        return x
 
 
 def _parse_quantity(spec: FieldSpec, value: Any) -> float | Dist:
@@ -98,10 +101,43 @@ def _parse_quantity(spec: FieldSpec, value: Any) -> float | Dist:
         if not spec.ranges:
             raise ValueError("a range is not supported here; give one value")
         lower, upper = spec.bounds_for()
-        return parse_dist(
+        dist = parse_dist(
             value, spec.scalar, lambda v: spec.scalar(v, spread=True), lower=lower, upper=upper
         )
+        return _within_bounds(spec, dist)
     return spec.scalar(value)
+
+
+TAIL_SD = 3.0
+"""Standard deviations of a normal or lognormal range that must stay inside a bounded
+field (99.7% of a normal's draws)."""
+
+
+def _within_bounds(spec: FieldSpec, dist: Dist) -> Dist:
+    """Refuse a normal or lognormal range whose tails leave the field's bounds where
+    clipping would give wrong numbers: below zero for a field that must be above zero
+    (a divisor), or outside ``minimum..maximum`` for a field with a floor (a factor).
+    Other fields clip their draws at their bounds (a count cannot go negative)."""
+    if dist.kind not in ("normal", "lognormal") or not (spec.positive or spec.minimum):
+        return dist
+    centre, spread = dist.params
+    if dist.kind == "normal":
+        lo, hi = centre - TAIL_SD * spread, centre + TAIL_SD * spread
+    else:
+        lo, hi = centre * np.exp(-TAIL_SD * spread), centre * np.exp(TAIL_SD * spread)
+    floor = spec.minimum if spec.minimum is not None else 0.0
+    if lo < floor or (lo == 0.0 and spec.positive):
+        raise ValueError(
+            f"the range reaches {lo:.3g} within 3 standard deviations, below "
+            f"{'the smallest accepted value ' + format(floor, 'g') if floor else 'zero'}; "
+            "narrow it or give low and high"
+        )
+    if spec.minimum is not None and spec.maximum is not None and hi > spec.maximum:
+        raise ValueError(
+            f"the range reaches {hi:.3g} within 3 standard deviations, above the largest "
+            f"accepted value {spec.maximum:g}; narrow it or give low and high"
+        )
+    return dist
 
 
 class TextAmount(float):
@@ -173,7 +209,7 @@ Share = quantity("dimensionless", "0.1 or 10%", bare=True, maximum=100.0)
 Tokens = quantity("token", "5M tokens", bare=True, maximum=1e13)
 PriceFactor = quantity("dimensionless", "0.8", bare=True, positive=True, maximum=100.0)
 Factor = quantity("dimensionless", "3", bare=True, positive=True, maximum=1000.0)
-Scale = quantity("dimensionless", "0.8", bare=True, positive=True, maximum=10.0)
+Scale = quantity("dimensionless", "0.8", bare=True, positive=True, minimum=0.1, maximum=10.0)
 
 _RATE_RE = re.compile(
     r"^\s*([-+]?\d*\.?\d+(?:[eE][-+]?\d+)?)\s*(%|percent)?\s*(?:/|per)\s*"

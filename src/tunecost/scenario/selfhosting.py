@@ -61,10 +61,10 @@ class Serving(GPUChoice, Autoscaling):
     max_batch: int | None = Field(None, ge=1, description="Engine's max sequences.")
     throughput_scale: Scale = Field(
         1.0,
-        description="A replica's measured throughput over the estimate, e.g. 0.8 from a "
-        "benchmark of your own, or a range such as {low: 0.68, mode: 0.93, high: 1.28}; "
-        "default 1 (as estimated). compare prints the spread of published runs for the "
-        "engine and model family (docs/accuracy.md).",
+        description="A replica's measured throughput over the estimate, 0.1 to 10: e.g. 0.8 "
+        "from a benchmark of your own, or a range such as {dist: lognormal, median: 0.93, "
+        "sigma: 0.25}; default 1 (as estimated). compare prints the spread of published "
+        "runs of the engine and model family as such a range (docs/accuracy.md).",
     )
     engine: Literal[SERVING_ENGINES] = Field(
         "vllm", description="Serving engine: vllm (default), sglang, trtllm or lmdeploy."
