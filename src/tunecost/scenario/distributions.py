@@ -12,7 +12,9 @@ Each parameter carries the field's unit and is checked like a plain value. The
 deterministic comparison uses the distribution's central value (the mode of a
 triangular, the middle of a uniform, the mean of a normal, the median of a lognormal);
 Monte Carlo draws from it. Normal draws are clipped at the field's bounds (a count
-cannot go negative). A range whose low equals its high is a point.
+cannot go negative); a field that must be above zero or has a floor refuses a normal or
+lognormal whose 3-sd tails leave its bounds (``fields._within_bounds``). A range whose
+low equals its high is a point.
 """
 
 from __future__ import annotations
