@@ -183,6 +183,11 @@ def test_bands_are_drawn():
             "range is not supported here",
         ),
         ({"workload/requests": {"low": "1k requests/month"}}, "needs low, high"),
+        # a divisor's normal range may not reach zero: its draws would divide by it
+        (
+            {"paths/3/training/mfu": {"dist": "normal", "mean": 0.4, "sd": 0.2}},
+            "reaches -0.2 within 3 standard deviations, below zero",
+        ),
         ({"workload/growth": {"low": "1 %/month", "high": "10 %/year"}}, "same period"),
     ],
 )
@@ -191,6 +196,21 @@ def test_bad_ranges_exit_2_with_one_line(tmp_path, changes, fragment):
     assert r.exit_code == 2, r.output
     lines = [x for x in r.output.splitlines() if x.strip()]
     assert len(lines) == 1 and fragment in lines[0], r.output
+
+
+def test_fields_that_may_be_zero_still_clip_normal_draws():
+    """A share or a count may be zero, so a wide normal range is drawn and clipped."""
+    s = with_ranges(
+        **{
+            "workload/requests": {
+                "dist": "normal",
+                "mean": "300k requests/month",
+                "sd": "200k requests/month",
+            }
+        }
+    )
+    mc = monte_carlo(s, draws=200, seed=3)
+    assert np.isfinite(mc.totals).all()
 
 
 def test_zero_draws_is_refused(tmp_path):
