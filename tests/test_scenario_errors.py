@@ -140,6 +140,12 @@ CASES = {
         [],
         ["paths[0].cached_input_shar", "did you mean 'cached_input_share'"],
     ),
+    "field-beside-its-section": (
+        edit(paths__2__max_batch=8),
+        [],
+        ["paths.selfhost.max_batch", "it belongs under serving: (serving: {max_batch: ...})"],
+    ),
+    "count-below-its-bound": (edit(months=0), [], ["months: must be at least 1, got 0"]),
     # missing required fields
     "missing-requests": (
         edit(workload__requests=None),
@@ -200,7 +206,7 @@ CASES = {
         [],
         ["paths.prompt.cached_input_share", "1.5", "above the largest accepted value 1"],
     ),
-    "months-10000": (edit(months=10000), [], ["months", "less than or equal to 240"]),
+    "months-10000": (edit(months=10000), [], ["months: must be at most 240, got 10000"]),
     "months-option-10000": (None, ["--months", "10000"], ["--months", "1<=x<=240"]),
     "growth-minus-100-percent": (
         edit(workload__growth="-100 %/month"),

@@ -255,3 +255,26 @@ def test_serve_says_when_small_experts_slow_the_prompts(book):
     for wide in ("mixtral-8x7b", "llama-3.1-8b"):
         r = CliRunner().invoke(cli, ["serve", "--model", wide, *args])
         assert r.exit_code == 0 and "fine-grained" not in r.output, r.output
+
+
+@pytest.mark.parametrize(
+    "given, said",
+    [
+        (
+            [],
+            "tpot_slo and ttft_slo: the MLPerf Inference server target(s) compare uses (100 ms "
+            "per output token, 2 s to the first token); set --tpot-slo, --ttft-slo",
+        ),
+        (
+            ["--tpot-slo", "50 ms"],
+            "ttft_slo: the MLPerf Inference server target(s) compare "
+            "uses (2 s to the first token); set --ttft-slo",
+        ),
+    ],
+)
+def test_serve_names_only_the_latency_targets_it_defaulted(given, said):
+    r = CliRunner().invoke(cli, [*SERVE, "--usd-per-gpu-hour", "2", *given])
+    assert r.exit_code == 0, r.output
+    assert said in " ".join(r.output.split())
+    if given:
+        assert "100 ms per output token" not in r.output

@@ -171,8 +171,9 @@ def _pint_value(text: str, raw: str, unit: str, field: str, example: str, bare: 
         return float(q.to(unit).magnitude)
     except Exception:
         got = f"{q.units}" or "a plain number"
+        want = "a plain number (no unit)" if unit == "dimensionless" else unit
         raise UnitError(
-            f"{raw!r} is in {got}, which does not convert to {unit}; expected e.g. {example!r}",
+            f"{raw!r} is in {got}, which does not convert to {want}; expected e.g. {example!r}",
             field,
         ) from None
 

@@ -368,10 +368,14 @@ def serve(fmt, output, usd_per_gpu_hour, provider, offer, tier, wide, spare_repl
     record.update(band_keys)
     notes += band_note
     if defaulted:
+        targets = {
+            "tpot_slo": f"{SERVING_TPOT_SLO * 1000:g} ms per output token",
+            "ttft_slo": f"{SERVING_TTFT_SLO:g} s to the first token",
+        }
         notes.append(
-            f"{' and '.join(defaulted)}: the MLPerf Inference server targets compare uses "
-            f"({SERVING_TPOT_SLO * 1000:g} ms per output token, {SERVING_TTFT_SLO:g} s to the "
-            "first token); set --tpot-slo, --ttft-slo"
+            f"{' and '.join(defaulted)}: the MLPerf Inference server target(s) compare uses "
+            f"({', '.join(targets[k] for k in defaulted)}); set "
+            f"{', '.join('--' + k.replace('_', '-') for k in defaulted)}"
         )
     _print_record(record, SERVE_FIELDS, fmt, output, notes=notes, wide=wide)
 

@@ -75,20 +75,24 @@ def throughput_note(name: str, s, book: PriceBook, model_id: str) -> str | None:
     given, or, left unset, the spread of published runs of its engine and model family
     (:func:`tunecost.compute.accuracy.serving_band`) as a lognormal range to paste."""
     if "throughput_scale" in s.model_fields_set:
-        return f"{name}: throughput scaled by serving.throughput_scale (given in the scenario)"
+        scale = np.asarray(s.throughput_scale, float)
+        value = f" {float(scale.ravel()[0]):g}" if scale.size == 1 else " (a range)"
+        return f"{name}: throughput scaled by serving.throughput_scale{value} (given)"
     engine = get_engine(s.engine)
     moe = book.architecture(model_id).is_moe
     band = serving_band(engine.id, moe)
     if band is None:
         return None
+    median, sigma = band.lognormal
     return (
         f"{name}: throughput as estimated; {band.runs} published {engine.name} runs "
         f"({band.described(moe)}) kept aside from calibration ran at "
         f"{band.low:.2f}-{band.high:.2f}x the estimate (10th-90th percentile, median "
         f"{band.median:.2f}x; docs/accuracy.md). To carry that spread, put throughput_scale: "
-        f"{{dist: lognormal, median: {band.median:.2f}, sigma: {band.sigma:.2f}}} under the "
-        "path's serving and run --draws (the plain comparison then uses the median); it "
-        "changes costs once traffic needs more than the minimum replicas"
+        f"{{dist: lognormal, median: {median:.2f}, sigma: {sigma:.2f}}} under the path's "
+        f"serving (its 10th-90th percentile is {band.low:.2f}-{band.high:.2f}) and run "
+        "--draws; the plain comparison then uses its median, and it changes costs once "
+        "traffic needs more than the minimum replicas"
     )
 
 

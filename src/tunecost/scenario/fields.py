@@ -83,8 +83,9 @@ class FieldSpec:
                 field="",
                 example=self.example,
                 bare=self.bare,
-                positive=self.positive and not spread,
-                allow_negative=self.allow_negative and not spread,
+                # a floored field states its floor for zero and negatives too
+                positive=self.positive and not spread and self.minimum is None,
+                allow_negative=(self.allow_negative or self.minimum is not None) and not spread,
                 maximum=None if spread else self.maximum,
             )
         except UnitError as exc:

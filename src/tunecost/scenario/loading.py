@@ -59,6 +59,12 @@ def _path_name(loc: tuple, data: Any) -> str | None:
 
 def _known_fields(loc: tuple, data: Any) -> list[str]:
     """Field names valid at ``loc`` (for "did you mean" on unknown keys)."""
+    return list(getattr(_model_at(loc, data), "model_fields", {}))
+
+
+def _model_at(loc: tuple, data: Any) -> Any:
+    """The model class of the section holding the last key of ``loc`` (None if the
+    data does not lead to one)."""
     model: Any = Scenario
     node = data
     for part in loc[:-1]:
@@ -71,11 +77,30 @@ def _known_fields(loc: tuple, data: Any) -> list[str]:
             model = PATH_KINDS[part]
             continue
         if part not in getattr(model, "model_fields", {}):
-            return []
+            return None
         node = node.get(part, {}) if isinstance(node, dict) else {}
         model = AnyPath if part == "paths" else submodel(model, part)
-    return list(getattr(model, "model_fields", {}))
+    return model
 
+
+def _section_holding(key: str, loc: tuple, data: Any) -> str | None:
+    """The section at ``loc``'s level (``serving``, ``data``...) whose fields include
+    ``key``, for a field written one level too high."""
+    model = _model_at(loc, data)
+    for name in getattr(model, "model_fields", {}):
+        sub = submodel(model, name)
+        if sub is not None and key in sub.model_fields:
+            return name
+    return None
+
+
+_BOUNDS = {
+    "greater_than_equal": ("ge", "must be at least"),
+    "greater_than": ("gt", "must be greater than"),
+    "less_than_equal": ("le", "must be at most"),
+    "less_than": ("lt", "must be less than"),
+}
+"""pydantic's bound errors in the words the quantity fields use."""
 
 _EXPECTED = {
     "int_parsing": "a whole number",
@@ -104,6 +129,8 @@ def _one_line(exc: ValidationError, data: Any, source: str) -> str:
         if not close and "." in key:  # a dotted address written as one key
             head, _, tail = key.partition(".")
             hint = f"; nest it: {head}: {{{tail}: ...}}"
+        elif not close and (section := _section_holding(key, loc, data)):
+            hint = f"; it belongs under {section}: ({section}: {{{key}: ...}})"
         msg = f"{where}: unknown key {key!r}{hint}"
     elif kind == "missing":
         msg = f"{where}: missing (required)"
@@ -118,6 +145,9 @@ def _one_line(exc: ValidationError, data: Any, source: str) -> str:
         )
     elif kind == "union_tag_not_found":
         msg = f"{where}.kind: missing; choose one of {', '.join(PATH_KINDS)}"
+    elif kind in _BOUNDS:
+        key, words = _BOUNDS[kind]
+        msg = f"{where}: {words} {err.get('ctx', {}).get(key)}, got {err['input']!r}"
     elif kind in _EXPECTED:
         shown = repr(err["input"])
         shown = shown if len(shown) <= 40 else shown[:37] + "..."
