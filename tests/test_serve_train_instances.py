@@ -5,6 +5,7 @@ checked on paper; the commands run in process with the book swapped in."""
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 from click.testing import CliRunner
@@ -278,3 +279,30 @@ def test_serve_names_only_the_latency_targets_it_defaulted(given, said):
     assert said in " ".join(r.output.split())
     if given:
         assert "100 ms per output token" not in r.output
+
+
+def test_serve_brackets_replicas_and_cost_with_the_published_spread(book):
+    """By hand: a replica serving band.high (band.low) times its estimated rate within
+    the SLOs needs ceil(peak / (rate x factor)) replicas, plus the one spare, each on a
+    1-GPU acme instance at 2.00 USD/h for 730 h."""
+    from tunecost.compute.accuracy import serving_band
+
+    book(acme_offer("one.1x", 2.00, 1))
+    d = _json(*SERVE, "--traffic", "30M requests/month")
+    band = serving_band("vllm", moe=False)
+    peak, rate = d["peak_output_tokens_per_s"], d["slo_output_tokens_per_s"]
+    fewest = math.ceil(peak / (rate * band.high))
+    most = math.ceil(peak / (rate * band.low))
+    assert (d["replicas_low"], d["replicas_high"]) == (fewest, most)
+    assert fewest <= d["replicas"] <= most
+    assert d["monthly_cost_usd_low"] == pytest.approx((fewest + 1) * 2.00 * MONTH)
+    assert d["monthly_cost_usd_high"] == pytest.approx((most + 1) * 2.00 * MONTH)
+    r = CliRunner().invoke(cli, [*SERVE, "--traffic", "30M requests/month"])
+    assert f"the peak needs {fewest}-{most} replica(s) plus the spares" in r.output
+
+
+def test_serve_without_traffic_has_no_fleet_range(book):
+    book(acme_offer("one.1x", 2.00, 1))
+    d = _json(*SERVE)
+    assert d["replicas_low"] is None and d["monthly_cost_usd_high"] is None
+    assert d["accuracy_runs"] > 0  # the throughput band is still there

@@ -364,7 +364,8 @@ def serve(fmt, output, usd_per_gpu_hour, provider, offer, tier, wide, spare_repl
         f"layout {est.layout}; {est.engine_source}",
     ]
     notes += experts_notes(est, options["expert_parallel"], book)
-    band_keys, band_note = serving_accuracy(est, options["engine"], book)
+    fleet = (prices, spare_replicas, options["min_replicas"])
+    band_keys, band_note = serving_accuracy(est, options["engine"], book, fleet)
     record.update(band_keys)
     notes += band_note
     if defaulted:

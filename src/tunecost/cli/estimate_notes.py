@@ -46,16 +46,45 @@ def _width_note(arch) -> list[str]:
     ]
 
 
-def serving_accuracy(est, engine: str | None, book):
+FLEET_KEYS = ("replicas_low", "replicas_high", "monthly_cost_usd_low", "monthly_cost_usd_high")
+"""Record keys of the fleet the band implies (None without traffic or a price)."""
+
+
+def serving_accuracy(est, engine: str | None, book, fleet: tuple | None = None):
     """(record keys, notes) of the band of published runs of ``engine`` and ``est``'s
-    model family, applied to its offline maximum throughput (what the runs measured)."""
+    model family, applied to its offline maximum throughput (what the runs measured)
+    and, with traffic and ``fleet`` = (prices, spares, min_replicas), to the replicas
+    and monthly cost (:func:`tunecost.cli.serve_instances.fleet_range`)."""
     from tunecost.compute.accuracy import record_keys, serving_band
-    from tunecost.output.numbers import human
+    from tunecost.output.numbers import money
 
     moe = book.architecture(est.model).is_moe
     band = serving_band(engine, moe)
     if band is None:
-        return record_keys(None), []
+        return {**record_keys(None), **dict.fromkeys(FLEET_KEYS)}, []
+    keys, notes = _throughput_band(est, band, moe)
+    ranged = _fleet_band(est, book, fleet, band) if fleet else None
+    keys.update(ranged or dict.fromkeys(FLEET_KEYS))
+    if ranged:
+        notes.append(
+            f"accuracy: at those rates the peak needs {ranged['replicas_low']}-"
+            f"{ranged['replicas_high']} replica(s) plus the spares, "
+            f"{money(ranged['monthly_cost_usd_low'])}-{money(ranged['monthly_cost_usd_high'])}"
+            " USD a month on the cheapest whole instances"
+        )
+    return keys, notes
+
+
+def _fleet_band(est, book, fleet, band):
+    from tunecost.cli.serve_instances import fleet_range
+
+    prices, spares, min_replicas = fleet
+    return fleet_range(est, book, prices, spares, min_replicas, band)
+
+
+def _throughput_band(est, band, moe: bool):
+    from tunecost.output.numbers import human
+
     top = est.max_output_tokens_per_s
     note = (
         f"accuracy: {band.runs} published {est.engine} runs ({band.described(moe)}) kept "

@@ -33,3 +33,29 @@ def on_instances(est, book, prices: tuple, spares: int | None) -> tuple[dict, st
         return {**est.to_dict(), **dict.fromkeys(INSTANCE_KEYS)}, why
     record = serve_record(est.to_dict(), placed, spares, HOURS_PER_MONTH)
     return record, record["price_source"]
+
+
+def fleet_range(est, book, prices: tuple, spares: int | None, min_replicas: int, band):
+    """The replicas the peak needs, and their monthly cost on whole instances, if a
+    replica serves ``band.high`` or ``band.low`` times its estimated rate within the SLOs
+    (the band of published runs, :mod:`tunecost.compute.accuracy`): a dict of
+    ``replicas_low``/``_high`` and ``monthly_cost_usd_low``/``_high``, or None without
+    traffic or a price."""
+    from tunecost.compute.serving import replicas_for_peak
+    from tunecost.scenario.defaults import SPARE_REPLICAS
+    from tunecost.units import HOURS_PER_MONTH
+
+    if est.replicas is None or not est.peak_output_tokens_per_s:
+        return None
+    spares = SPARE_REPLICAS if spares is None else spares
+    out = {}
+    for end, factor in (("low", band.high), ("high", band.low)):  # faster: fewer replicas
+        capacity = est.slo_output_tokens_per_s * factor
+        n = int(replicas_for_peak(est.peak_output_tokens_per_s, capacity, min_replicas))
+        placed, _ = place(book, est.gpu, est.gpus_per_replica, n + spares, prices, HOURS_PER_MONTH)
+        if placed is None:
+            return None
+        out[f"replicas_{end}"] = n
+        usd = int(placed.instances) * float(placed.usd_per_instance_hour) * HOURS_PER_MONTH
+        out[f"monthly_cost_usd_{end}"] = usd
+    return out
