@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tunecost.costing import timeline
-from tunecost.costing.context import Context, Cost, fmt
+from tunecost.costing.context import Context, Cost, fmt, span
 from tunecost.costing.instances import instances_for
 from tunecost.costing.purchase import (
     business_hours,
@@ -83,7 +83,7 @@ def bought_serving(ctx: Context, path, s, est, replicas) -> dict[str, Cost]:
         hours = business_hours(ctx.as_of, ctx.months)
     else:
         hours = timeline.month_hours(ctx.as_of, ctx.months)
-    note = f"{_span(need)} x {unit.name} for {_span(replicas)} replica(s) of {est.gpus_per_replica}"
+    note = f"{span(need)} x {unit.name} for {span(replicas)} replica(s) of {est.gpus_per_replica}"
     return _costs(ctx, path, (buy, unit, "serving"), need, need * hours, note)
 
 
@@ -127,7 +127,7 @@ def _costs(ctx: Context, path, what, need, unit_hours, note: str) -> dict[str, C
         ctx.full(unit_hours * unit.gpus),
         "GPU-hour",
         f"{fmt(unit.watts, ',.0f')} W per unit x PUE {fmt(buy.pue)} at "
-        f"{fmt(buy.electricity)} USD/kWh, {_span(kwh)} kWh a month"
+        f"{fmt(buy.electricity)} USD/kWh, {span(kwh)} kWh a month"
         + (f", colocation {fmt(buy.colocation)} USD/kW/month" if np.any(buy.colocation) else ""),
     )
     ctx.assumptions.append(_assumption(path.name, role, buy, unit, (life, resid)))
@@ -152,11 +152,6 @@ def _assumption(name: str, role: str, buy, unit: Unit, life_resid) -> str:
         f"), PUE {fmt(buy.pue)}{pue}, {fmt(buy.electricity)} USD/kWh, running {hours} "
         "(set buy.power, buy.utilisation, buy.pue)"
     )
-
-
-def _span(x) -> str:
-    a = np.asarray(x, float)
-    return fmt(a.min()) if a.min() == a.max() else fmt(a)
 
 
 def categories(cost, category: str) -> dict[str, Cost]:

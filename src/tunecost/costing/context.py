@@ -28,6 +28,13 @@ def fmt(x, spec: str = "g") -> str:
     return f"{format(float(a.min()), spec)} to {format(float(a.max()), spec)}"
 
 
+def span(x) -> str:
+    """A count over the plan's months (and draws) for a note: one number when it never
+    changes, else its range (:func:`fmt`)."""
+    a = np.asarray(x, float)
+    return fmt(a.min()) if a.min() == a.max() else fmt(a)
+
+
 @dataclass
 class Cost:
     """One category of one path: USD per month and the quantity that drives it; a

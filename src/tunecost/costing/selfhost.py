@@ -22,7 +22,7 @@ from tunecost.costing.autoscaled import autoscaled_fleet, weekly_demand
 from tunecost.costing.bought_gpus import add_costs, bought_serving, bought_training, categories
 from tunecost.costing.capacity import capacity, throughput_note
 from tunecost.costing.common import common_costs, data_cost, releases
-from tunecost.costing.context import Context, Cost, fmt
+from tunecost.costing.context import Context, Cost, fmt, span
 from tunecost.costing.gpu_price import instance_offers
 from tunecost.costing.instances import Shape, cheapest
 from tunecost.costing.price_series import price_series
@@ -65,7 +65,7 @@ def serving_cost(path, ctx: Context, model_id: str, in_tok, out_tok) -> Cost | d
     placed = cheapest(replicas, est.gpus_per_replica, shapes.shapes, hours)
     _record(ctx, path, s, shapes, placed, "serving")
     note = (
-        f"{_span(placed.instances)} x {_named(placed, s)} for {_span(replicas)} replica(s) "
+        f"{span(placed.instances)} x {_named(placed, s)} for {span(replicas)} replica(s) "
         f"incl. {spare} spare; {est.gpus_per_replica} x {est.gpu} per replica ({est.layout}), "
         f"{fmt(per_replica, ',.0f')} output tokens/s each within SLO"
     )
@@ -105,7 +105,7 @@ def _autoscaled(ctx: Context, path, s, shapes, sized, out_tok) -> Cost:
         "serving.scale_down_delay)"
     )
     note = (
-        f"{_span(placed.replica_hours)} replica-hours on {_named(placed, s)}, "
+        f"{span(placed.replica_hours)} replica-hours on {_named(placed, s)}, "
         f"following the week's profile incl. {s.spare_replicas} spare; "
         f"{est.gpus_per_replica} x {est.gpu} per replica ({est.layout}), "
         f"{fmt(per_replica, ',.0f')} output tokens/s each within SLO"
@@ -178,12 +178,6 @@ def _shapes(choice, ctx: Context, min_gpus: int, path) -> _Shapes:
         shapes.append(Shape(name, o.gpu_count, series, o))
         used[name] = rows
     return _Shapes(shapes, used, not (choice.provider or choice.offer))
-
-
-def _span(x) -> str:
-    """A count over the plan's months (and draws): one number, or its range."""
-    a = np.asarray(x, float)
-    return fmt(a.min()) if a.min() == a.max() else fmt(a)
 
 
 def _named(placed, choice) -> str:
@@ -283,5 +277,5 @@ def _training_cost(path: FinetuneSelfhost, ctx: Context, first, events) -> Cost 
         ctx.full(placed.gpu_hours_per_hour * hours),
         "GPU-hour",
         f"{fmt(per_run, ',.1f')} GPU-hours per run on {est.gpus} x {est.gpu} at MFU "
-        f"{est.mfu:.2f}, billed as {_span(np.max(placed.instances))} x {_named(placed, t)} per run",
+        f"{est.mfu:.2f}, billed as {span(np.max(placed.instances))} x {_named(placed, t)} per run",
     )
