@@ -100,16 +100,27 @@ def _dedicated(path, ctx: Context, price) -> tuple[Cost, Context]:
     """One deployment per adapter, each sized for its share of the traffic:
     ``price(path, ctx)`` at ``share x traffic``, times the adapters with that share."""
     record = _scratch(ctx, ctx.traffic)
-    usd = quantity = 0.0
-    note = ""
+    each = _each_share(path, ctx, lambda p, c: {"inference": price(p, c)}, record)
+    cost = each["inference"]
+    note = f"each of {path.adapters} adapters merged into its own deployment: {cost.note}"
+    return Cost(cost.usd, cost.quantity, cost.unit, note), record
+
+
+def _each_share(path, ctx: Context, price, into: Context) -> dict[str, Cost]:
+    """``price(path, part)`` (categories of costs) with ``part`` carrying one share of
+    the traffic, times the adapters with that share, summed per category (the first
+    share's note and unit); what the parts recorded is merged into ``into``."""
+    totals: dict[str, list] = {}
     for share, count in _groups(path):
         part = _scratch(ctx, ctx.traffic * share)
-        cost = price(path, part)
-        usd, quantity = usd + count * cost.usd, quantity + count * cost.quantity
-        note = note or cost.note
-        _keep(record, part)
-    note = f"each of {path.adapters} adapters merged into its own deployment: {note}"
-    return Cost(usd, quantity, cost.unit, note), record
+        for key, cost in price(path, part).items():
+            usd, quantity, first = totals.get(key, (0.0, 0.0, cost))
+            totals[key] = [usd + count * cost.usd, quantity + count * cost.quantity, first]
+        _keep(into, part)
+    return {
+        key: Cost(usd, quantity, first.unit, first.note)
+        for key, (usd, quantity, first) in totals.items()
+    }
 
 
 def _pick(ctx: Context, options: list[tuple[Cost, Context]], names: list[str]) -> Cost:
@@ -256,16 +267,10 @@ def _one_deployment(path, ctx: Context, s, tokens_) -> dict[str, Cost]:
 
 def _per_adapter_deployments(path, ctx: Context, s, tokens_) -> dict[str, Cost]:
     """One dedicated deployment per adapter, each sized for its share of the traffic."""
-    totals: dict[str, list] = {}
-    for share, count in _groups(path):
-        part = _scratch(ctx, ctx.traffic * share)
-        for key, cost in serving_costs(path, part, s, *tokens_).items():
-            usd, quantity, first = totals.get(key, (0.0, 0.0, cost))
-            totals[key] = [usd + count * cost.usd, quantity + count * cost.quantity, first]
-        _keep(ctx, part)
+    each = _each_share(path, ctx, lambda p, c: serving_costs(p, c, s, *tokens_), ctx)
     return {
-        key: Cost(usd, quantity, first.unit, _deployments_note(path, key, first.note))
-        for key, (usd, quantity, first) in totals.items()
+        key: Cost(c.usd, c.quantity, c.unit, _deployments_note(path, key, c.note))
+        for key, c in each.items()
     }
 
 
