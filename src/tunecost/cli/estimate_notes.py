@@ -87,11 +87,9 @@ def _throughput_band(est, band, moe: bool):
 
     top = est.max_output_tokens_per_s
     note = (
-        f"accuracy: {band.runs} published {est.engine} runs ({band.described(moe)}) kept "
-        f"aside from calibration ran at {band.low:.2f}-{band.high:.2f}x the estimate "
-        f"(10th-90th percentile; median {band.median:.2f}x): "
-        f"{human(top * band.low)}-{human(top * band.high)} tokens/s for the max throughput "
-        "(offline) above (docs/accuracy.md)"
+        f"accuracy: {band.sentence(est.engine, moe)}: {human(top * band.low)}-"
+        f"{human(top * band.high)} tokens/s for the max throughput (offline) above "
+        "(docs/accuracy.md)"
     )
     return band.keys(), [note]
 

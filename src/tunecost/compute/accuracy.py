@@ -50,6 +50,16 @@ class Band:
             return f"{other} only: none of {FAMILY_WORDS[key]} yet"
         return f"all models, {have} of them {FAMILY_WORDS[key]}: too few for a band alone"
 
+    def sentence(self, engine: str, moe: bool) -> str:
+        """The band in words for a note on serving throughput, e.g. ``31 published vLLM
+        runs (mixtures of experts) kept aside from calibration ran at 0.49-1.13x the
+        estimate (10th-90th percentile; median 0.77x)``."""
+        return (
+            f"{self.runs} published {engine} runs ({self.described(moe)}) kept aside from "
+            f"calibration ran at {self.low:.2f}-{self.high:.2f}x the estimate (10th-90th "
+            f"percentile; median {self.median:.2f}x)"
+        )
+
     @property
     def lognormal(self) -> tuple[float, float]:
         """(median, sigma) of the lognormal whose 10th and 90th percentiles are ``low``

@@ -85,10 +85,8 @@ def throughput_note(name: str, s, book: PriceBook, model_id: str) -> str | None:
         return None
     median, sigma = band.lognormal
     return (
-        f"{name}: throughput as estimated; {band.runs} published {engine.name} runs "
-        f"({band.described(moe)}) kept aside from calibration ran at "
-        f"{band.low:.2f}-{band.high:.2f}x the estimate (10th-90th percentile, median "
-        f"{band.median:.2f}x; docs/accuracy.md). To carry that spread, put throughput_scale: "
+        f"{name}: throughput as estimated; {band.sentence(engine.name, moe)}, "
+        "docs/accuracy.md. To carry that spread, put throughput_scale: "
         f"{{dist: lognormal, median: {median:.2f}, sigma: {sigma:.2f}}} under the path's "
         f"serving (its 10th-90th percentile is {band.low:.2f}-{band.high:.2f}) and run "
         "--draws; the plain comparison then uses its median, and it changes costs once "
