@@ -385,3 +385,25 @@ def test_report_can_show_the_amortised_view(tmp_path):
     run = CliRunner().invoke(cli, ["report", str(example), "--amortise", "--output", str(out)])
     assert run.exit_code == 0, run.output
     assert "amortised view" in out.read_text()
+
+
+def test_a_purchase_price_is_the_newest_in_effect_on_the_plan_start():
+    """Two dated rows of one card: the plan gets the later one once it is in effect,
+    and a plan before the first is refused naming buy.price."""
+    from tunecost.errors import InputError
+    from tunecost.pricebook.hardware import HardwareTable
+
+    def row(date: str, usd: float) -> dict:
+        return {
+            "id": "card-x", "name": "Card X", "vendor": "acme", "kind": "card",
+            "gpu": "h100-sxm", "gpus": 1, "price_usd": usd, "system_power_w": None,
+            "effective_from": dt.date.fromisoformat(date), "retrieved": dt.date(2026, 1, 1),
+            "source_url": "https://example.com",
+        }  # fmt: skip
+
+    table = HardwareTable([row("2025-06-01", 30000.0), row("2024-01-01", 25000.0)], str)
+    assert table.find("h100-sxm", item=None, as_of=dt.date(2025, 1, 1)).price_usd == 25000.0
+    assert table.find("h100-sxm", item="card-x", as_of=dt.date(2026, 1, 1)).price_usd == 30000.0
+    with pytest.raises(InputError, match="from 2024-01-01 on, after the plan's start") as e:
+        table.find("h100-sxm", item=None, as_of=dt.date(2023, 1, 1))
+    assert e.value.field == "buy.price"
