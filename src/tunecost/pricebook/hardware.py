@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from tunecost.errors import InputError, UnknownNameError
+from tunecost.pricebook.prices import in_effect
 
 TABLE = "hardware_prices.csv"
 
@@ -104,14 +105,14 @@ class HardwareTable:
                 )
             smallest = min(mine, key=lambda r: (r.gpus, r.id)).id
             rows = self.history(smallest)
-        in_effect = [r for r in rows if r.effective_from <= as_of]
-        if not in_effect:
+        current = in_effect(rows, lambda r: r.id, as_of)  # one item: one row or none
+        if not current:
             raise InputError(
                 f"{TABLE} prices {rows[0].id} from {rows[0].effective_from} on, after the plan's "
                 f"start {as_of}; give buy.price",
                 "buy.price",
             )
-        return in_effect[-1]
+        return current[0]
 
 
 def hardware_table(book) -> HardwareTable:
