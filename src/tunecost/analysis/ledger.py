@@ -47,14 +47,7 @@ def build_ledger(
     parts = [
         (name, cat, cats[cat]) for name, cats in costs.items() for cat in CATEGORIES if cat in cats
     ]
-    usd = np.concatenate(
-        [
-            np.asarray(
-                c.usd if not amortise or c.amortised is None else c.amortised, float
-            ).reshape(n)
-            for _, _, c in parts
-        ]
-    )
+    usd = np.concatenate([np.asarray(c.usd_as(amortise), float).reshape(n) for _, _, c in parts])
     qty = np.concatenate([np.asarray(c.quantity, float).reshape(n) for _, _, c in parts])
     with np.errstate(divide="ignore", invalid="ignore"):
         unit_price = np.where(qty > 0, usd / np.where(qty > 0, qty, 1.0), np.nan)

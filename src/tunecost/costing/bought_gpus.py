@@ -170,9 +170,7 @@ def add_costs(out: dict[str, Cost], more: dict[str, Cost]) -> dict[str, Cost]:
             continue
         amortised = None
         if a.amortised is not None or c.amortised is not None:
-            amortised = (a.usd if a.amortised is None else a.amortised) + (
-                c.usd if c.amortised is None else c.amortised
-            )
+            amortised = a.usd_as(True) + c.usd_as(True)
         note = "; ".join(n for n in (a.note, c.note) if n)
         out[cat] = Cost(a.usd + c.usd, a.quantity + c.quantity, a.unit, note, amortised)
     return out

@@ -47,6 +47,11 @@ class Cost:
     note: str = ""
     amortised: np.ndarray | None = None
 
+    def usd_as(self, amortise: bool):
+        """USD per month as shown: the depreciation of a purchase when ``amortise``
+        (its cash otherwise, and always for what is not bought)."""
+        return self.amortised if amortise and self.amortised is not None else self.usd
+
 
 @dataclass
 class Context:

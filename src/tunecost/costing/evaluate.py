@@ -90,8 +90,5 @@ def monthly_costs(
     ctx = Context(scenario, np.broadcast_to(traffic, (rows, n)), book)
     out = np.empty((len(scenario.paths), rows, n))
     for j, path in enumerate(scenario.paths):
-        out[j] = sum(
-            c.usd if not amortise or c.amortised is None else c.amortised
-            for c in path_costs(path, ctx).values()
-        )
+        out[j] = sum(c.usd_as(amortise) for c in path_costs(path, ctx).values())
     return [p.name for p in scenario.paths], out
