@@ -25,7 +25,14 @@ from tunecost.compute.serving import peak_output_tokens_per_s
 from tunecost.costing.context import Context
 from tunecost.costing.instances import Shape, instances_for
 from tunecost.errors import InputError
-from tunecost.scenario.profile import profile_weights
+from tunecost.scenario.profile import peak_factor, profile_weights
+
+
+def peak_demand(ctx: Context, out_tok):
+    """Output tokens/s in each month's peak hour, what a fleet that does not autoscale
+    is sized for: the month's mean times the workload's peak factor
+    (:func:`tunecost.scenario.profile.peak_factor`)."""
+    return peak_output_tokens_per_s(ctx.traffic, out_tok, peak_factor(ctx.scenario.workload))
 
 
 def weekly_demand(ctx: Context, out_tok, field: str) -> tuple[np.ndarray, np.ndarray]:

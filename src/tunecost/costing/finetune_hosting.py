@@ -21,9 +21,9 @@ import re
 
 import numpy as np
 
-from tunecost.compute.serving import peak_output_tokens_per_s
 from tunecost.costing import timeline
 from tunecost.costing.api_rates import Seller, per_request
+from tunecost.costing.autoscaled import peak_demand
 from tunecost.costing.capacity import capacity
 from tunecost.costing.context import Context, Cost, fmt
 from tunecost.costing.deployment_scaling import autoscaled_hosting, scaling_rule
@@ -34,7 +34,6 @@ from tunecost.errors import InputError, within
 from tunecost.pricebook.prices import in_effect
 from tunecost.scenario.defaults import SERVING_TPOT_SLO, SERVING_TTFT_SLO
 from tunecost.scenario.model import FinetuneAPI
-from tunecost.scenario.profile import peak_factor
 
 _HARDWARE = re.compile(r"^hardware:(?:(\d+)x-)?(.+)$")
 """A GPU deployment's id: ``hardware:1x-h100-80gb`` (Together) or ``hardware:h100-80gb``
@@ -163,7 +162,7 @@ def _dedicated(path: FinetuneAPI, ctx: Context, s: Seller, in_tok, out_tok, shar
             "at the peak's count here (set autoscale: true with workload.profile)"
         )
     hours = timeline.month_hours(ctx.as_of, ctx.months)
-    peak = peak_output_tokens_per_s(ctx.traffic, out_tok, peak_factor(ctx.scenario.workload))
+    peak = peak_demand(ctx, out_tok)
     names, count, rate, per_deployment = _size(path, ctx, s, choices, peak, hours)
     deployments = count + path.spare_deployments
     storage = _deployment_storage(ctx, s, path, names)
@@ -202,7 +201,7 @@ def _autoscaled(path: FinetuneAPI, ctx: Context, s: Seller, choices: list, out_t
             f"paths.{path.name}.autoscale",
             absolute=True,
         )
-    peak = peak_output_tokens_per_s(ctx.traffic, out_tok, peak_factor(ctx.scenario.workload))
+    peak = peak_demand(ctx, out_tok)
     options = _gpu_options(path, ctx, s, choices, peak)
     fees = [_fee(ctx, row, record=False) for row, _, _ in options]
     names, cost = autoscaled_hosting(path, ctx, rule, options, fees, out_tok)

@@ -15,10 +15,10 @@ import numpy as np
 
 from tunecost.compute.autoscale import STEP_HOURS, check_max_replicas
 from tunecost.compute.estimates import estimate_training
-from tunecost.compute.serving import peak_output_tokens_per_s, replicas_for_peak
+from tunecost.compute.serving import replicas_for_peak
 from tunecost.costing import timeline
 from tunecost.costing.adapters import per_adapter, served_selfhost
-from tunecost.costing.autoscaled import autoscaled_fleet, weekly_demand
+from tunecost.costing.autoscaled import autoscaled_fleet, peak_demand, weekly_demand
 from tunecost.costing.bought_gpus import add_costs, bought_serving, bought_training, categories
 from tunecost.costing.capacity import capacity, throughput_note
 from tunecost.costing.common import common_costs, data_cost, releases
@@ -30,7 +30,6 @@ from tunecost.costing.tokens import tokens
 from tunecost.errors import within
 from tunecost.scenario.defaults import GPU_MARKETS, SERVING_TPOT_SLO, SERVING_TTFT_SLO
 from tunecost.scenario.model import FinetuneSelfhost, PromptSelfhost
-from tunecost.scenario.profile import peak_factor
 from tunecost.vocabulary import tier_column
 
 GIVEN = "given in the scenario"
@@ -55,7 +54,7 @@ def serving_cost(path, ctx: Context, model_id: str, in_tok, out_tok) -> Cost | d
     )
     if s.autoscale:
         return _autoscaled(ctx, path, s, shapes, (est, per_replica), out_tok)
-    peak = peak_output_tokens_per_s(ctx.traffic, out_tok, peak_factor(ctx.scenario.workload))
+    peak = peak_demand(ctx, out_tok)
     replicas = replicas_for_peak(peak, per_replica, s.min_replicas)
     replicas = replicas + np.where(np.asarray(ctx.traffic) > 0, spare, 0)
     if s.buy is not None:  # bought, not rented (costing/bought_gpus.py)
