@@ -228,3 +228,38 @@ def test_help_imports_neither_pandas_nor_matplotlib():
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert r.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_serve_burst_gives_what_a_finite_benchmark_measures():
+    """--burst N: the run of N requests sent at once, in full batches and a last partial
+    one, at no more than the steady maximum; the note says how it batches."""
+    steady = json.loads(run(*SERVE, "--format", "json").output)
+    b = steady["max_batch"]
+    r = run(*SERVE, "--burst", str(2 * b + 1), "--format", "json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    assert d["burst_requests"] == 2 * b + 1
+    assert d["burst_output_tokens_per_s"] < d["max_output_tokens_per_s"]
+    whole = json.loads(run(*SERVE, "--burst", str(2 * b), "--format", "json").output)
+    assert whole["burst_output_tokens_per_s"] == pytest.approx(whole["max_output_tokens_per_s"])
+    assert steady["burst_output_tokens_per_s"] is None
+    text = run(*SERVE, "--burst", str(2 * b + 1)).output
+    assert f"run as 2 batch(es) of {b} and one of 1," in text
+    assert "a run of --burst requests" in text
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "2.5", "many"])
+def test_serve_burst_refuses_what_is_not_a_request_count(value):
+    r = run(*SERVE, "--burst", value)
+    assert r.exit_code == 2
+    assert "--burst" in r.output and "Traceback" not in r.output
+
+
+def test_python_api_refuses_a_fractional_burst():
+    from tunecost import estimate_serving
+    from tunecost.errors import InputError
+
+    with pytest.raises(InputError, match=r"whole number of at least 1, got 2\.5"):
+        estimate_serving(
+            model="llama-3.1-8b", gpu="h100", input_tokens=100, output_tokens=10, burst=2.5
+        )

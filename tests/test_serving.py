@@ -112,3 +112,35 @@ def test_throughput_rises_with_batch():
     b = np.arange(1, 50)
     t = rf.decode_step_seconds(TOY, CHIP, b, 200)
     assert np.all(np.diff(b / t) > 0)
+
+
+def test_burst_runs_in_full_batches_and_one_partial():
+    """500 requests on a replica that batches 121: 4 batches of 121 and one of 16.
+    With TPOT 0.1 s at batch 121 and 0.02 s at batch 16 the run takes
+    n_out x (4 x 0.1 + 0.02) and measures 500 / 0.42 = 1,190.48 tokens/s, against the
+    steady 121 / 0.1 = 1,210."""
+    tpot = np.linspace(0.01, 0.1, 121)
+    tpot[15] = 0.02
+    assert sv.burst_output_tokens_per_s(tpot, 500) == pytest.approx(500 / 0.42)
+    # a whole number of batches is the steady rate; fewer requests than a batch, one batch
+    assert sv.burst_output_tokens_per_s(tpot, 242) == pytest.approx(1210.0)
+    assert sv.burst_output_tokens_per_s(tpot, 16) == pytest.approx(16 / 0.02)
+
+
+@given(
+    b=st.integers(1, 300),
+    n=st.integers(1, 5000),
+    step=st.floats(1e-3, 1.0),
+    pre=st.floats(0.0, 10.0),
+)
+def test_a_finite_run_never_beats_the_steady_state(b, n, step, pre):
+    """With TPOT(B) = step + B pre / n_out (throughput rising with the batch), a run of
+    n requests measures at most the steady B / TPOT(B), and exactly that when its last
+    batch is full."""
+    batches = np.arange(1, b + 1)
+    tpot = step + batches * pre / 100.0
+    steady = b / tpot[-1]
+    burst = sv.burst_output_tokens_per_s(tpot, n)
+    assert burst <= steady * (1 + 1e-9)
+    if n % b == 0:
+        assert burst == pytest.approx(steady)

@@ -207,6 +207,7 @@ SERVE_FIELDS = (
     ("slo_output_tokens_per_s", "throughput within SLOs", "tokens/s"),
     ("requests_per_s", "requests within SLOs", "requests/s"),
     ("max_requests_per_s", "requests (offline)", "requests/s"),
+    ("burst_output_tokens_per_s", "a run of --burst requests", "tokens/s"),
     ("tpot_s", "time per output token", "s"),
     ("ttft_s", "time to first token", "s"),
     ("requests_per_month", "traffic", "requests/month"),
@@ -320,6 +321,12 @@ SERVE_FIELDS = (
     type=click.IntRange(min=1),
     help="Most sequences batched at once (default: the engine's; vLLM 1024 on >=70 GiB "
     "GPUs other than A100, else 256).",
+)
+@click.option(
+    "--burst",
+    type=click.IntRange(min=1),
+    help="Requests a finite benchmark sends at once (vllm bench serve --num-prompts N, "
+    "request rate inf): also give the output tokens/s it measures, its last batch partial.",
 )
 @click.option(
     "--tpot-slo",

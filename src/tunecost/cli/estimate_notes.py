@@ -61,8 +61,9 @@ def serving_accuracy(est, engine: str | None, book, fleet: tuple | None = None):
     moe = book.architecture(est.model).is_moe
     band = serving_band(engine, moe)
     if band is None:
-        return {**record_keys(None), **dict.fromkeys(FLEET_KEYS)}, []
+        return {**record_keys(None), **dict.fromkeys(FLEET_KEYS)}, _burst_note(est)
     keys, notes = _throughput_band(est, band, moe)
+    notes = _burst_note(est) + notes
     ranged = _fleet_band(est, book, fleet, band) if fleet else None
     keys.update(ranged or dict.fromkeys(FLEET_KEYS))
     if ranged:
@@ -73,6 +74,21 @@ def serving_accuracy(est, engine: str | None, book, fleet: tuple | None = None):
             " USD a month on the cheapest whole instances"
         )
     return keys, notes
+
+
+def _burst_note(est) -> list[str]:
+    """How a finite run of ``--burst`` requests batches, and what to do with what it
+    measures."""
+    if est.burst_requests is None:
+        return []
+    full, rest = divmod(est.burst_requests, est.max_batch)
+    batches = f"{full} batch(es) of {est.max_batch}" + (f" and one of {rest}" if rest else "")
+    batches = batches if full else f"one batch of {rest}"
+    return [
+        f"burst: {est.burst_requests} requests sent at once run as {batches}, "
+        f"{est.burst_output_tokens_per_s:,.0f} output tokens/s over the run: what a benchmark "
+        "of that many prompts reports; measured / this is your serving.throughput_scale"
+    ]
 
 
 def _fleet_band(est, book, fleet, band):

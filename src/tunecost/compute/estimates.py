@@ -104,6 +104,17 @@ def _check_training(tokens, mfu, goodput, precision) -> None:
         raise InputError(f"train in bf16, fp16 or fp8, got {precision!r}", "precision")
 
 
+def _check_serving(input_tokens, output_tokens, requests_per_month, max_batch, burst) -> None:
+    for name, value in (("max_batch", max_batch), ("burst", burst)):
+        if value is not None and (value < 1 or value != int(value)):
+            raise InputError(f"must be a whole number of at least 1, got {value:g}", name)
+    for name, value in (("input_tokens", input_tokens), ("output_tokens", output_tokens)):
+        if value is None or value <= 0:
+            raise InputError("must be greater than zero", name)
+    if requests_per_month is not None and requests_per_month < 0:
+        raise InputError("must not be negative", "requests_per_month")
+
+
 def estimate_serving(
     *,
     model,
@@ -124,6 +135,7 @@ def estimate_serving(
     engine=DEFAULT_ENGINE,
     pp=None,
     expert_parallel=None,
+    burst=None,
     book: PriceBook | None = None,
 ):
     """Estimate serving throughput, replicas and cost; see ``tunecost serve --help``.
@@ -133,15 +145,12 @@ def estimate_serving(
     (:mod:`tunecost.compute.engines`); ``pp`` fixes the pipeline stages of a replica;
     ``expert_parallel`` runs a mixture of experts with data-parallel attention and
     experts spread over the GPUs (True) or tensor-parallel (False), default the engine's.
-    Returns a :class:`tunecost.compute.serving.ServingEstimate`.
+    ``burst`` is a finite run's requests sent at once (a benchmark's ``--num-prompts``
+    at request rate inf): the estimate then also gives the output tokens/s that run
+    measures, ``burst_output_tokens_per_s``. Returns a
+    :class:`tunecost.compute.serving.ServingEstimate`.
     """
-    if max_batch is not None and max_batch < 1:
-        raise InputError("must be at least 1", "max_batch")
-    for name, value in (("input_tokens", input_tokens), ("output_tokens", output_tokens)):
-        if value is None or value <= 0:
-            raise InputError("must be greater than zero", name)
-    if requests_per_month is not None and requests_per_month < 0:
-        raise InputError("must not be negative", "requests_per_month")
+    _check_serving(input_tokens, output_tokens, requests_per_month, max_batch, burst)
     book = book or open_book()
     arch = model if isinstance(model, Architecture) else book.architecture(model)
     return _serving.estimate_serving(
@@ -163,4 +172,5 @@ def estimate_serving(
         engine=get_engine(engine),
         pp=pp,
         expert_parallel=expert_parallel,
+        burst=burst,
     )

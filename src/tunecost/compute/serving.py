@@ -76,6 +76,8 @@ class ServingEstimate:
     engine: str | None = None
     layout: str | None = None
     engine_source: str | None = None
+    burst_requests: int | None = None
+    burst_output_tokens_per_s: float | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -95,6 +97,28 @@ def replicas_for_peak(peak_tokens_per_s, tokens_per_s_per_replica, min_replicas=
     need = np.ceil(peak / tokens_per_s_per_replica - 1e-9)
     floor = np.where(peak > 0, max(min_replicas, 1), min_replicas)
     return np.maximum(need, floor)
+
+
+def burst_output_tokens_per_s(tpot, requests):
+    """Output tokens/s a finite run measures: ``requests`` identical requests sent
+    together to a replica that batches at most ``B = len(tpot)`` of them [tokens/s].
+
+    ``tpot[b - 1]`` is the replica's time per output token at batch ``b``
+    (:class:`replica.ReplicaPlan`), so a batch of ``b`` sequences of ``n_out`` tokens
+    runs ``n_out x tpot[b - 1]`` (its prompts' prefill included). With ``requests =
+    q B + r``, slot-based batching of identical jobs all released at once finishes in
+    ``q`` full batches and one of ``r`` (the makespan of identical jobs on ``B``
+    machines, ``ceil(requests / B)`` job lengths; Graham, "Bounds on Multiprocessing
+    Timing Anomalies", SIAM J. Appl. Math. 17(2), 1969), so the run measures
+    ``requests / (q tpot[B - 1] + tpot[r - 1])`` output tokens/s, less than the steady
+    ``B / tpot[B - 1]`` whenever the last batch is partial. Benchmarks that send a
+    fixed number of prompts at once (``vllm bench serve --num-prompts N`` at request
+    rate inf, offline ``LLM.generate`` on N prompts) measure this figure.
+    """
+    tpot = np.asarray(tpot, float)
+    full, rest = divmod(int(requests), tpot.size)
+    seconds = full * tpot[-1] + (tpot[rest - 1] if rest else 0.0)
+    return float(requests / seconds)
 
 
 def estimate_serving(
@@ -117,6 +141,7 @@ def estimate_serving(
     engine=DEFAULT_ENGINE,
     pp=None,
     expert_parallel=None,
+    burst=None,
 ) -> ServingEstimate:
     """Batch, throughput, replicas and cost of serving ``arch`` on ``gpu``.
 
@@ -132,6 +157,8 @@ def estimate_serving(
         :mod:`tunecost.compute.engines`); pipeline stages (default: TP over NVLink, the
         fastest TP x PP split over PCIe); a mixture of experts with data-parallel
         attention and spread experts (True) or TP (False), default the engine's.
+    burst : int, optional
+        Requests a finite run sends at once: its output tokens/s too [requests].
     tpot_slo, ttft_slo : float, optional
         Latency targets: time per output token and time to first token. [s]
     requests_per_month, peak_factor, usd_per_gpu_hour : optional
@@ -146,7 +173,7 @@ def estimate_serving(
     _refuse_if_none(plan, arch, gpu, eng, n, precision, lengths)
     tpot, ttft = plan.tpot, plan.ttft
     i_slo = _slo_batch_index(plan.user_tpot, ttft, tpot_slo, ttft_slo, n, gpu)
-    out = _at_batch(arch, gpu, precision, kvp, plan, lengths, eng)
+    out = _at_batch(arch, gpu, precision, kvp, plan, lengths, eng, burst)
     out.slo_batch = i_slo + 1
     out.slo_output_tokens_per_s = float(out.slo_batch / tpot[i_slo])
     out.tpot_s, out.ttft_s = float(plan.user_tpot[i_slo]), float(ttft[i_slo])
@@ -191,8 +218,9 @@ def _moe_layout(eng, arch: Architecture, expert_parallel):
     return replace(eng, moe_expert_parallel=bool(expert_parallel))
 
 
-def _at_batch(arch, gpu, precision, kvp, plan: ReplicaPlan, lengths, eng) -> ServingEstimate:
-    """The estimate at the largest batch; the caller fills in the batch within the SLOs."""
+def _at_batch(arch, gpu, precision, kvp, plan: ReplicaPlan, lengths, eng, burst):
+    """The estimate at the largest batch (and of a run of ``burst`` requests); the
+    caller fills in the batch within the SLOs."""
     tpot, ttft = plan.tpot, plan.ttft
     return ServingEstimate(
         model=arch.id,
@@ -215,6 +243,8 @@ def _at_batch(arch, gpu, precision, kvp, plan: ReplicaPlan, lengths, eng) -> Ser
         engine=eng.name,
         layout=plan.layout.describe(),
         engine_source=eng.source,
+        burst_requests=None if burst is None else int(burst),
+        burst_output_tokens_per_s=None if burst is None else burst_output_tokens_per_s(tpot, burst),
     )
 
 
