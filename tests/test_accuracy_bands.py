@@ -170,3 +170,19 @@ def test_the_python_api_offers_the_bands():
 
     assert tunecost.serving_band("trtllm", moe=True) == serving_band("trtllm", moe=True)
     assert tunecost.training_band() == training_band()
+
+
+@pytest.mark.parametrize(("model", "moe"), [("deepseek-r1", True), ("llama-3.1-8b", False)])
+def test_an_estimate_names_its_family_for_the_band(model, moe):
+    """``est.moe`` is the family the band is chosen by, so a Python user need not
+    know it; serve picks the same band."""
+    import tunecost
+
+    est = tunecost.estimate_serving(
+        model=model, gpu="h200", gpus=8, precision="fp8", input_tokens=1000, output_tokens=100
+    )
+    assert est.moe is moe
+    band = tunecost.serving_band(est.engine, est.moe)
+    args = ["serve", "--model", model, "--gpu", "h200", "--gpus", "8", "--precision", "fp8"]
+    out = _run(*args, "--input-tokens", "1000", "--output-tokens", "100")
+    assert out["accuracy_runs"] == band.runs and out["moe"] is moe

@@ -58,7 +58,7 @@ def serving_accuracy(est, engine: str | None, book, fleet: tuple | None = None):
     from tunecost.compute.accuracy import record_keys, serving_band
     from tunecost.output.numbers import money
 
-    moe = book.architecture(est.model).is_moe
+    moe = est.moe
     band = serving_band(engine, moe)
     if band is None:
         return {**record_keys(None), **dict.fromkeys(FLEET_KEYS)}, _burst_note(est)

@@ -39,7 +39,9 @@ from tunecost.vocabulary import KV_PRECISIONS, PRECISIONS
 
 @dataclass
 class ServingEstimate:
-    """Result of :func:`estimate_serving`, canonical units (tokens/s, seconds, USD)."""
+    """Result of :func:`estimate_serving`, canonical units (tokens/s, seconds, USD);
+    ``moe`` says whether the model is a mixture of experts (the family
+    :func:`tunecost.compute.accuracy.serving_band` takes)."""
 
     model: str
     gpu: str
@@ -78,6 +80,7 @@ class ServingEstimate:
     engine_source: str | None = None
     burst_requests: int | None = None
     burst_output_tokens_per_s: float | None = None
+    moe: bool | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -245,6 +248,7 @@ def _at_batch(arch, gpu, precision, kvp, plan: ReplicaPlan, lengths, eng, burst)
         engine_source=eng.source,
         burst_requests=None if burst is None else int(burst),
         burst_output_tokens_per_s=None if burst is None else burst_output_tokens_per_s(tpot, burst),
+        moe=arch.is_moe,
     )
 
 
