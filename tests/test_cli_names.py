@@ -115,7 +115,10 @@ def test_the_command_line_shows_its_own_flags(args, flag, tmp_path, monkeypatch)
 def test_a_scenario_error_names_the_field_under_the_path(tmp_path):
     result = run("compare", "--set", "paths.llama-70b-selfhost.serving.gpu=l44")
     assert result.exit_code == 2
-    assert "Error: paths.llama-70b-selfhost.serving.gpu: unknown GPU 'l44'" in result.output
+    assert (
+        "Error: support-assistant.yaml with --set: paths.llama-70b-selfhost.serving.gpu: "
+        "unknown GPU 'l44'" in result.output
+    )
 
 
 @pytest.mark.parametrize("spelling", ["--output", "-o", "--out"])

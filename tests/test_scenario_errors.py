@@ -253,7 +253,12 @@ CASES = {
     "serving-gpu-unknown": (
         edit(paths__2__serving__gpu="h1000"),
         [],
-        [R(r"paths(\[2\]|\.selfhost)\.serving\.gpu"), "unknown GPU 'h1000'", "did you mean"],
+        ["Error: scenario.yaml: paths.selfhost.serving.gpu: unknown GPU 'h1000'", "did you mean"],
+    ),
+    "serving-gpu-unknown-set": (
+        None,
+        ["--set", "paths.selfhost.serving.gpu=h1000"],
+        ["Error: scenario.yaml with --set: paths.selfhost.serving.gpu: unknown GPU 'h1000'"],
     ),
     "training-gpu-unknown": (
         edit(paths__2__training__gpu="h1000"),

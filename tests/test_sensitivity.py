@@ -324,6 +324,22 @@ def test_threshold_says_which_search_range_cannot_be_priced():
     assert "narrow --low/--high" in out.output
 
 
+def test_threshold_reports_the_scenarios_own_error_as_it_is():
+    """A scenario that cannot be priced at its own values is not a search-range problem:
+    the error names the file and the field, with no advice to narrow --low/--high."""
+    from pathlib import Path
+
+    example = Path(__file__).parents[1] / "examples" / "support-assistant.yaml"
+    args = ["threshold", str(example), "--vary", "workload.requests"]
+    out = CliRunner().invoke(cli, [*args, "--set", "paths.llama-70b-selfhost.serving.gpu=zzz"])
+    assert out.exit_code == 2
+    assert out.output.startswith(
+        "Error: support-assistant.yaml with --set: paths.llama-70b-selfhost.serving.gpu: "
+        "unknown GPU 'zzz'"
+    )
+    assert "while searching" not in out.output
+
+
 @pytest.mark.parametrize(
     "field",
     [

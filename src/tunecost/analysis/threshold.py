@@ -110,6 +110,7 @@ def threshold(
     try:
         grid_totals, names = totals(grid)
     except InputError as exc:  # a value of the range no path can be served at
+        totals(np.array([f.value]))  # ... unless the scenario as written fails too
         raise _in_search(exc, field, low, high) from None
     best = np.argmin(grid_totals, axis=0)
     scale = np.maximum(np.abs(grid_totals).max(axis=1), 1.0)

@@ -14,7 +14,7 @@ import click
 
 from tunecost import __version__
 from tunecost.cli.base import PARAMS, Group, shown_field
-from tunecost.cli.options import CONTEXT
+from tunecost.cli.options import CONTEXT, SCENARIO_SOURCE
 from tunecost.errors import InputError, TunecostError
 
 
@@ -27,7 +27,10 @@ class TunecostGroup(Group):
             return super().invoke(ctx)
         except InputError as exc:
             field = shown_field(exc.field, ctx.meta.get(PARAMS, ()))
-            click.echo(f"Error: {field}: {exc.message}" if field else f"Error: {exc}", err=True)
+            line = f"{field}: {exc.message}" if field else str(exc)
+            # a field placed in the scenario while costing: say which file (or --set)
+            source = ctx.meta.get(SCENARIO_SOURCE) if exc.absolute else None
+            click.echo(f"Error: {source}: {line}" if source else f"Error: {line}", err=True)
             ctx.exit(2)
         except TunecostError as exc:
             click.echo(f"Error: {exc}", err=True)

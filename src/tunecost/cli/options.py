@@ -327,6 +327,15 @@ def bundled_example() -> Path:
     raise InputError("the bundled example is missing; give a scenario file", "SCENARIO")
 
 
+SCENARIO_SOURCE = "tunecost.scenario_source"
+
+
+def scenario_source(path: Path, overrides=()) -> str:
+    """How errors name the scenario a command read: its file name, ``with --set`` when
+    options changed it (as :func:`tunecost.scenario.loading.load_scenario` says)."""
+    return path.name + (" with --set" if overrides else "")
+
+
 def command_scenario(scenario, overrides=(), months=None):
     """The scenario a command works on: the file given (or the bundled example), with
     ``--set`` overrides, the team file's defaults where both are silent (each noted for
@@ -335,6 +344,8 @@ def command_scenario(scenario, overrides=(), months=None):
 
     path = Path(scenario) if scenario else bundled_example()
     sc, used = load_with_defaults(path, overrides, command_team())
+    # errors found later, while costing, name a field of this file (or of --set)
+    click.get_current_context().meta[SCENARIO_SOURCE] = scenario_source(path, overrides)
     lines = click.get_current_context().meta.setdefault(TEAM_LINES, [])
     lines[:0] = [line for line in used if line not in lines]
     if click.get_current_context().meta.get(MARKETS_META):
