@@ -189,7 +189,17 @@ CASES = {
     "negative-examples": (
         edit(paths__1__data__examples=-1000),
         [],
-        ["paths.tuned.data.examples", "must not be negative"],
+        ["paths.tuned.data.examples", "must be greater than zero, got -1000"],
+    ),
+    "zero-epochs": (
+        edit(paths__1__data__epochs=0),
+        [],
+        ["paths.tuned.data.epochs", "must be greater than zero, got 0"],
+    ),
+    "epochs-normal-reaching-zero": (
+        edit(paths__1__data__epochs={"dist": "normal", "mean": 2, "sd": 1}),
+        [],
+        ["paths.tuned.data.epochs", "reaches -1 within 3 standard deviations, below zero"],
     ),
     "negative-requests": (
         edit(workload__requests="-5 requests/month"),

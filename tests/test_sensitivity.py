@@ -308,7 +308,7 @@ def test_a_range_on_examples_runs():
     mc = monte_carlo(s, draws=100, seed=0)
     assert np.isfinite(mc.totals).all()
     data["paths"][1]["data"]["examples"] = {"low": 0, "high": 10}
-    with pytest.raises(InputError, match="start above zero"):
+    with pytest.raises(InputError, match="examples: must be greater than zero, got 0"):
         parse_scenario(data)
 
 

@@ -190,8 +190,8 @@ RequestTokens = Annotated[
     float | Dist | TextAmount, BeforeValidator(_REQUEST_TOKENS.parse), _REQUEST_TOKENS
 ]
 """Tokens per request, or the same in words or characters."""
-Examples = quantity("dimensionless", "4000", bare=True, maximum=1e9)
-Epochs = quantity("dimensionless", "3", bare=True, maximum=100.0)
+Examples = quantity("dimensionless", "4000", bare=True, positive=True, maximum=1e9)
+Epochs = quantity("dimensionless", "3", bare=True, positive=True, maximum=100.0)
 Fraction = quantity("dimensionless", "0.5 or 50%", bare=True, maximum=1.0)
 PositiveFraction = quantity("dimensionless", "0.4", bare=True, positive=True, maximum=1.0)
 USDPerHour = quantity("USD/hour", "90 USD/hour", bare=True, maximum=1e4)

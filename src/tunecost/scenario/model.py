@@ -23,7 +23,6 @@ from tunecost.scenario.defaults import (
     HOURS_PER_FTE_MONTH,
 )
 from tunecost.scenario.deployment_scaling import DeploymentScaling
-from tunecost.scenario.distributions import Dist
 from tunecost.scenario.fields import (
     USD,
     Epochs,
@@ -167,14 +166,6 @@ class Data(Strict):
         description="Evaluations of the validation set per run, for providers that bill "
         "each; default one per epoch.",
     )
-
-    @field_validator("examples", "epochs")
-    @classmethod
-    def _positive(cls, v: float | Dist) -> float | Dist:
-        low = v.span[0] if isinstance(v, Dist) else v
-        if low <= 0:
-            raise ValueError("must be greater than zero (a range must start above zero)")
-        return v
 
 
 def plain_name(value: str) -> str:
