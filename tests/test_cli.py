@@ -244,22 +244,52 @@ def test_serve_burst_gives_what_a_finite_benchmark_measures():
     assert whole["burst_output_tokens_per_s"] == pytest.approx(whole["max_output_tokens_per_s"])
     assert steady["burst_output_tokens_per_s"] is None
     text = run(*SERVE, "--burst", str(2 * b + 1)).output
-    assert f"run as 2 batch(es) of {b} and one of 1," in text
+    assert f"run as 2 batches of {b:,} and one of 1," in text
     assert "a run of --burst requests" in text
 
 
-@pytest.mark.parametrize("value", ["0", "-3", "2.5", "many"])
-def test_serve_burst_refuses_what_is_not_a_request_count(value):
-    r = run(*SERVE, "--burst", value)
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("0", "must be greater than zero"),
+        ("-3", "must be greater than zero"),
+        ("2.5", "'2.5' is not a whole number; write e.g."),
+        ("many", "cannot read 'many'"),
+        ("2e9", "above the largest accepted value 1e+09"),
+        (str(10**400), "must be a finite number"),
+    ],
+)
+@pytest.mark.parametrize("option", ["--burst", "--max-batch"])
+def test_serve_counts_refuse_what_is_not_a_whole_number(option, value, says):
+    r = run(*SERVE, option, value)
     assert r.exit_code == 2
-    assert "--burst" in r.output and "Traceback" not in r.output
+    assert r.output.startswith(f"Error: Invalid value for '{option}'")
+    assert len(r.output.splitlines()) == 1 and "Traceback" not in r.output
+    if option == "--burst" or "e9" not in value:  # --max-batch stops at 1e6
+        assert says in r.output
 
 
-def test_python_api_refuses_a_fractional_burst():
+def test_serve_counts_read_as_counts_are_written():
+    """1k and 1e3 are a thousand requests, as --input-tokens reads them."""
+    a, b = (json.loads(run(*SERVE, "--burst", v, "--format", "json").output) for v in ("1k", "1e3"))
+    assert a["burst_requests"] == b["burst_requests"] == 1000
+    assert a["burst_output_tokens_per_s"] == b["burst_output_tokens_per_s"]
+
+
+def test_serve_csv_spells_booleans_as_json_does():
+    import csv
+
+    (row,) = csv.DictReader(run(*SERVE, "--format", "csv").output.splitlines())
+    assert row["moe"] == "false"
+
+
+@pytest.mark.parametrize("bad", [2.5, 0, True, "5", float("nan"), float("inf")])
+@pytest.mark.parametrize("name", ["burst", "max_batch"])
+def test_python_api_refuses_what_is_not_a_whole_count(name, bad):
     from tunecost import estimate_serving
     from tunecost.errors import InputError
 
-    with pytest.raises(InputError, match=r"whole number of at least 1, got 2\.5"):
+    with pytest.raises(InputError, match=f"{name}: must be a whole number of at least 1, got"):
         estimate_serving(
-            model="llama-3.1-8b", gpu="h100", input_tokens=100, output_tokens=10, burst=2.5
+            model="llama-3.1-8b", gpu="h100", input_tokens=100, output_tokens=10, **{name: bad}
         )

@@ -197,15 +197,19 @@ hash rule above:
 
 - A benchmark that sends a fixed number of requests and divides the output tokens by
   the elapsed time measures a finite run, not the steady state: when the requests
-  outnumber the batch, they run as full batches and a last, partial one that costs
-  nearly as long as a full one. With identical requests all sent at once, no schedule
-  of `B` slots finishes `N` of them sooner than `ceil(N / B)` request lengths (the
-  makespan of identical jobs on identical machines; Graham, SIAM J. Appl. Math. 17(2),
-  1969). `serving.burst_output_tokens_per_s` (and `serve --burst N`) gives
-  `N / (q TPOT(B) + TPOT(r))` for `N = q B + r`, from the plan's own TPOT at each
-  batch; there is no parameter. Rows whose text states the whole run's size are
-  compared with it: `num-prompts N` at request rate inf (GPUStack), offline runs of N
-  prompts (dstack's `benchmark_throughput.py`, SGLang's offline batches), a
+  outnumber the batch, they run as full batches and a last, partial one, whose
+  sequences take as many steps as a full batch's at a step time that shrinks less than
+  its size (decode reads the weights whatever the batch). With identical requests all
+  sent at once, no schedule of `B` slots finishes `N` of them sooner than
+  `ceil(N / B)` request lengths (the makespan of identical jobs on identical machines;
+  Graham, SIAM J. Appl. Math. 17(2), 1969). `serving.burst_output_tokens_per_s` (and
+  `serve --burst N`) gives `N / (q TPOT(B) + TPOT(r))` for `N = q B + r`, from the
+  plan's own TPOT at each batch; there is no parameter. Engines that page the KV cache
+  admit more requests at first and pre-empt as they grow together; the plan's batch,
+  sequences held at their mean length, stands for that average (the recomputation of
+  pre-empted requests is not modelled). Rows whose text states the whole run's size
+  are compared with it: `num-prompts N` at request rate inf (GPUStack), offline runs
+  of N prompts (dstack's `benchmark_throughput.py`, SGLang's offline batches), a
   concurrency cap with a stated prompt count (vLLM's recipes: 32 at once, 100
   prompts) and LMDeploy's clients each sending `test_round` requests; runs capped by
   concurrency with no count stay steady states. 225 rows state their run; the 102

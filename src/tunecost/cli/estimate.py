@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from tunecost.cli.base import Command
+from tunecost.cli.estimate_fields import SERVE_FIELDS, TRAIN_FIELDS
 from tunecost.cli.estimate_notes import experts_notes, serving_accuracy, training_accuracy
 from tunecost.cli.options import (
     CONTEXT,
@@ -19,6 +20,7 @@ from tunecost.cli.options import (
     TOKENS,
     TRAFFIC,
     Quantity,
+    WholeCount,
     command_book,
     emit,
     output_flag,
@@ -37,32 +39,6 @@ from tunecost.vocabulary import (
     PRECISIONS,
     SERVING_ENGINES,
     TRAINING_METHODS,
-)
-
-TRAIN_FIELDS = (
-    ("model", "model", ""),
-    ("method", "method", ""),
-    ("gpu", "GPU", ""),
-    ("tokens", "tokens per run", "tokens"),
-    ("runs", "runs", ""),
-    ("flops", "compute (all runs)", "FLOP"),
-    ("mfu", "MFU", ""),
-    ("ideal_gpu_hours", "GPU-hours at full goodput", "GPU-h"),
-    ("goodput", "goodput", ""),
-    ("gpu_hours", "GPU-hours of the job (all runs)", "GPU-h"),
-    ("gpus", "GPUs", ""),
-    ("layout", "layout", ""),
-    ("min_gpus", "fewest GPUs that fit", ""),
-    ("wall_clock_hours", "wall-clock", "h"),
-    ("memory_per_gpu_gb", "memory per GPU", "GB"),
-    ("gpu_memory_gb", "GPU memory", "GB"),
-    ("instance", "instance", ""),
-    ("gpus_per_instance", "GPUs per instance", ""),
-    ("instances", "instances", ""),
-    ("usd_per_instance_hour", "instance price", "USD/h"),
-    ("usd_per_gpu_hour", "price", "USD/GPU-h"),
-    ("paid_gpu_hours", "GPU-hours paid (whole instances)", "GPU-h"),
-    ("cost_usd", "cost", "USD"),
 )
 
 
@@ -190,43 +166,6 @@ def _check_training_data(o: dict) -> None:
         )
 
 
-SERVE_FIELDS = (
-    ("model", "model", ""),
-    ("gpu", "GPU", ""),
-    ("engine", "engine", ""),
-    ("precision", "precision", ""),
-    ("kv_precision", "KV-cache precision", ""),
-    ("gpus_per_replica", "GPUs per replica", ""),
-    ("layout", "layout", ""),
-    ("weights_gb", "weights", "GB"),
-    ("kv_cache_gb", "KV cache", "GB"),
-    ("kv_cache_tokens", "KV cache", "tokens"),
-    ("max_batch", "largest batch that fits", ""),
-    ("max_output_tokens_per_s", "max throughput (offline)", "tokens/s"),
-    ("slo_batch", "batch within SLOs", ""),
-    ("slo_output_tokens_per_s", "throughput within SLOs", "tokens/s"),
-    ("requests_per_s", "requests within SLOs", "requests/s"),
-    ("max_requests_per_s", "requests (offline)", "requests/s"),
-    ("burst_output_tokens_per_s", "a run of --burst requests", "tokens/s"),
-    ("tpot_s", "time per output token", "s"),
-    ("ttft_s", "time to first token", "s"),
-    ("requests_per_month", "traffic", "requests/month"),
-    ("peak_output_tokens_per_s", "peak load", "tokens/s"),
-    ("replicas", "replicas", ""),
-    ("spare_replicas", "spare replicas", ""),
-    ("instance", "instance", ""),
-    ("gpus_per_instance", "GPUs per instance", ""),
-    ("instances", "instances", ""),
-    ("usd_per_instance_hour", "instance price", "USD/h"),
-    ("gpus_total", "GPUs rented", ""),
-    ("utilization", "average utilisation", ""),
-    ("usd_per_gpu_hour", "price", "USD/GPU-h"),
-    ("monthly_cost_usd", "monthly cost", "USD"),
-    ("usd_per_million_output_tokens", "cost per 1M output tokens", "USD"),
-    ("usd_per_million_output_tokens_at_full_load", "at full load", "USD/1M tokens"),
-)
-
-
 @click.command(cls=Command, context_settings=CONTEXT)
 @click.option(
     "--model",
@@ -318,15 +257,15 @@ SERVE_FIELDS = (
 )
 @click.option(
     "--max-batch",
-    type=click.IntRange(min=1),
+    type=WholeCount("256", maximum=1e6),
     help="Most sequences batched at once (default: the engine's; vLLM 1024 on >=70 GiB "
     "GPUs other than A100, else 256).",
 )
 @click.option(
     "--burst",
-    type=click.IntRange(min=1),
-    help="Requests a finite benchmark sends at once (vllm bench serve --num-prompts N, "
-    "request rate inf): also give the output tokens/s it measures, its last batch partial.",
+    type=WholeCount("500", maximum=1e9),
+    help="Also give the output tokens/s of a run of N requests sent at once, as measured by "
+    "vllm bench serve --num-prompts N at request rate inf.",
 )
 @click.option(
     "--tpot-slo",

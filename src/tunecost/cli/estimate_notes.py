@@ -79,16 +79,26 @@ def serving_accuracy(est, engine: str | None, book, fleet: tuple | None = None):
 def _burst_note(est) -> list[str]:
     """How a finite run of ``--burst`` requests batches, and what to do with what it
     measures."""
-    if est.burst_requests is None:
+    from tunecost.output.numbers import human
+
+    n = est.burst_requests
+    if n is None:
         return []
-    full, rest = divmod(est.burst_requests, est.max_batch)
-    batches = f"{full} batch(es) of {est.max_batch}" + (f" and one of {rest}" if rest else "")
-    batches = batches if full else f"one batch of {rest}"
+    full, rest = divmod(n, est.max_batch)
+    batches = _batches(full, est.max_batch) if full else _batches(1, rest)
+    if full and rest:
+        batches += f" and one of {rest:,}"
     return [
-        f"burst: {est.burst_requests} requests sent at once run as {batches}, "
-        f"{est.burst_output_tokens_per_s:,.0f} output tokens/s over the run: what a benchmark "
-        "of that many prompts reports; measured / this is your serving.throughput_scale"
+        f"burst: {n:,} request{'s' * (n > 1)} sent at once run as {batches}, "
+        f"{human(est.burst_output_tokens_per_s)} output tokens/s over the run: what a "
+        "benchmark of that many prompts reports; measured / this is your "
+        "serving.throughput_scale"
     ]
+
+
+def _batches(count: int, size: int) -> str:
+    """``one batch of 110``, ``4 batches of 110``."""
+    return f"one batch of {size:,}" if count == 1 else f"{count:,} batches of {size:,}"
 
 
 def _fleet_band(est, book, fleet, band):

@@ -63,6 +63,25 @@ class Quantity(click.ParamType):
 
 
 COUNT = functools.partial(Quantity, "dimensionless", bare=True, positive=True, metavar="COUNT")
+
+
+class WholeCount(Quantity):
+    """A whole number of things, at least 1 and at most ``maximum``: ``500``, ``1k``,
+    ``1e3`` (read as :class:`Quantity` reads counts), returned as an int."""
+
+    def __init__(self, example: str, maximum: float, metavar: str = "N"):
+        super().__init__("dimensionless", example, bare=True, positive=True, maximum=maximum)
+        self.metavar = metavar
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        x = super().convert(value, param, ctx)
+        if x != int(x):
+            self.fail(f"{value!r} is not a whole number; write e.g. {self.example}", param, ctx)
+        return int(x)
+
+
 TOKENS = Quantity("token", "2T tokens", bare=True, positive=True, metavar="TOKENS")
 FRACTION = Quantity(
     "dimensionless", "0.4", bare=True, positive=True, maximum=1.0, metavar="FRACTION"

@@ -9,6 +9,9 @@ requests/month, USD/GPU-hour). Errors name the parameter at fault (``gpus``).
 
 from __future__ import annotations
 
+import math
+import numbers
+
 from tunecost.compute import serving as _serving
 from tunecost.compute import training as _training
 from tunecost.compute.engines import DEFAULT_ENGINE, get_engine
@@ -104,10 +107,17 @@ def _check_training(tokens, mfu, goodput, precision) -> None:
         raise InputError(f"train in bf16, fp16 or fp8, got {precision!r}", "precision")
 
 
+def _whole(value) -> bool:
+    """A count of at least 1: an int or a whole finite float, not a bool or a string."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    return math.isfinite(value) and value >= 1 and value == int(value)
+
+
 def _check_serving(input_tokens, output_tokens, requests_per_month, max_batch, burst) -> None:
     for name, value in (("max_batch", max_batch), ("burst", burst)):
-        if value is not None and (value < 1 or value != int(value)):
-            raise InputError(f"must be a whole number of at least 1, got {value:g}", name)
+        if value is not None and not _whole(value):
+            raise InputError(f"must be a whole number of at least 1, got {value!r}", name)
     for name, value in (("input_tokens", input_tokens), ("output_tokens", output_tokens)):
         if value is None or value <= 0:
             raise InputError("must be greater than zero", name)

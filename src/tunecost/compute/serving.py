@@ -117,6 +117,14 @@ def burst_output_tokens_per_s(tpot, requests):
     ``B / tpot[B - 1]`` whenever the last batch is partial. Benchmarks that send a
     fixed number of prompts at once (``vllm bench serve --num-prompts N`` at request
     rate inf, offline ``LLM.generate`` on N prompts) measure this figure.
+
+    ``B`` is the plan's batch. An engine that reserves each request's whole KV cache
+    (TensorRT-LLM) holds it through the run. One that takes pages as tokens arrive
+    (vLLM, SGLang, LMDeploy) admits more at first and pre-empts as the requests grow
+    together, its cache full throughout: a time-average batch near the plan's, which
+    holds sequences at their mean length (for 1,000 / 1,000 tokens and a cache of K
+    tokens, ``K ln 2 / 1,000 = K / 1,443`` against ``K / 1,500``); the recomputation
+    of pre-empted requests is not modelled.
     """
     tpot = np.asarray(tpot, float)
     full, rest = divmod(int(requests), tpot.size)

@@ -31,6 +31,8 @@ def spreadsheet_safe(value):
 
 
 def _csv_cell(value):
+    if isinstance(value, bool):  # as JSON spells it, not Python's True/False
+        return "true" if value else "false"
     return "" if value is None else spreadsheet_safe(value)
 
 
