@@ -270,6 +270,16 @@ CASES = {
         ["--set", "paths.selfhost.serving.gpu=h1000"],
         ["Error: scenario.yaml with --set: paths.selfhost.serving.gpu: unknown GPU 'h1000'"],
     ),
+    "serving-gpu-unknown-far": (
+        edit(paths__2__serving__gpu="zzz"),
+        [],
+        ["unknown GPU 'zzz'; see `tunecost pricing list --kind gpu-spec` for the known GPUs"],
+    ),
+    "range-low-zero": (
+        edit(paths__1__data__epochs={"low": 0, "high": 5}),
+        [],
+        ["paths.tuned.data.epochs: low: must be greater than zero, got 0"],
+    ),
     "training-gpu-unknown": (
         edit(paths__2__training__gpu="h1000"),
         [],

@@ -308,7 +308,7 @@ def test_a_range_on_examples_runs():
     mc = monte_carlo(s, draws=100, seed=0)
     assert np.isfinite(mc.totals).all()
     data["paths"][1]["data"]["examples"] = {"low": 0, "high": 10}
-    with pytest.raises(InputError, match="examples: must be greater than zero, got 0"):
+    with pytest.raises(InputError, match="examples: low: must be greater than zero, got 0"):
         parse_scenario(data)
 
 
@@ -365,3 +365,27 @@ def test_a_price_given_in_the_scenario_can_be_varied(field):
     target[rest[-1]] = {"low": f"1 {unit}", "high": f"3 {unit}"}
     ranged = compare(parse_scenario(data), draws=50, seed=1)
     assert ranged.monte_carlo is not None
+
+
+@pytest.mark.parametrize(
+    ("extra", "says"),
+    [
+        (["--low", "-1"], "Error: --low: paths.finetune-api.data.epochs must be greater than zero"),
+        (["--low", "0"], "Error: --low: paths.finetune-api.data.epochs must be greater than zero"),
+        (
+            ["--high", "500"],
+            "Error: --high: 500 is outside paths.finetune-api.data.epochs: its largest value "
+            "is 100",
+        ),
+    ],
+)
+def test_threshold_refuses_search_ends_the_field_refuses(extra, says):
+    """A search end outside what the field accepts is refused, not clipped: pricing 0
+    epochs, which compare refuses, would report a switch that cannot happen."""
+    from pathlib import Path
+
+    example = Path(__file__).parents[1] / "examples" / "support-assistant.yaml"
+    args = ["threshold", str(example), "--vary", "paths.finetune-api.data.epochs", *extra]
+    out = CliRunner().invoke(cli, args)
+    assert out.exit_code == 2
+    assert out.output.startswith(says)

@@ -60,14 +60,21 @@ class UnitError(InputError):
 class UnknownNameError(InputError):
     """A model, GPU, provider or offer id that the tables do not know."""
 
-    def __init__(self, kind: str, name: str, known: Iterable[str], field: str | None = None):
+    def __init__(
+        self,
+        kind: str,
+        name: str,
+        known: Iterable[str],
+        field: str | None = None,
+        listing: str = "tunecost pricing list",
+    ):
         self.kind = kind
         self.name = name
         self.suggestions = suggest(name, known)
         hint = (
             f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?"
             if self.suggestions
-            else f"; see `tunecost pricing list` for the known {kind}s"
+            else f"; see `{listing}` for the known {kind}s"
         )
         super().__init__(f"unknown {kind} {name!r}{hint}", field)
 

@@ -66,6 +66,8 @@ def search_range(f: NumericField, low: float | None, high: float | None) -> tupl
         default_low, default_high = f.value / 10, f.value * 10
     else:
         default_low, default_high = 0.0, 1.0
+    for name, given in (("low", low), ("high", high)):
+        _check_given(f, name, given)
     low = default_low if low is None else low
     high = default_high if high is None else high
     low, high = (float(np.clip(x, *f.bounds)) for x in (low, high))
@@ -76,6 +78,21 @@ def search_range(f: NumericField, low: float | None, high: float | None) -> tupl
             FIELD,
         )
     return low, high
+
+
+def _check_given(f: NumericField, name: str, value: float | None) -> None:
+    """Refuse a search end the field itself would refuse, rather than clip it."""
+    if value is None:
+        return
+    lowest, highest = f.bounds
+    shown = f"{human(f.display(value))} {f.display_unit}".rstrip()
+    if f.positive and value <= 0:
+        raise InputError(f"{f.name} must be greater than zero; got {shown}", name)
+    if not lowest <= value <= highest:
+        edge = lowest if value < lowest else highest
+        side = "smallest" if value < lowest else "largest"
+        limit = f"{human(f.display(edge))} {f.display_unit}".rstrip()
+        raise InputError(f"{shown} is outside {f.name}: its {side} value is {limit}", name)
 
 
 def threshold(

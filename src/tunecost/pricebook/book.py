@@ -181,7 +181,9 @@ class PriceBook:
         """Prices in effect for ``model`` (every kind and tier), newest per key."""
         rows = self._by_model.get(model.strip().lower(), [])
         if not rows:
-            raise UnknownNameError("model", model, self.models(), field)
+            raise UnknownNameError(
+                "model", model, self.models(), field, "tunecost pricing list --kind api"
+            )
         if provider is not None:
             provider = self.check_provider(provider)
             rows = [p for p in rows if p.provider == provider]
@@ -314,7 +316,13 @@ class PriceBook:
                 if o.instance.lower() == inst.strip().lower() and o.provider == prov.strip().lower()
             ]
         if not named:
-            raise UnknownNameError("offer", offer, sorted({o.instance for o in rows}), "offer")
+            raise UnknownNameError(
+                "offer",
+                offer,
+                sorted({o.instance for o in rows}),
+                "offer",
+                "tunecost pricing list --kind gpu",
+            )
         if all(o.gpu != gpu_id for o in named):
             raise InputError(f"offer {offer} has {named[0].gpu} GPUs, not {gpu_id}", "offer")
         return [o for o in named if o.gpu == gpu_id]

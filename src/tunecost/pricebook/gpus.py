@@ -80,7 +80,9 @@ class GPUTable:
         """
         gid = self._names.get(name_key(name))
         if gid is None:
-            raise UnknownNameError("GPU", name, sorted(self._names), field)  # ids and aliases
+            raise UnknownNameError(
+                "GPU", name, sorted(self._names), field, "tunecost pricing list --kind gpu-spec"
+            )  # ids and aliases
         return self._gpus[gid]
 
     def resolve(self, name: str) -> str | None:

@@ -100,7 +100,9 @@ class ArchitectureTable:
         """Look up a model by id, case-insensitively; unknown ids get close suggestions."""
         arch = self._by_id.get(name.strip().lower())
         if arch is None:
-            raise UnknownNameError("model", name, self.ids(), field)
+            raise UnknownNameError(
+                "model", name, self.ids(), field, "tunecost pricing list --kind model"
+            )
         return arch
 
 

@@ -108,24 +108,31 @@ def parse_dist(
         raise ValueError(f"{kind} takes {', '.join(names)}; unknown {', '.join(map(repr, extra))}")
     if missing:
         raise ValueError(f"{kind} needs {', '.join(required)}; missing {', '.join(missing)}")
+
+    def point(key: str) -> float:  # an error names the range's key: "low: must be ..."
+        try:
+            return scalar(spec[key])
+        except ValueError as exc:
+            raise ValueError(f"{key}: {exc}") from None
+
     if kind == "triangular":
-        low, high = scalar(spec["low"]), scalar(spec["high"])
-        mode = scalar(spec["mode"]) if "mode" in spec else (low + high) / 2
+        low, high = point("low"), point("high")
+        mode = point("mode") if "mode" in spec else (low + high) / 2
         if low > high:
             raise ValueError(f"low {spec['low']!r} is above high {spec['high']!r}")
         if not low <= mode <= high:
             raise ValueError(f"mode {spec['mode']!r} is outside low..high")
         return Dist(kind, (low, high, mode), lower, upper)
     if kind == "uniform":
-        low, high = scalar(spec["low"]), scalar(spec["high"])
+        low, high = point("low"), point("high")
         if low > high:
             raise ValueError(f"low {spec['low']!r} is above high {spec['high']!r}")
         return Dist(kind, (low, high), lower, upper)
     if kind == "normal":
-        mean = scalar(spec["mean"])
+        mean = point("mean")
         sd = _spread(spec["sd"], spread, "sd")
         return Dist(kind, (mean, sd), lower, upper)
-    median = scalar(spec["median"])
+    median = point("median")
     if median <= 0:
         raise ValueError("a lognormal's median must be greater than zero")
     sigma = _number(spec["sigma"], "sigma")

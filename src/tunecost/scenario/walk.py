@@ -154,6 +154,7 @@ class NumericField:
     is_rate: bool = False
     period: float = 1.0
     default: bool = False
+    positive: bool = False  # zero refused too (a divisor, a count of runs or examples)
 
     @property
     def name(self) -> str:
@@ -205,6 +206,7 @@ def numeric_fields(scenario: BaseModel) -> dict[Address, NumericField]:
             dist,
             is_rate=leaf.spec.kind == "rate",
             period=float(leaf.value[1]) if leaf.spec.kind == "rate" else 1.0,
+            positive=leaf.spec.positive,
         )
     for path in getattr(scenario, "paths", []):
         out.update(_default_hours(path))
