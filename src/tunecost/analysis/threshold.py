@@ -57,7 +57,7 @@ def check_field(scenario: Scenario, field: str) -> NumericField:
 def search_range(f: NumericField, low: float | None, high: float | None) -> tuple[float, float]:
     """``low``..``high``, each defaulting to the field's range if it has one; else a
     tenth to ten times its value, or 50 percentage points either side for a rate;
-    clipped to the field's bounds."""
+    defaults are clipped to the field's bounds, given ends outside them refused."""
     if f.ranged:  # the range the scenario gives
         default_low, default_high = f.span(0.0)
     elif f.is_rate:  # 50 percentage points either way
