@@ -248,7 +248,9 @@ def test_docs_accuracy_table_is_current():
         ("64 requests at once; 64 client thread(s) each send test_round=6 requests", 64, 384),
         ("32 requests at once (max concurrency 32, prefill-only)", 32, None),
         ("16 requests at once (max concurrency 16, request rate inf)", 16, None),
-        ("max-throughput offline (trtllm-bench throughput, infinite request rate)", None, None),
+        ("max-throughput offline (trtllm-bench throughput, infinite request rate)", 8, None),
+        ("max-throughput offline (benchmark_throughput.py, 2000 prompts)", None, 2000),
+        ("offline (benchmark_throughput.py, 1500 prompts, --max-num-seqs 1500)", None, 1500),
     ],
 )
 def test_a_rows_whole_run_is_read_from_what_it_says(text, batch, run):
@@ -284,3 +286,9 @@ def test_a_finite_run_is_estimated_as_its_batches(tmp_path):
     )  # fmt: skip
     assert run.estimate == pytest.approx(est.burst_output_tokens_per_s)
     assert run.estimate < est.max_output_tokens_per_s
+    # by hand: 4 batches of 122 at TPOT(122) and one of 12 at TPOT(12), each TPOT the
+    # replica's at that batch (a plan capped there has it as its largest)
+    kw = {"model": "qwen3-14b", "gpu": "h100", "input_tokens": 1996, "output_tokens": 100}
+    t122 = estimate_serving(**kw, max_batch=122).tpot_at_max_batch_s
+    t12 = estimate_serving(**kw, max_batch=12).tpot_at_max_batch_s
+    assert run.estimate == pytest.approx(500 / (4 * t122 + t12))

@@ -209,10 +209,11 @@ hash rule above:
   sequences held at their mean length, stands for that average (the recomputation of
   pre-empted requests is not modelled). Rows whose text states the whole run's size
   are compared with it: `num-prompts N` at request rate inf (GPUStack), offline runs
-  of N prompts (dstack's `benchmark_throughput.py`, SGLang's offline batches), a
+  of N prompts (vLLM's `benchmark_throughput.py` as dstack and AMD ran it, SGLang's
+  offline batches), a
   concurrency cap with a stated prompt count (vLLM's recipes: 32 at once, 100
   prompts) and LMDeploy's clients each sending `test_round` requests; runs capped by
-  concurrency with no count stay steady states. 225 rows state their run; the 102
+  concurrency with no count stay steady states. 237 rows state their run; the 109
   whose last batch is partial move.
 - This was written after the kept-aside rows had been scored (the vLLM recipe rows,
   1.3-2.5x optimistic at 32 of 100 prompts, led to it); it has no figure to tune.

@@ -138,21 +138,26 @@ RUN_REQUESTS = re.compile(
 an offline batch of N, a concurrency-capped run of N prompts or requests, or
 LMDeploy's ``profile_generation.py`` clients each sending ``test_round`` requests."""
 
+OFFLINE_PROMPTS = re.compile(
+    r"offline, (\d+) requests at once|benchmark_throughput\.py, (\d+) prompts"
+)
+"""An offline run that hands the engine all of its N prompts at once (vLLM's
+``benchmark_throughput.py``), whatever its batch cap."""
 
-def _run_requests(text: str, batch: int | None) -> int | None:
-    """The requests of the whole run a row measured, when it says, with ``batch`` sent
-    at once: all of them in one go for an offline run (``offline, N requests at
-    once``), N prompts or a batch of N, or ``test_round`` x ``batch`` (one round per
-    client); None when the run is open-ended (a steady state)."""
-    if batch is None:
-        return None
-    if re.search(r"offline, \d+ requests at once", text):
-        return batch
-    m = RUN_REQUESTS.search(text)
+
+def _run_requests(text: str, sent: int | None) -> int | None:
+    """The requests of the whole run a row measured, when it says: all N prompts of an
+    offline run; with ``sent`` requests at once, N prompts or a batch of N, or
+    ``test_round`` x ``sent`` (each of ``sent`` clients sends ``test_round`` requests);
+    None when the run is open-ended (a steady state)."""
+    offline = OFFLINE_PROMPTS.search(text)
+    if offline:
+        return int(offline.group(1) or offline.group(2))
+    m = RUN_REQUESTS.search(text) if sent is not None else None
     if not m:
         return None
     if m.group(4):
-        return int(m.group(4)) * batch
+        return int(m.group(4)) * sent
     return int(next(g for g in m.groups() if g))
 
 
@@ -186,7 +191,9 @@ def _layout(row: dict) -> tuple[int | None, int | None]:
 
 
 def compare_serving(path: str | Path, book: PriceBook | None = None) -> list[Comparison]:
-    """Estimated ``max_output_tokens_per_s`` vs published output tokens/s.
+    """Estimated output tokens/s vs published: ``max_output_tokens_per_s`` (the steady
+    state), or ``burst_output_tokens_per_s`` for a row that states its whole run's
+    requests and ends with a partial batch.
 
     Rows that publish a static batch size are estimated at that batch (if it fits);
     rows whose client sent a number of requests at once, at that many up to the
