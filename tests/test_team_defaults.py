@@ -210,3 +210,21 @@ def test_allowed_providers_limit_the_automatic_gpu_offer(folder):
     offers = [p for p in json.loads(r.stdout)["prices_used"] if p["kind"] == "gpu offer"]
     assert offers and {p["provider"] for p in offers} <= {"aws", "together"}
     assert "GPU offers only from openai, aws, together" in r.output
+
+
+def test_an_error_from_a_team_default_names_the_team_file(folder):
+    """A value the team file filled in that cannot be served is named with the file that
+    gave it, not blamed on the scenario alone; without the file, the scenario alone."""
+    data = yaml.safe_load((folder / "s.yaml").read_text())
+    del data["paths"][2]["serving"]["gpus"]
+    (folder / "s.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    (folder / "tunecost.toml").write_text("[paths.prompt-selfhost.serving]\ngpus = 1\n")
+    r = invoke("compare", "s.yaml")
+    assert r.exit_code == 2
+    assert r.output.startswith(
+        "Error: s.yaml and tunecost.toml's defaults: paths.llama-70b-selfhost.serving.gpus: "
+    )
+    assert r.output.rstrip().endswith("; got 1")
+    (folder / "tunecost.toml").unlink()
+    r = invoke("compare", "s.yaml", "--set", "paths.llama-70b-selfhost.serving.gpus=1")
+    assert r.output.startswith("Error: s.yaml with --set: paths.llama-70b-selfhost.serving.gpus")

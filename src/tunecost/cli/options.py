@@ -349,22 +349,19 @@ def bundled_example() -> Path:
 SCENARIO_SOURCE = "tunecost.scenario_source"
 
 
-def scenario_source(path: Path, overrides=()) -> str:
-    """How errors name the scenario a command read: its file name, ``with --set`` when
-    options changed it (as :func:`tunecost.scenario.loading.load_scenario` says)."""
-    return path.name + (" with --set" if overrides else "")
-
-
 def command_scenario(scenario, overrides=(), months=None):
     """The scenario a command works on: the file given (or the bundled example), with
     ``--set`` overrides, the team file's defaults where both are silent (each noted for
     :func:`team_assumptions`) and a ``--months`` horizon applied."""
-    from tunecost.scenario.team_defaults import load_with_defaults
+    from tunecost.scenario.team_defaults import load_with_defaults, source_name
 
     path = Path(scenario) if scenario else bundled_example()
-    sc, used = load_with_defaults(path, overrides, command_team())
-    # errors found later, while costing, name a field of this file (or of --set)
-    click.get_current_context().meta[SCENARIO_SOURCE] = scenario_source(path, overrides)
+    team = command_team()
+    sc, used = load_with_defaults(path, overrides, team)
+    # errors found later, while costing, name a field of this file (or --set, or the team's)
+    from_team = any(line.endswith(f"(from {team.label})") for line in used)
+    source = source_name(path, overrides, team.label if from_team else None)
+    click.get_current_context().meta[SCENARIO_SOURCE] = source
     lines = click.get_current_context().meta.setdefault(TEAM_LINES, [])
     lines[:0] = [line for line in used if line not in lines]
     if click.get_current_context().meta.get(MARKETS_META):

@@ -197,7 +197,7 @@ def estimate_serving(
 def _refuse_if_none(plan, arch, gpu, eng, n, precision, lengths) -> None:
     if plan is None:
         # a replica spans at most one 8-GPU server (min_tp_to_fit's max_tp)
-        fix = "add GPUs (--gpus)" if n < 8 else _larger_gpu_or_fewer_bits(precision, gpu)
+        fix = "add GPUs per replica" if n < 8 else _larger_gpu_or_fewer_bits(precision, gpu)
         raise InputError(
             f"{arch.id} at {precision} leaves no room for one {sum(lengths):g}-token "
             f"sequence on {n} x {gpu.id} under {eng.name}; {fix}",
@@ -296,7 +296,7 @@ def _replica_gpus(arch, gpu, precision, kvp, input_tokens, output_tokens, gpus) 
         )
     if gpus is not None and gpus < need:
         raise InputError(
-            f"{arch.id} at {precision} needs at least {need} x {gpu.id}; got --gpus {gpus}",
+            f"{arch.id} at {precision} needs at least {need} x {gpu.id}; got {gpus}",
             "gpus",
         )
     return int(need if gpus is None else gpus)
@@ -323,7 +323,7 @@ def _slo_batch_index(tpot, ttft, tpot_slo, ttft_slo, tp, gpu) -> int:
         best = tpot[0] if which == "tpot_slo" else ttft[0]
         raise InputError(
             f"cannot be met: even one request at a time takes {best * 1e3:.1f} ms "
-            f"on {tp} x {gpu.id}; relax it, add GPUs (--gpus) or pick a faster GPU",
+            f"on {tp} x {gpu.id}; relax it, add GPUs per replica or pick a faster GPU",
             which,
         )
     return int(np.nonzero(ok)[0][-1])

@@ -342,8 +342,7 @@ def _job_gpus(arch, gpu, method, seq_len, memory, gpus, max_gpus) -> tuple[int, 
         return need, need
     if gpus < need:
         raise InputError(
-            f"{arch.id} ({method}) needs at least {need} x {gpu.id} to fit in memory; "
-            f"got --gpus {gpus}",
+            f"{arch.id} ({method}) needs at least {need} x {gpu.id} to fit in memory; got {gpus}",
             "gpus",
         )
     return need, gpus

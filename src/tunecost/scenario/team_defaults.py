@@ -301,6 +301,13 @@ def check_providers(scenario: Scenario, defaults: TeamDefaults) -> None:
             )
 
 
+def source_name(path: str | Path, overrides=(), team: str | None = None) -> str:
+    """How errors name a scenario: its file name, ``with --set`` when options changed
+    it, ``and tunecost.toml's defaults`` when the team file ``team`` filled some in."""
+    name = Path(path).name + (" with --set" if overrides else "")
+    return name + (f" and {team}'s defaults" if team else "")
+
+
 def load_with_defaults(
     path: str | Path, overrides=(), defaults: TeamDefaults | None = None
 ) -> tuple[Scenario, list[str]]:
@@ -315,7 +322,6 @@ def load_with_defaults(
     data, from_log = expand_from_log(data, Path(path).parent)
     data = expand_profile(data, Path(path).parent)
     data, used = merge(data, defaults)
-    source = Path(path).name + (" with --set" if overrides else "")
-    scenario = parse_scenario(data, source)
+    scenario = parse_scenario(data, source_name(path, overrides, defaults.label if used else None))
     check_providers(scenario, defaults)
     return scenario, from_log + [f"{line} (from {defaults.label})" for line in used]
