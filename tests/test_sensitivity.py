@@ -370,8 +370,14 @@ def test_a_price_given_in_the_scenario_can_be_varied(field):
 @pytest.mark.parametrize(
     ("extra", "says"),
     [
-        (["--low", "-1"], "Error: --low: paths.finetune-api.data.epochs must be greater than zero"),
-        (["--low", "0"], "Error: --low: paths.finetune-api.data.epochs must be greater than zero"),
+        (
+            ["--low", "-1"],
+            "Error: --low: paths.finetune-api.data.epochs must be greater than zero; got -1",
+        ),
+        (
+            ["--low", "0"],
+            "Error: --low: paths.finetune-api.data.epochs must be greater than zero; got 0",
+        ),
         (
             ["--high", "500"],
             "Error: --high: 500 is outside paths.finetune-api.data.epochs: its largest value "
@@ -389,3 +395,15 @@ def test_threshold_refuses_search_ends_the_field_refuses(extra, says):
     out = CliRunner().invoke(cli, args)
     assert out.exit_code == 2
     assert out.output.startswith(says)
+
+
+def test_threshold_names_a_floored_fields_own_floor():
+    """serving.throughput_scale accepts 0.1 to 10: --low 0 is below 0.1, not merely
+    'not greater than zero'."""
+    from pathlib import Path
+
+    example = Path(__file__).parents[1] / "examples" / "support-assistant.yaml"
+    field = "paths.llama-8b-lora-selfhost.serving.throughput_scale"
+    out = CliRunner().invoke(cli, ["threshold", str(example), "--vary", field, "--low", "0"])
+    assert out.exit_code == 2
+    assert out.output == f"Error: --low: 0 is outside {field}: its smallest value is 0.1\n"

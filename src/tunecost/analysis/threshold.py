@@ -85,13 +85,13 @@ def _check_given(f: NumericField, name: str, value: float | None) -> None:
     if value is None:
         return
     lowest, highest = f.bounds
-    shown = f"{human(f.display(value))} {f.display_unit}".rstrip()
-    if f.positive and value <= 0:
+    shown = f"{f.display(value):g} {f.display_unit}".rstrip()
+    if f.positive and lowest <= 0 and value <= 0:  # its bounds start at 0, which it refuses
         raise InputError(f"{f.name} must be greater than zero; got {shown}", name)
     if not lowest <= value <= highest:
         edge = lowest if value < lowest else highest
         side = "smallest" if value < lowest else "largest"
-        limit = f"{human(f.display(edge))} {f.display_unit}".rstrip()
+        limit = f"{f.display(edge):g} {f.display_unit}".rstrip()
         raise InputError(f"{shown} is outside {f.name}: its {side} value is {limit}", name)
 
 
