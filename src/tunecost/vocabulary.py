@@ -77,3 +77,11 @@ runtime are built on it); a judgement call, printed with every estimate."""
 
 API_PRICE_KINDS = ("input", "cached_input", "cache_write", "output", "batch_input", "batch_output")
 """The price book's kinds of an API model's token prices (``api_models.csv``)."""
+
+MAX_BATCH = 65_536
+"""Largest batch cap accepted (``serve --max-batch``, ``max_batch``): 16 x the largest
+engine default (4,096, SGLang and TensorRT-LLM); beyond it the activation workspace
+sized for the cap crowds out the KV cache it would batch."""
+
+MAX_BURST = 1e9
+"""Largest finite run accepted (``serve --burst``, ``burst``): a billion requests."""

@@ -36,6 +36,8 @@ from tunecost.errors import InputError
 from tunecost.vocabulary import (
     DEFAULT_SERVING_ENGINE,
     KV_PRECISIONS,
+    MAX_BATCH,
+    MAX_BURST,
     PRECISIONS,
     SERVING_ENGINES,
     TRAINING_METHODS,
@@ -257,13 +259,13 @@ def _check_training_data(o: dict) -> None:
 )
 @click.option(
     "--max-batch",
-    type=WholeCount("256", maximum=1e6),
+    type=WholeCount("256", maximum=MAX_BATCH),
     help="Most sequences batched at once (default: the engine's; vLLM 1024 on >=70 GiB "
     "GPUs other than A100, else 256).",
 )
 @click.option(
     "--burst",
-    type=WholeCount("500", maximum=1e9),
+    type=WholeCount("500", maximum=MAX_BURST),
     help="Also give the output tokens/s of a run of N requests sent at once, as measured by "
     "vllm bench serve --num-prompts N at request rate inf.",
 )

@@ -18,6 +18,7 @@ from tunecost.compute.engines import DEFAULT_ENGINE, get_engine
 from tunecost.errors import InputError
 from tunecost.pricebook.book import PriceBook, open_book
 from tunecost.pricebook.models import Architecture, generic_architecture
+from tunecost.vocabulary import MAX_BATCH, MAX_BURST
 
 
 def _architecture(
@@ -107,17 +108,20 @@ def _check_training(tokens, mfu, goodput, precision) -> None:
         raise InputError(f"train in bf16, fp16 or fp8, got {precision!r}", "precision")
 
 
-def _whole(value) -> bool:
-    """A count of at least 1: an int or a whole finite float, not a bool or a string."""
+def _whole(value, most: float) -> bool:
+    """A count from 1 to ``most``: an int or a whole finite float, not a bool or text."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         return False
-    return math.isfinite(value) and value >= 1 and value == int(value)
+    if isinstance(value, numbers.Integral):  # exact, however large
+        return 1 <= value <= most
+    return math.isfinite(value) and 1 <= value <= most and value == int(value)
 
 
 def _check_serving(input_tokens, output_tokens, requests_per_month, max_batch, burst) -> None:
-    for name, value in (("max_batch", max_batch), ("burst", burst)):
-        if value is not None and not _whole(value):
-            raise InputError(f"must be a whole number of at least 1, got {value!r}", name)
+    for name, value, most in (("max_batch", max_batch, MAX_BATCH), ("burst", burst, MAX_BURST)):
+        if value is not None and not _whole(value, most):
+            shown = repr(value) if len(repr(value)) <= 20 else repr(value)[:17] + "..."
+            raise InputError(f"must be a whole number from 1 to {most:,.0f}, got {shown}", name)
     for name, value in (("input_tokens", input_tokens), ("output_tokens", output_tokens)):
         if value is None or value <= 0:
             raise InputError("must be greater than zero", name)
