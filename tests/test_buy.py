@@ -407,3 +407,13 @@ def test_a_purchase_price_is_the_newest_in_effect_on_the_plan_start():
     with pytest.raises(InputError, match="from 2024-01-01 on, after the plan's start") as e:
         table.find("h100-sxm", item=None, as_of=dt.date(2023, 1, 1))
     assert e.value.field == "buy.price"
+
+
+def test_an_unknown_hardware_item_lists_the_few_known_ones():
+    """The hardware table is short: the error names every item rather than pointing to
+    a listing that does not show it."""
+    example = Path(__file__).parents[1] / "examples" / "buy-vs-rent.yaml"
+    field = "paths.llama-8b-bought-5090.serving.buy.item"
+    line = one_error_line(invoke("compare", example, "--set", f"{field}=zzzzzz"))
+    assert f"{field}: unknown hardware item 'zzzzzz'; known hardware items: " in line
+    assert "rtx-5090" in line and "dgx-h100" in line

@@ -275,6 +275,11 @@ CASES = {
         [],
         ["unknown GPU 'zzz'; see `tunecost pricing list --kind gpu-spec` for the known GPUs"],
     ),
+    "finetune-model-unknown-far": (
+        edit(paths__1__model="qqqqqqxx"),
+        [],
+        ["unknown model 'qqqqqqxx'; see `tunecost pricing list --kind api` or `--kind finetune`"],
+    ),
     "range-low-zero": (
         edit(paths__1__data__epochs={"low": 0, "high": 5}),
         [],

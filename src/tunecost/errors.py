@@ -57,6 +57,10 @@ class UnitError(InputError):
     """A quantity that does not parse or has the wrong dimension."""
 
 
+FEW = 10
+"""Known names an unknown-name error lists in full instead of pointing to a listing."""
+
+
 class UnknownNameError(InputError):
     """A model, GPU, provider or offer id that the tables do not know."""
 
@@ -70,12 +74,14 @@ class UnknownNameError(InputError):
     ):
         self.kind = kind
         self.name = name
+        known = list(known)
         self.suggestions = suggest(name, known)
-        hint = (
-            f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?"
-            if self.suggestions
-            else f"; see `{listing}` for the known {kind}s"
-        )
+        if self.suggestions:
+            hint = f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?"
+        elif len(known) <= FEW:  # a short table: name them all
+            hint = f"; known {kind}s: {', '.join(known)}"
+        else:
+            hint = f"; see `{listing}` for the known {kind}s"
         super().__init__(f"unknown {kind} {name!r}{hint}", field)
 
 

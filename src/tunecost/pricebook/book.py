@@ -182,7 +182,11 @@ class PriceBook:
         rows = self._by_model.get(model.strip().lower(), [])
         if not rows:
             raise UnknownNameError(
-                "model", model, self.models(), field, "tunecost pricing list --kind api"
+                "model",
+                model,
+                self.models(),
+                field,
+                "tunecost pricing list --kind api` or `--kind finetune",
             )
         if provider is not None:
             provider = self.check_provider(provider)
