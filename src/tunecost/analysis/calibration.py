@@ -125,10 +125,17 @@ def _row_batch(text: str, engine_cap: int) -> int | None:
     offline run, the cap the row states; None: the engine's default."""
     cap = SERVER_CAP.search(text)
     stated = int(cap.group(1) or cap.group(2)) if cap else None
-    m = re.search(r"static batch size (\d+)|(\d+) requests at once", text)
-    if not m:
-        return stated
-    return int(m.group(1)) if m.group(1) else min(int(m.group(2)), stated or engine_cap)
+    static = re.search(r"static batch size (\d+)", text)
+    if static:
+        return int(static.group(1))
+    sent = _sent_at_once(text)
+    return stated if sent is None else min(sent, stated or engine_cap)
+
+
+def _sent_at_once(text: str) -> int | None:
+    """The requests a row's client sent at once (``N requests at once``), if it says."""
+    m = re.search(r"(\d+) requests at once", text)
+    return int(m.group(1)) if m else None
 
 
 RUN_REQUESTS = re.compile(
@@ -224,8 +231,7 @@ def _serving_row(row: dict, book: PriceBook) -> Comparison:
     gpus, pp = _layout(row)
     scenario = row.get("concurrency_or_scenario", "")
     batch = _row_batch(scenario, engine.max_seqs(book.gpu(gid)))
-    sent = re.search(r"(\d+) requests at once", scenario)
-    run = _run_requests(f"{scenario} {row.get('notes', '')}", int(sent[1]) if sent else None)
+    run = _run_requests(f"{scenario} {row.get('notes', '')}", _sent_at_once(scenario))
     tags = _tags(arch, gid, book, precision=fmt.upper(), engine=eid)
     try:
         est = estimate_serving(
