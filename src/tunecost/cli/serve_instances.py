@@ -31,7 +31,7 @@ def on_instances(est, book, prices: tuple, spares: int | None) -> tuple[dict, st
     )
     if placed is None:
         return {**est.to_dict(), **dict.fromkeys(INSTANCE_KEYS)}, why
-    record = serve_record(est.to_dict(), placed, spares, HOURS_PER_MONTH)
+    record = serve_record(est.to_dict(), placed, spares)
     return record, record["price_source"]
 
 
@@ -56,6 +56,5 @@ def fleet_range(est, book, prices: tuple, spares: int | None, min_replicas: int,
         if placed is None:
             return None
         out[f"replicas_{end}"] = n
-        usd = int(placed.instances) * float(placed.usd_per_instance_hour) * HOURS_PER_MONTH
-        out[f"monthly_cost_usd_{end}"] = usd
+        out[f"monthly_cost_usd_{end}"] = float(placed.usd)
     return out

@@ -106,11 +106,12 @@ def cheapest(units, gpus_per_unit: int, shapes: list[Shape], hours) -> Placement
     )
 
 
-def serve_record(record: dict, placed: Placement, spares: int, hours: float) -> dict:
+def serve_record(record: dict, placed: Placement, spares: int) -> dict:
     """``tunecost serve``'s record with its replicas (``spares`` more while there is
     traffic) on whole instances: ``instance``, ``instances``, ``gpus_per_instance``,
     ``usd_per_instance_hour``; the GPUs rented, the price per GPU of the chosen instance,
-    utilisation over every replica paid for, and the monthly cost of ``hours`` hours."""
+    utilisation over every replica paid for, and the monthly cost (the placement's
+    ``usd``, over the month's hours it was placed for)."""
     out = {**record, "spare_replicas": None}
     g = out["gpus_per_replica"]
     c, per_hour = int(placed.gpus_per_instance), float(placed.usd_per_instance_hour)
@@ -133,7 +134,7 @@ def serve_record(record: dict, placed: Placement, spares: int, hours: float) -> 
     out["spare_replicas"] = paid - out["replicas"]
     out["gpus_total"] = int(placed.instances) * c
     out["utilization"] = (out["utilization"] or 0.0) * out["replicas"] / paid if paid else 0.0
-    out["monthly_cost_usd"] = int(placed.instances) * per_hour * hours
+    out["monthly_cost_usd"] = float(placed.usd)
     tokens_m = out["requests_per_month"] * out["output_tokens"] / 1e6
     out["usd_per_million_output_tokens"] = out["monthly_cost_usd"] / tokens_m if tokens_m else None
     return out
