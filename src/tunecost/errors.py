@@ -62,7 +62,9 @@ FEW = 10
 
 
 class UnknownNameError(InputError):
-    """A model, GPU, provider or offer id that the tables do not know."""
+    """A model, GPU, provider or offer id that the tables do not know: the message
+    suggests close names, or lists a short table, or points to ``listing`` (the
+    command(s) that show the known names, quoted as the message prints them)."""
 
     def __init__(
         self,
@@ -70,7 +72,7 @@ class UnknownNameError(InputError):
         name: str,
         known: Iterable[str],
         field: str | None = None,
-        listing: str = "tunecost pricing list",
+        listing: str = "`tunecost pricing list`",
     ):
         self.kind = kind
         self.name = name
@@ -81,7 +83,7 @@ class UnknownNameError(InputError):
         elif len(known) <= FEW:  # a short table: name them all
             hint = f"; known {kind}s: {', '.join(known)}"
         else:
-            hint = f"; see `{listing}` for the known {kind}s"
+            hint = f"; see {listing} for the known {kind}s"
         super().__init__(f"unknown {kind} {name!r}{hint}", field)
 
 

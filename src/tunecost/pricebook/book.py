@@ -186,7 +186,7 @@ class PriceBook:
                 model,
                 self.models(),
                 field,
-                "tunecost pricing list --kind api` or `--kind finetune",
+                "`tunecost pricing list --kind api` or `--kind finetune`",
             )
         if provider is not None:
             provider = self.check_provider(provider)
@@ -325,7 +325,7 @@ class PriceBook:
                 offer,
                 sorted({o.instance for o in rows}),
                 "offer",
-                "tunecost pricing list --kind gpu",
+                "`tunecost pricing list --kind gpu`",
             )
         if all(o.gpu != gpu_id for o in named):
             raise InputError(f"offer {offer} has {named[0].gpu} GPUs, not {gpu_id}", "offer")

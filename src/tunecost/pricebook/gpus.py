@@ -81,7 +81,7 @@ class GPUTable:
         gid = self._names.get(name_key(name))
         if gid is None:
             raise UnknownNameError(
-                "GPU", name, sorted(self._names), field, "tunecost pricing list --kind gpu-spec"
+                "GPU", name, sorted(self._names), field, "`tunecost pricing list --kind gpu-spec`"
             )  # ids and aliases
         return self._gpus[gid]
 

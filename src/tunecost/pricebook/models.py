@@ -101,7 +101,7 @@ class ArchitectureTable:
         arch = self._by_id.get(name.strip().lower())
         if arch is None:
             raise UnknownNameError(
-                "model", name, self.ids(), field, "tunecost pricing list --kind model"
+                "model", name, self.ids(), field, "`tunecost pricing list --kind model`"
             )
         return arch
 
